@@ -1,0 +1,1 @@
+"""Groundwork core: all logic, no Streamlit (except core/runtime.py)."""

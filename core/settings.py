@@ -1,0 +1,145 @@
+"""Typed, frozen settings.
+
+Layers, later wins: defaults -> ``settings.json`` in the data folder ->
+environment variables (``GROUNDWORK_DATA_DIR``, ``GROUNDWORK_MODEL``,
+``GROUNDWORK_CHROMA_URL``, ``GROUNDWORK_EMBEDDER``, ``OLLAMA_HOST``) -> explicit
+overrides (e.g. ``--data-dir``). Nothing is read at import time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from core.errors import UsageError
+
+APP_NAME = "Groundwork"
+SETTINGS_FILE = "settings.json"
+DEFAULT_MODEL = "llama3.2:3b"
+DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    # answer model served by Ollama
+    model: str = DEFAULT_MODEL
+    ollama_host: str = DEFAULT_OLLAMA_HOST
+    ollama_timeout_s: float = 120.0
+    # "minilm" (built in, offline) or "ollama:<model>"
+    embedder: str = "minilm"
+    # a Chroma server; empty -> embedded store in data_dir/chroma
+    chroma_url: str = ""
+    # limits, checked before heavy work
+    max_file_mb: int = 100
+    max_pages: int = 2000
+    max_unzipped_mb: int = 200
+    # chunking (characters); chosen on benchmarks/retrieval.py
+    chunk_size: int = 1000
+    chunk_overlap: int = 150
+    # answering
+    strict: bool = True
+    top_k: int = 6
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "groundwork.db"
+
+
+_ENV = {
+    "GROUNDWORK_MODEL": "model",
+    "GROUNDWORK_CHROMA_URL": "chroma_url",
+    "GROUNDWORK_EMBEDDER": "embedder",
+    "OLLAMA_HOST": "ollama_host",
+}
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    kind = kinds[name]
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "Path":
+            return Path(value).expanduser()
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"The setting '{name}' has an invalid value; fix it in {SETTINGS_FILE} or remove it.") from exc
+
+
+def normalise_host(host: str) -> str:
+    host = host.strip()
+    if not host:
+        return DEFAULT_OLLAMA_HOST
+    if "://" not in host:
+        host = "http://" + host
+    scheme, rest = host.split("://", 1)
+    if ":" not in rest.split("/")[0]:
+        rest = rest.split("/")[0] + ":11434"
+    return f"{scheme}://{rest.rstrip('/')}"
+
+
+def read_settings_file(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / SETTINGS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}
+    known = {f.name for f in fields(Settings)} - {"data_dir"}
+    return {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, data_dir: str | Path | None = None, **overrides: Any) -> Settings:
+    env = os.environ if environ is None else environ
+    if data_dir is None:
+        data_dir = env.get("GROUNDWORK_DATA_DIR") or default_data_dir()
+    root = Path(data_dir).expanduser().resolve()
+    values: dict[str, Any] = {}
+    values.update(read_settings_file(root))
+    for var, name in _ENV.items():
+        if env.get(var):
+            values[name] = env[var]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    coerced = {k: _coerce(k, v) for k, v in values.items()}
+    if "ollama_host" in coerced:
+        coerced["ollama_host"] = normalise_host(coerced["ollama_host"])
+    return Settings(data_dir=root, **coerced)
+
+
+def save_setting(settings: Settings, name: str, value: Any) -> Settings:
+    """Remember one setting in the data folder's settings file (atomically)."""
+    if name not in {f.name for f in fields(Settings)} - {"data_dir"}:
+        raise UsageError(f"There is no setting called '{name}'.")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    current = read_settings_file(settings.data_dir)
+    current[name] = value
+    fd, tmp = tempfile.mkstemp(dir=settings.data_dir, prefix=".settings-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(current, fh, indent=2)
+    os.replace(tmp, settings.data_dir / SETTINGS_FILE)
+    return replace(settings, **{name: _coerce(name, value)})
