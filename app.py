@@ -1,0 +1,54 @@
+"""Groundwork: ask your company's documents, privately, on this computer.
+
+Navigation and the sidebar status only; every page lives in pages/.
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from core import runtime
+
+st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
+
+HERE = Path(__file__).parent
+PAGES = [
+    ("pages/chat.py", "Ask your documents", "💬", True),
+    ("pages/documents.py", "Documents", "📄", False),
+    ("pages/find.py", "Find in my documents", "🔎", False),
+    ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
+    ("pages/setup.py", "Setup", "⚙️", False),
+]
+
+nav = st.navigation(
+    [
+        st.Page(str(HERE / path), title=title, icon=icon, default=default)
+        for path, title, icon, default in PAGES
+        if (HERE / path).exists()
+    ]
+)
+
+with st.sidebar:
+    st.markdown("### 📚 Groundwork")
+    st.caption("Private: your files and questions stay on this computer.")
+    try:
+        stats = runtime.get_library().stats()
+        if stats["documents"]:
+            st.markdown(
+                f"**Library:** {stats['documents']} document{'s' if stats['documents'] != 1 else ''}, "
+                f"{stats['pages']:,} pages"
+            )
+        else:
+            st.markdown("**Library:** empty — add files on the Documents page.")
+    except Exception:  # the page itself explains library problems
+        st.markdown("**Library:** not available right now.")
+    settings = runtime.get_settings()
+    try:
+        status = runtime.ollama_status(settings.ollama_host)
+        if status["running"]:
+            st.markdown(f"🟢 **Model:** {settings.model}")
+        else:
+            st.markdown("🔴 **Model:** Ollama isn't running — see Setup.")
+    except ImportError:
+        pass
+
+nav.run()

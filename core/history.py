@@ -1,0 +1,342 @@
+"""Conversations, messages and feedback, kept in SQLite so they survive a restart.
+
+The tables live in the shared ``groundwork.db`` (``settings.db_path``) next to the
+library's own tables; this module only touches ``conversations``, ``messages``
+and ``feedback``, and creates them with ``CREATE TABLE IF NOT EXISTS``.
+
+Streamlit runs every browser session in its own thread, so each call opens its
+own short-lived connection (cheap for SQLite) instead of sharing one; the
+database is in WAL mode so readers never wait for a writer.
+
+Times are UTC ISO-8601 strings ("2025-01-15T10:00:00+00:00"), like the library's.
+
+Messages are dicts::
+
+    {"id", "conversation_id", "role": "user"|"assistant", "content",
+     "citations": [{"n", "file", "page", "text", ...}],
+     "meta": {...},          # assistant: {"found", "mode", "question", "unsupported", ...}
+     "feedback": {"rating": 1|-1, "comment"} | None,
+     "created_at"}
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional, Union
+
+from core.errors import AppError, NotFoundError, UsageError
+
+DEFAULT_TITLE = "New conversation"
+TITLE_LENGTH = 60  # characters of the first question used as a title
+QUOTE_LENGTH = 200  # characters of a cited passage in the Markdown export
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    title       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    role            TEXT NOT NULL,
+    content         TEXT NOT NULL,
+    citations_json  TEXT NOT NULL DEFAULT '[]',
+    meta_json       TEXT NOT NULL DEFAULT '{}',
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+CREATE INDEX IF NOT EXISTS messages_by_time ON messages(created_at);
+CREATE TABLE IF NOT EXISTS feedback (
+    message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    rating      INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    comment     TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+);
+"""
+
+ROLES = ("user", "assistant", "system")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def title_from(question: str) -> str:
+    """A short conversation title from the first question."""
+    text = " ".join(question.split())
+    if len(text) <= TITLE_LENGTH:
+        return text or DEFAULT_TITLE
+    cut = text[:TITLE_LENGTH].rsplit(" ", 1)[0] or text[:TITLE_LENGTH]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+class History:
+    """Conversations and feedback in the SQLite file at ``db_path``.
+
+    ``clock`` returns the current time (UTC); tests pass their own to place
+    messages in the past.
+    """
+
+    def __init__(self, db_path: Union[str, Path], clock: Optional[Callable[[], datetime]] = None):
+        self.db_path = Path(db_path)
+        self._clock = clock or _utc_now
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.db_path, timeout=30)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+                conn.commit()
+            finally:
+                conn.close()
+        except (OSError, sqlite3.Error) as exc:
+            raise AppError(
+                f"Groundwork couldn't open its conversation history in {self.db_path.parent}; "
+                "check that the data folder exists and is writable, then try again.") from exc
+
+    # -- plumbing
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """One connection per call: commit on success, roll back on error, always close."""
+        conn = sqlite3.connect(self.db_path, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        # WAL + NORMAL: a crash can't corrupt the file; a power cut may lose the last moments.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def _now(self) -> str:
+        return _stamp(self._clock())
+
+    @staticmethod
+    def _missing_conversation() -> NotFoundError:
+        return NotFoundError("That conversation no longer exists; start a new one.")
+
+    # -- conversations
+
+    def conversations(self) -> list[dict]:
+        """All conversations, most recently active first:
+        ``[{"id", "title", "created_at", "updated_at", "messages"}]``."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT c.id, c.title, c.created_at, c.updated_at, "
+                "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages "
+                "FROM conversations c ORDER BY c.updated_at DESC, c.id DESC").fetchall()
+        return [dict(r) for r in rows]
+
+    def conversation(self, conv_id: int) -> dict:
+        """One conversation's row; ``NotFoundError`` when it doesn't exist."""
+        with self._db() as db:
+            row = db.execute("SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?",
+                             (conv_id,)).fetchone()
+        if row is None:
+            raise self._missing_conversation()
+        return dict(row)
+
+    def new_conversation(self, title: str = DEFAULT_TITLE) -> int:
+        now = self._now()
+        with self._db() as db:
+            cur = db.execute("INSERT INTO conversations(title, created_at, updated_at) VALUES (?, ?, ?)",
+                             (title.strip() or DEFAULT_TITLE, now, now))
+            return int(cur.lastrowid)
+
+    def rename(self, conv_id: int, title: str) -> None:
+        with self._db() as db:
+            cur = db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title.strip() or DEFAULT_TITLE, conv_id))
+            if cur.rowcount == 0:
+                raise self._missing_conversation()
+
+    def delete(self, conv_id: int) -> None:
+        """Remove a conversation with its messages and their feedback (no error if already gone)."""
+        with self._db() as db:
+            ids = "SELECT id FROM messages WHERE conversation_id = ?"
+            db.execute(f"DELETE FROM feedback WHERE message_id IN ({ids})", (conv_id,))
+            db.execute("DELETE FROM messages WHERE conversation_id = ?", (conv_id,))
+            db.execute("DELETE FROM conversations WHERE id = ?", (conv_id,))
+
+    # -- messages
+
+    def add_message(self, conv_id: int, role: str, content: str, citations: Optional[list[dict]] = None,
+                    meta: Optional[dict] = None) -> int:
+        """Append a message and return its id.
+
+        The first user message names a conversation that still has the default title.
+        """
+        if role not in ROLES:
+            raise UsageError(f"A message must come from the user or the assistant, not '{role}'.")
+        now = self._now()
+        with self._db() as db:
+            row = db.execute("SELECT title FROM conversations WHERE id = ?", (conv_id,)).fetchone()
+            if row is None:
+                raise self._missing_conversation()
+            cur = db.execute(
+                "INSERT INTO messages(conversation_id, role, content, citations_json, meta_json, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (conv_id, role, content, json.dumps(list(citations or []), ensure_ascii=False),
+                 json.dumps(dict(meta or {}), ensure_ascii=False, default=str), now))
+            title = row["title"]
+            if role == "user" and title == DEFAULT_TITLE:
+                first = db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND role = 'user'",
+                                   (conv_id,)).fetchone()[0]
+                if first == 1:
+                    title = title_from(content)
+            db.execute("UPDATE conversations SET updated_at = ?, title = ? WHERE id = ?", (now, title, conv_id))
+            return int(cur.lastrowid)
+
+    def messages(self, conv_id: int) -> list[dict]:
+        """The conversation's messages, oldest first ([] for an unknown conversation)."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT m.*, f.rating, f.comment FROM messages m LEFT JOIN feedback f ON f.message_id = m.id "
+                "WHERE m.conversation_id = ? ORDER BY m.id", (conv_id,)).fetchall()
+        return [self._message(r) for r in rows]
+
+    @staticmethod
+    def _message(row: sqlite3.Row) -> dict:
+        return {
+            "id": row["id"],
+            "conversation_id": row["conversation_id"],
+            "role": row["role"],
+            "content": row["content"],
+            "citations": _loads(row["citations_json"], []),
+            "meta": _loads(row["meta_json"], {}),
+            "feedback": None if row["rating"] is None else {"rating": row["rating"], "comment": row["comment"] or ""},
+            "created_at": row["created_at"],
+        }
+
+    # -- feedback
+
+    def set_feedback(self, msg_id: int, rating: int, comment: str = "") -> None:
+        """Thumbs up (+1) or down (-1) on a message; a second call replaces the first."""
+        if rating not in (1, -1) or isinstance(rating, bool):
+            raise UsageError("A rating must be thumbs up (+1) or thumbs down (-1).")
+        with self._db() as db:
+            if db.execute("SELECT 1 FROM messages WHERE id = ?", (msg_id,)).fetchone() is None:
+                raise NotFoundError("That answer no longer exists, so it can't be rated.")
+            db.execute(
+                "INSERT INTO feedback(message_id, rating, comment, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment, "
+                "created_at = excluded.created_at",
+                (msg_id, int(rating), comment.strip(), self._now()))
+
+    def clear_feedback(self, msg_id: int) -> None:
+        """Take back a rating (no error if there was none)."""
+        with self._db() as db:
+            db.execute("DELETE FROM feedback WHERE message_id = ?", (msg_id,))
+
+    # -- numbers for the advisor
+
+    def usage_stats(self, days: int = 30) -> dict:
+        """``{"questions", "unanswered", "approved", "disliked", "days"}``.
+
+        questions: questions asked in the last ``days`` days; unanswered: answers in
+        that window where nothing relevant was found (``meta.found`` is false);
+        approved: answers ever rated thumbs up that cite at least one source;
+        disliked: answers ever rated thumbs down.
+        """
+        since = _stamp(self._clock() - timedelta(days=days))
+        with self._db() as db:
+            questions = db.execute(
+                "SELECT COUNT(*) FROM messages WHERE role = 'user' AND created_at >= ?", (since,)).fetchone()[0]
+            unanswered = db.execute(
+                "SELECT COUNT(*) FROM messages WHERE role = 'assistant' AND created_at >= ? "
+                "AND json_valid(meta_json) AND json_type(meta_json, '$.found') = 'false'", (since,)).fetchone()[0]
+            approved = db.execute(
+                "SELECT COUNT(*) FROM messages m JOIN feedback f ON f.message_id = m.id "
+                f"WHERE {_APPROVED}").fetchone()[0]
+            disliked = db.execute("SELECT COUNT(*) FROM feedback WHERE rating = -1").fetchone()[0]
+        return {"questions": questions, "unanswered": unanswered, "approved": approved,
+                "disliked": disliked, "days": days}
+
+    def approved_examples(self) -> list[dict]:
+        """Answers rated thumbs up that cite sources, oldest first:
+        ``[{"question", "answer", "citations"}]`` (training data for fine-tuning).
+
+        The question is ``meta.question`` when the answer recorded it, else the
+        user message just before the answer in its conversation.
+        """
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT m.id, m.content, m.citations_json, m.meta_json, "
+                "(SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id "
+                " AND q.role = 'user' AND q.id < m.id ORDER BY q.id DESC LIMIT 1) AS previous_question "
+                "FROM messages m JOIN feedback f ON f.message_id = m.id "
+                f"WHERE {_APPROVED} ORDER BY m.id").fetchall()
+        out = []
+        for r in rows:
+            meta = _loads(r["meta_json"], {})
+            question = meta.get("question") if isinstance(meta.get("question"), str) and meta.get("question") else None
+            question = question or r["previous_question"]
+            if not question:
+                continue  # an answer without a question teaches nothing
+            out.append({"question": question, "answer": r["content"], "citations": _loads(r["citations_json"], [])})
+        return out
+
+    # -- export
+
+    def export_markdown(self, conv_id: int) -> str:
+        """The conversation as Markdown: title, each question and answer, and under
+        each answer its sources as ``[n] file, page p: "quote…"``."""
+        conv = self.conversation(conv_id)
+        lines = [f"# {conv['title']}", "", f"_Started {conv['created_at'][:10]}; exported from Groundwork._", ""]
+        for m in self.messages(conv_id):
+            if m["role"] == "user":
+                lines += [f"**Question:** {m['content'].strip()}", ""]
+            elif m["role"] == "assistant":
+                lines += ["**Answer:**", "", m["content"].strip(), ""]
+                if m["citations"]:
+                    lines += ["Sources:", ""]
+                    lines += [f"- {_citation_line(i, c)}" for i, c in enumerate(m["citations"], 1)]
+                    lines.append("")
+                if m["feedback"]:
+                    verdict = "helpful" if m["feedback"]["rating"] > 0 else "not helpful"
+                    note = f" ({m['feedback']['comment']})" if m["feedback"]["comment"] else ""
+                    lines += [f"_Marked {verdict}{note}._", ""]
+                lines += ["---", ""]
+        if lines[-2:] == ["---", ""]:
+            del lines[-2:]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+# an approved answer: rated +1 and citing at least one source
+_APPROVED = ("m.role = 'assistant' AND f.rating = 1 AND json_valid(m.citations_json) "
+             "AND json_array_length(m.citations_json) > 0")
+
+
+def _loads(text: Optional[str], default: Any) -> Any:
+    try:
+        value = json.loads(text) if text else default
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default
+
+
+def _citation_line(index: int, c: dict) -> str:
+    n = c.get("n", index)
+    where = c.get("file") or "unknown file"
+    if c.get("page") is not None:
+        page_end = c.get("page_end")
+        where += f", pages {c['page']}-{page_end}" if page_end not in (None, c["page"]) else f", page {c['page']}"
+    elif c.get("section"):
+        where += f", section \"{c['section']}\""
+    quote = " ".join(str(c.get("text") or "").split())
+    if len(quote) > QUOTE_LENGTH:
+        quote = quote[:QUOTE_LENGTH].rsplit(" ", 1)[0] + "…"
+    return f"[{n}] {where}: \"{quote}\"" if quote else f"[{n}] {where}"

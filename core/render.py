@@ -1,0 +1,60 @@
+"""Safe text for the screen: document text and model output are untrusted.
+
+Nothing here imports Streamlit; pages pass the returned strings to
+``st.markdown``. ``highlight_html`` escapes everything and adds only ``<mark>``;
+``safe_markdown`` keeps a model's formatting but removes raw HTML, images and
+links, so a reply can never load a remote image or carry document text off
+the computer in a URL.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\s*(\([^)]*\)|\[[^\]]*\])")
+_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\s*\(([^)]*)\)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|file|data):[^>\s]*)>", re.IGNORECASE)
+_BARE_URL = re.compile(r"(?<![`\w])((?:https?|ftp|file|data):(?://)?[^\s<>`]+)", re.IGNORECASE)
+_WWW = re.compile(r"(?<![`/\w.])(www\.[^\s<>`]+)", re.IGNORECASE)
+
+
+def _code(url: str) -> str:
+    return "`" + url.replace("`", "'") + "`"
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown that shows a model's words but loads and links nothing."""
+    text = text or ""
+    text = _IMAGE.sub(lambda m: f"[image not shown{': ' + m.group(1) if m.group(1).strip() else ''}]", text)
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({_code(m.group(2).strip())})" if m.group(2).strip() else m.group(1), text)
+    text = _REF_DEF.sub("", text)
+    text = _AUTOLINK.sub(lambda m: _code(m.group(1)), text)
+    text = _BARE_URL.sub(lambda m: _code(m.group(1)), text)
+    text = _WWW.sub(lambda m: _code(m.group(1)), text)
+    # raw HTML is shown as text, never interpreted
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def highlight_html(text: str, words: Iterable[str]) -> str:
+    """HTML-escaped ``text`` with each occurrence of ``words`` (prefix match) wrapped in <mark>."""
+    escaped = html.escape(text or "")
+    stems = sorted({w.lower() for w in words if w and len(w) >= 2}, key=len, reverse=True)
+    if not stems:
+        return escaped.replace("\n", "<br>")
+    pattern = re.compile(r"\b(" + "|".join(re.escape(html.escape(s)) for s in stems) + r")\w*", re.IGNORECASE)
+    marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    return marked.replace("\n", "<br>")
+
+
+def place_label(page, page_end=None, section=None) -> str:
+    """'page 4', 'pages 4-5' or 'section “Returns”' for a passage."""
+    if page is not None:
+        if page_end and page_end != page:
+            return f"pages {page}-{page_end}"
+        return f"page {page}"
+    if section:
+        return f"section “{section}”"
+    return "start of document"

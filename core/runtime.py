@@ -1,0 +1,69 @@
+"""The only core file that knows Streamlit: process-wide resources, built once.
+
+Per-user state (a conversation, answers in progress) lives in
+``st.session_state`` in the pages, never here.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import AppError
+from core.settings import Settings, load_settings
+
+
+def get_settings() -> Settings:
+    """Settings are re-read on every run (cheap), so a remembered choice applies at once."""
+    return load_settings()
+
+
+@st.cache_resource(show_spinner="Opening your library…")
+def _library(data_dir: str, embedder: str, chroma_url: str):
+    from core.library import Library
+
+    return Library(load_settings(data_dir=data_dir, embedder=embedder, chroma_url=chroma_url))
+
+
+def get_library():
+    s = get_settings()
+    return _library(str(s.data_dir), s.embedder, s.chroma_url)
+
+
+def library_or_stop():
+    """The library, or one calm sentence and a stopped page when it can't be opened."""
+    try:
+        return get_library()
+    except AppError as exc:
+        st.error(exc.user_message)
+        st.stop()
+
+
+@st.cache_resource
+def _llm(host: str, timeout: float):
+    from core.llm import OllamaService
+
+    return OllamaService(host, timeout)
+
+
+def get_llm():
+    s = get_settings()
+    return _llm(s.ollama_host, s.ollama_timeout_s)
+
+
+@st.cache_resource
+def _history(db_path: str):
+    from core.history import History
+
+    return History(db_path)
+
+
+def get_history():
+    return _history(str(get_settings().db_path))
+
+
+@st.cache_data(ttl=5, show_spinner=False)
+def ollama_status(host: str) -> dict:
+    """Cached for a few seconds so the sidebar dot doesn't call Ollama on every click."""
+    from core.llm import OllamaService
+
+    status = OllamaService(host, 2.0).status()
+    return {"running": status.running, "message": status.message, "version": status.version}

@@ -1,0 +1,176 @@
+"""Chunking: where each chunk came from, stable ids, sensible sizes."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from core.chunking import TINY_SEGMENT_CHARS, chunk_document, chunk_id
+from core.documents import read_document
+from core.types import ParsedDocument, Segment, Triage
+from tests.conftest import FIXTURES
+
+SENTENCE = "The Trail 500 is our best-selling mountain bike and it ships with a two year warranty. "
+
+
+def parsed(name: str, settings) -> ParsedDocument:
+    return read_document(name, (FIXTURES / name).read_bytes(), settings)
+
+
+def make_doc(*segments: Segment, sha: str = "a" * 64) -> ParsedDocument:
+    return ParsedDocument(name="made-up.pdf", kind="pdf", sha256=sha, segments=list(segments), triage=Triage())
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_pdf_chunks_keep_file_page_and_order(settings):
+    doc = parsed("text-3-pages.pdf", settings)
+    chunks = chunk_document(doc, size=120, overlap=20)
+
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+    assert all(c.file == "text-3-pages.pdf" for c in chunks)
+    assert all(len(c.text) <= 120 for c in chunks)
+    pages = {s.page: s.text for s in doc.segments}
+    for chunk in chunks:
+        # every chunk sits on the page it claims
+        assert chunk.page == chunk.page_end
+        assert chunk.text in pages[chunk.page]
+    assert {c.page for c in chunks} == {1, 2, 3}
+    returns = [c for c in chunks if "30 days of purchase" in squash(c.text)]
+    assert returns and returns[0].page == 2
+
+
+def test_word_sections_label_their_chunks(settings):
+    doc = parsed("handbook.docx", settings)
+    chunks = chunk_document(doc, size=80, overlap=0)
+
+    [damaged] = [c for c in chunks if "replaced free of charge" in c.text]
+    assert damaged.section == "Damaged goods"
+    assert damaged.text == "Damaged goods\n\nDamaged goods are replaced free of charge."
+    assert all(c.page is None and c.page_end is None for c in chunks)
+    assert [c for c in chunks if "Product: Trail 500" in c.text][0].section == "Prices"
+
+
+def test_short_word_sections_share_a_chunk_named_by_the_largest(settings):
+    doc = parsed("handbook.docx", settings)
+    chunks = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+
+    # "Opening hours", "Returns" and "Damaged goods" are each under 200 characters
+    [merged] = [c for c in chunks if "replaced free of charge" in c.text]
+    assert merged.text.startswith("Opening hours") and "Returns" in merged.text
+    assert merged.section == "Opening hours"
+    assert len(chunks) < len(doc.segments)
+
+
+def test_table_rows_are_not_split_mid_row(settings):
+    doc = parsed("handbook.docx", settings)
+    rows = [line for s in doc.segments for line in s.text.splitlines() if " | " in line]
+    assert len(rows) == 6
+    chunks = chunk_document(doc, size=130, overlap=0)
+    for row in rows:
+        assert any(row in c.text.splitlines() for c in chunks), row
+
+
+def test_word_page_numbers_follow_the_page_breaks(settings):
+    doc = parsed("page-breaks.docx", settings)
+    chunks = chunk_document(doc, size=60, overlap=0)
+
+    def page_of(text):
+        [chunk] = [c for c in chunks if text in c.text]
+        return chunk.page, chunk.page_end
+
+    assert page_of("Orders over $500") == (1, 1)
+    assert page_of("Late payments") == (2, 2)
+    assert page_of("Urgent deliveries") == (3, 3)
+
+
+def test_ids_are_content_hashes_and_stable(settings):
+    doc = parsed("text-3-pages.pdf", settings)
+    first = chunk_document(doc, 200, 30)
+    again = chunk_document(doc, 200, 30)
+
+    assert [c.id for c in first] == [c.id for c in again]
+    c = first[0]
+    expected = hashlib.sha256(f"{doc.sha256}|{c.page}|{c.section}|{c.text}".encode()).hexdigest()[:32]
+    assert c.id == expected == chunk_id(doc.sha256, c.page, c.section, c.text)
+    assert len({c.id for c in first}) == len(first)
+
+    other = make_doc(*doc.segments, sha="b" * 64)
+    assert not {c.id for c in chunk_document(other, 200, 30)} & {c.id for c in first}
+
+
+def test_identical_chunks_in_one_document_are_kept_once():
+    text = SENTENCE * 4
+    doc = make_doc(Segment(text, 1, "Bikes"), Segment(text, 1, "Bikes"), Segment(text, 2, "Bikes"))
+    chunks = chunk_document(doc, 1000, 0)
+
+    assert [(c.page, c.text) for c in chunks] == [(1, text.strip()), (2, text.strip())]
+    assert [c.ordinal for c in chunks] == [0, 1]
+
+
+def test_whitespace_only_segments_make_no_chunks():
+    assert chunk_document(make_doc(), 500, 50) == []
+    assert chunk_document(make_doc(Segment("  \n\n \t ", 1), Segment("\n", 2)), 500, 50) == []
+
+
+def test_tiny_segments_join_the_next_one_and_record_the_page_range():
+    cover = Segment("Harbour Bikes price list 2024", 1)
+    body = Segment(SENTENCE * 6, 2)
+    more = Segment(SENTENCE * 6, 3)
+    chunks = chunk_document(make_doc(cover, body, more), 1000, 100)
+
+    assert len(cover.text) < TINY_SEGMENT_CHARS
+    assert chunks[0].text.startswith("Harbour Bikes price list 2024")
+    assert (chunks[0].page, chunks[0].page_end) == (1, 2)
+    # big segments are never glued together
+    assert all(c.page == c.page_end for c in chunks[1:])
+    assert chunks[-1].page == 3
+
+
+def test_tiny_segments_stay_apart_when_page_and_section_both_differ():
+    chunks = chunk_document(make_doc(Segment("Short A", 1, "A"), Segment("Short B", 2, "B")), 1000, 0)
+    assert [(c.text, c.page, c.section) for c in chunks] == [("Short A", 1, "A"), ("Short B", 2, "B")]
+
+
+def test_one_line_word_sections_are_merged_and_named_by_the_main_section():
+    heading_only = Segment("Products", None, "Products")
+    bikes = Segment("Bikes\n\n" + SENTENCE * 3, None, "Bikes")
+    chunks = chunk_document(make_doc(heading_only, bikes), 1000, 0)
+
+    [chunk] = chunks
+    assert chunk.text.startswith("Products\n\nBikes")
+    assert chunk.section == "Bikes"  # most of the text is in "Bikes"
+    assert chunk.page is None and chunk.page_end is None
+
+
+def test_long_text_without_separators_is_still_cut_to_size():
+    text = "".join(str(i) for i in range(1500))  # no spaces, no line breaks
+    chunks = chunk_document(make_doc(Segment(text, 1)), 400, 50)
+    assert all(len(c.text) <= 400 for c in chunks)
+    assert all(c.text in text for c in chunks)
+    assert text.startswith(chunks[0].text) and text.endswith(chunks[-1].text)
+    assert sum(len(c.text) for c in chunks) >= len(text)  # nothing dropped
+
+
+def test_sentences_keep_their_full_stop():
+    doc = make_doc(Segment(" ".join(f"Sentence number {i} ends here." for i in range(60)), 4))
+    chunks = chunk_document(doc, 150, 0)
+    assert len(chunks) > 1
+    assert all(c.text.endswith(".") for c in chunks)
+    assert all(not c.text.startswith(".") for c in chunks)
+
+
+def test_overlap_carries_context_between_chunks():
+    doc = make_doc(Segment(" ".join(f"Line {i} of the returns policy." for i in range(40)), 1))
+    chunks = chunk_document(doc, 200, 60)
+    for a, b in zip(chunks, chunks[1:]):
+        assert b.text[:20] in a.text  # each chunk starts inside the previous one
+
+
+def test_bad_sizes():
+    doc = make_doc(Segment(SENTENCE * 10, 1))
+    assert chunk_document(doc, 100, 500)  # an oversized overlap is clamped, not fatal
+    with pytest.raises(ValueError):
+        chunk_document(doc, 0, 0)
