@@ -692,7 +692,7 @@ RULES: list[Rule] = [
          "About {volume} questions a month on one repetitive task: at that volume a small trained model costs "
          "far less per question than a large general one.", "monthly_questions", "[A][D]"),
     Rule("very_high_volume_stable", "Very high volume on stable facts", "fine_tuning", 2,
-         lambda f: f.stable and f.volume >= VERY_HIGH_VOLUME,
+         lambda f: f.stable and f.volume >= VERY_HIGH_VOLUME and not f.narrow,
          "About {volume} questions a month about stable facts. At that volume, building the common answers "
          "into a model can be faster and cheaper than looking them up every time.", "monthly_questions", "[A]"),
     Rule("enough_examples", "Enough good examples", "fine_tuning", 2,
@@ -891,7 +891,7 @@ def _money(x: float) -> str:
         return f"${x:.2f}"
     if x >= 0.001:
         return f"${x:.3f}"
-    return "under $0.001"
+    return f"${x:.4f}"
 
 
 def _facts(resolved: dict[str, ResolvedAnswer], measured: dict) -> Facts:
@@ -965,7 +965,7 @@ def _long_context_note(f: Facts) -> str:
     how = "estimated from your library" if f.tokens_measured else f"estimated at about {TOKENS_PER_PAGE} per page"
     monthly = f" At {f.volume:,} questions a month that is about {_money(per_q * f.volume)} a month." if f.volume else ""
     if f.long_context_ok:
-        return (f"Your material is small enough, about {f.tokens:,} tokens ({how}), to hand the model all of it "
+        return (f"Your material is small enough, about {f.tokens:,} tokens (word pieces, {how}), to hand the model all of it "
                 f"with every question instead of looking things up. Estimate: {f.tokens:,} tokens x "
                 f"${PRICE_INPUT_PER_M} per million input tokens on a low-cost online model [A] is about "
                 f"{_money(per_q)} per question, against about {_money(lookup_q)} for a looked-up answer that reads "
@@ -1039,8 +1039,12 @@ def _checklist(f: Facts, resolved) -> list[dict]:
          "detail": {"none": "No one yet; retraining is needed whenever products or style change.",
                     "some": "Someone technical, part-time.", "team": "A technical team."}[f.ml_capacity]},
         {"item": "Budget for training", "ok": f.budget == "can_invest" or f.maintainer,
-         "detail": "A small open model costs a few hundred dollars per run with your own hardware [D]; online "
-                   "providers about $2,000-10,000 per run [B]."},
+         "detail": "You can invest when it pays back; a training run costs from a few hundred dollars (a small open "
+                   "model [D]) to $2,000-10,000 (an online provider [B])." if f.budget == "can_invest"
+         else "Little up front, but training a small open model on your own hardware costs a few hundred dollars "
+              "per run [D]." if f.maintainer
+         else "Little up front and no one in-house; paying an online provider costs about $2,000-10,000 per "
+              "training run [B]."},
         {"item": "Information stable enough to train on", "ok": f.stable or not f.changing,
          "detail": f"It changes {FREQ_WORDS[f.change_frequency]}"
                    + ("; keep facts in documents and train only the way it answers." if f.changing else ".")},
@@ -1198,7 +1202,8 @@ def report_markdown(advice: Advice) -> str:
         out += [f"**When to revisit:** {_md(advice.condition)}", ""]
     out += ["## Why", "", f"- **Decision:** {_md(advice.decision.full_text)}"]
     for r in advice.reasons:
-        out.append(f"- **{_ARROW[r.direction]}** (weight {r.weight}): {_md(r.full_text)} {_md(r.sources)}".rstrip())
+        weight = f" (weight {r.weight})" if r.weight else ""
+        out.append(f"- **{_ARROW[r.direction]}**{weight}: {_md(r.full_text)} {_md(r.sources)}".rstrip())
     out += ["", "## What pushed which way", "",
             f"Toward looking things up: **{advice.push['retrieval']}**; toward fine-tuning: "
             f"**{advice.push['fine_tuning']}**.", "",
@@ -1257,7 +1262,8 @@ def report_html(advice: Advice) -> str:
     parts.append("</div>")
     parts += ["<h2>Why</h2><ul>", f"<li><strong>Decision:</strong> {e(advice.decision.full_text)}</li>"]
     for r in advice.reasons:
-        parts.append(f'<li><span class="dir">{e(_ARROW[r.direction])} &middot; weight {r.weight}</span><br>'
+        weight = f" &middot; weight {r.weight}" if r.weight else ""
+        parts.append(f'<li><span class="dir">{e(_ARROW[r.direction])}{weight}</span><br>'
                      f"{e(r.full_text)} <span class=\"small\">{e(r.sources)}</span></li>")
     parts.append("</ul>")
     top = max([c["weight"] for c in advice.push["rules"]] + [1])
