@@ -385,7 +385,7 @@ class OllamaService:
             lowered = text.lower()
             if any(hint in lowered for hint in MEMORY_HINTS):
                 return OllamaError(
-                    f"Your computer doesn't have enough free memory for '{model}'. "
+                    f"Your computer doesn't have enough free memory for '{model or 'this model'}'. "
                     "Close other programs or pick a smaller model on the Setup page.")
             if during == "pull":
                 if exc.status_code == 404 or "file does not exist" in lowered or "not found" in lowered:

@@ -17,7 +17,8 @@ After writing the files the script checks itself:
   * the workshop manual's diagram page has no text layer but has an image,
   * each answerable question's evidence phrase is found (pypdf for PDFs,
     python-docx counting stored page breaks for DOCX) on exactly the cited
-    pages or sections, and nowhere else in the corpus,
+    pages or sections, and nowhere else in the corpus ("A ... B" means both
+    parts on the same page; text is compared lower-cased, whitespace collapsed),
   * each unanswerable question's tell-tale words appear nowhere in the corpus.
 
 Page numbers in questions.jsonl are 1-based. For a DOCX with stored page breaks,
@@ -29,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import random
 import re
 import sys
@@ -1002,7 +1004,6 @@ def draw_brake_diagram() -> Image.Image:
     d.ellipse((cx - r + 45, cy - r + 45, cx + r - 45, cy + r - 45), outline=ink, width=3)
     d.ellipse((cx - 70, cy - 70, cx + 70, cy + 70), outline=ink, width=5)
     for k in range(6):  # six rotor bolts
-        import math
         a = math.radians(60 * k + 30)
         bx, by = cx + 105 * math.cos(a), cy + 105 * math.sin(a)
         d.ellipse((bx - 14, by - 14, bx + 14, by + 14), outline=ink, width=4)
@@ -1019,7 +1020,10 @@ def draw_brake_diagram() -> Image.Image:
     def label(x1, y1, x2, y2, text):
         d.line((x1, y1, x2, y2), fill=ink, width=3)
         d.ellipse((x1 - 7, y1 - 7, x1 + 7, y1 + 7), fill=ink)
-        d.text((x2 + 10, y2 - 14), text, font=small, fill=ink)
+        if x2 < x1:  # label on the left: text ends where the leader line starts
+            d.text((x2 - 10 - d.textlength(text, font=small), y2 - 14), text, font=small, fill=ink)
+        else:
+            d.text((x2 + 10, y2 - 14), text, font=small, fill=ink)
 
     label(cx + 120, cy - r - 33, 960, 250, "Mounting bolts 6-8 Nm")
     label(cx, cy - r - 46, 300, 250, "Bleed port")
@@ -1610,7 +1614,7 @@ ANSWERABLE = [
      [(RW, "online", "the collection fee is $25")]),
     ("Can I return a set of custom-built wheels?", [(RW, "returns", "custom-built wheels")]),
     # Rental terms
-    ("How much is it to rent a Volt E-Pro for a full day?", [(RA, "rates", "$95")]),
+    ("How much is it to rent a Volt E-Pro for a full day?", [(RA, "rates", "Volt E-Pro ... $95")]),
     ("What is the security deposit for renting an e-bike?", [(RA, "deposit", "$400 per e-bike")]),
     ("Can I leave a cash deposit for a rental?", [(RA, "deposit", "cash deposits are not accepted")]),
     ("What ID do I need to bring to rent a bike?",
@@ -1646,7 +1650,7 @@ ANSWERABLE = [
      [(WS, "tuneup", "0.5% wear on 11- and 12-speed chains")]),
     # Price list (DOCX pages counted by stored page breaks)
     ("How much does the Trail 500 cost?", [(PL, 1, "$1,249")]),
-    ("What's the price of a basic tune-up?", [(PL, 3, "$75")]),
+    ("What's the price of a basic tune-up?", [(PL, 3, "Basic tune-up ... $75")]),
     ("How much do you charge to bleed a hydraulic brake?", [(PL, 3, "per hydraulic brake, fluid included")]),
     ("How much is a spare 625 Wh battery?", [(PL, 2, "$869")]),
     ("Can I pay for a bike in monthly instalments?", [(PL, 4, "0% finance over 12 months")]),
@@ -1659,7 +1663,7 @@ ANSWERABLE = [
     ("Do students get money off?", [(FQ, 1, "students with a valid student id")]),
     ("Do you run classes on basic bike maintenance?", [(FQ, 2, "fix-it basics class")]),
     ("How long does it take to charge a Volt battery?", [(FQ, 3, "about 4.5 hours")]),
-    ("Do you have a points or rewards programme?", [(FQ, 4, "northwind miles")]),
+    ("Do you have a points or rewards programme?", [(FQ, 4, "1 point for every $1")]),
     ("Is there a weekend group ride I can join?", [(FQ, 4, "every saturday at 8:30 am")]),
     ("What size Sprout should I get for my 7-year-old?", [(FQ, 5, "sprout 20 ages 6 to 9")]),
     ("Are dogs allowed in the shop?", [(FQ, 5, "well-behaved dogs on a lead")]),
@@ -1770,12 +1774,14 @@ def main() -> int:
 
     # ---- read everything back -------------------------------------------
     locations: dict[tuple, str] = {}  # (file, page or section) -> normalised text
+    raw: dict[tuple, str] = {}  # same keys, whitespace collapsed but case kept (to quote evidence)
     problems: list[str] = []
     for name in (HB, RW, RA, WS):
         texts = pdf_page_texts(OUT / name)
         docs[name] = len(texts)
         for n, t in texts.items():
             locations[(name, n)] = norm(t)
+            raw[(name, n)] = re.sub(r"\s+", " ", t)
     # the diagram page must look scanned: no text layer, one image
     fig = keymaps[WS]["figure"]
     reader = PdfReader(str(OUT / WS))
@@ -1792,12 +1798,14 @@ def main() -> int:
             docs[name] = breaks + 1
             for n, t in pages.items():
                 locations[(name, n)] = norm(t)
+                raw[(name, n)] = re.sub(r"\s+", " ", t)
         else:
             docs[name] = None
             section_docs.add(name)
             for s, t in sections.items():
                 if s is not None:
                     locations[(name, s)] = norm(t)
+                    raw[(name, s)] = re.sub(r"\s+", " ", t)
 
     # ---- questions --------------------------------------------------------
     records = []
@@ -1815,14 +1823,15 @@ def main() -> int:
             else:
                 loc = (file, where)
                 srcs.append({"file": file, "page": where})
-            evidence.append(phrase)
-            p = norm(phrase)
+            parts = [norm(x) for x in phrase.split(" ... ")]  # "A ... B": both on the same page
             if loc not in locations:
                 problems.append(f"{question!r}: no such location {loc}")
                 continue
-            if p not in locations[loc]:
+            quoted = [re.search(re.escape(x), raw[loc], re.I) for x in parts]  # as the document spells it
+            evidence.append(" ... ".join(m.group(0) if m else x for m, x in zip(quoted, parts)))
+            if not all(x in locations[loc] for x in parts):
                 problems.append(f"{question!r}: {phrase!r} not found at {loc}")
-            elsewhere = [k for k, t in locations.items() if p in t and k != loc]
+            elsewhere = [k for k, t in locations.items() if k != loc and all(x in t for x in parts)]
             if elsewhere:
                 problems.append(f"{question!r}: {phrase!r} also appears at {elsewhere}")
         records.append({"question": question, "sources": srcs, "answerable": True, "evidence": evidence})
@@ -1836,7 +1845,7 @@ def main() -> int:
     corpus = " \n".join(locations.values())
     for r in records:
         for word in r.pop("absent", []):
-            if norm(word) in corpus:
+            if re.search(r"\b" + re.escape(norm(word)) + r"\b", corpus):
                 problems.append(f"unanswerable {r['question']!r}: {word!r} appears in the documents")
 
     with open(OUT / "questions.jsonl", "w", encoding="utf-8", newline="\n") as f:
