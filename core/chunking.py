@@ -2,13 +2,12 @@
 
 Each segment (a PDF page, a Word section or page part) is split on its own
 with LangChain's ``RecursiveCharacterTextSplitter``, so a chunk never mixes two
-places in a document -- with one exception: a tiny segment (a cover page, a
-heading with nothing under it, a one-line section) is joined to the segments
-after it when they are on the same page (or, without page numbers, in the
-same section), so the library is not
-flooded with trivial chunks. Such a chunk's ``page`` is the first page it
-covers and ``page_end`` the last; its ``section`` is the one that contributes
-most of its text.
+places in a document -- with one exception: a tiny segment (a heading with
+nothing under it, a one-line part of a page) is joined to the segments after
+it while they are on the same page (or, in a Word file without page numbers,
+in the same section), so the library is not flooded with trivial chunks. Two
+pages are never joined: a citation names one page. A joined chunk's
+``section`` is the one that contributes most of its text.
 
 Chunk ids are content hashes: the same text at the same place in the same file
 always gets the same id, and identical chunks within a document are kept once.
@@ -56,7 +55,7 @@ class _Group:
         self.spans.append(_Span(start, len(self.text), segment.page, segment.section))
 
     def accepts(self, segment: Segment) -> bool:
-        """A tiny group takes the next segment when they share a page or a section."""
+        """A tiny group takes the next segment on the same page (same section when pages are unknown)."""
         if not self.spans:
             return True
         last = self.spans[-1]

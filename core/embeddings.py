@@ -166,8 +166,9 @@ class MiniLMEmbedder:
         self.batch_size = max(1, int(batch_size))
 
     def _runtime(self) -> _Runtime:
-        path = self._model_path if self._model_path is not None else default_model_path()
-        return _load_runtime(str(path.resolve()), str(self._tokenizer_path.resolve()), self._sha256)
+        if self._model_path is None:
+            self._model_path = default_model_path()
+        return _load_runtime(str(self._model_path.resolve()), str(self._tokenizer_path.resolve()), self._sha256)
 
     def load(self) -> "MiniLMEmbedder":
         """Load (and verify) the model now rather than on the first ``embed``."""
@@ -183,7 +184,9 @@ class MiniLMEmbedder:
         if not texts:
             return []
         rt = self._runtime()
-        encodings = rt.tokenizer.encode_batch([t if isinstance(t, str) else str(t) for t in texts])
+        # One at a time: encode_batch would start a Rust thread pool that competes with
+        # ONNX Runtime for the same cores and warns after a fork; tokenizing is a few percent of the work.
+        encodings = [rt.tokenizer.encode(t if isinstance(t, str) else str(t)) for t in texts]
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(lengths, kind="stable")  # similar lengths together: little padding
         out = np.empty((len(texts), self.dim), dtype=np.float32)

@@ -70,9 +70,9 @@ def _keep(qid: str) -> None:
     if value is None:
         return
     if value == _measured_value(qid):
-        answers.pop(qid, None)
+        st.session_state.adv_answers.pop(qid, None)
     else:
-        answers[qid] = value
+        st.session_state.adv_answers[qid] = value
 
 
 def go_next(qid: str) -> None:
@@ -86,7 +86,7 @@ def go_back(qid: str) -> None:
 
 
 def skip(qid: str) -> None:
-    answers.pop(qid, None)
+    st.session_state.adv_answers.pop(qid, None)
     st.session_state.adv_step = min(st.session_state.adv_step + 1, RESULT)
 
 
@@ -139,7 +139,7 @@ if step < RESULT:
     if q.kind == "int":
         start = answers.get(q.id, m.value if m is not None else DEFAULTS[q.id].value)
         st.number_input(q.prompt, min_value=0, step=1, value=int(start), key=key,
-                        label_visibility="collapsed", help=q.help or None)
+                        label_visibility="collapsed")
         chosen = True
     else:
         start = answers.get(q.id, m.value if m is not None else None)

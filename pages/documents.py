@@ -68,6 +68,8 @@ if not docs:
         run_ingest([(p.name, p.read_bytes()) for p in sample_files()])
 
 # -- what happened last time -----------------------------------------------------
+if st.session_state.get("doc_notice"):
+    st.success(st.session_state.pop("doc_notice"))
 if st.session_state.ingest_results:
     results = st.session_state.ingest_results
     added = sum(r["status"] in ("added", "replaced") for r in results)
@@ -158,20 +160,6 @@ st.dataframe(
 )
 
 
-@st.dialog("Remove this document?")
-def confirm_remove(name: str):
-    st.write(f"**{name}** and everything Groundwork learned from it will be removed from your library. "
-             "Your own copy of the file on your computer is not touched.")
-    a, b = st.columns(2)
-    if a.button("Yes, remove it", type="primary", key="confirm_remove"):
-        lib.remove(name)
-        st.session_state.ingest_results = [{"file": name, "status": "unchanged",
-                                            "message": "Removed from your library.", "warnings": []}]
-        st.rerun()
-    if b.button("Cancel", key="cancel_remove"):
-        st.rerun()
-
-
 st.subheader("Manage a document")
 chosen = st.selectbox("Document", [d.file for d in docs], key="manage_doc")
 info = next(d for d in docs if d.file == chosen)
@@ -192,8 +180,22 @@ with st.container(border=True):
     if path.exists():
         a.download_button("Download original", path.read_bytes(), file_name=chosen, key="download_original")
     if b.button("Remove…", key="remove_doc"):
-        confirm_remove(chosen)
+        st.session_state.confirm_remove = chosen
     with c.popover("Replace with a new version"):
         new = st.file_uploader("New version", type=[info.type], key=f"replace_{chosen}_{st.session_state.upload_round}")
         if new is not None and st.button("Replace", type="primary", key="do_replace"):
             run_ingest([(chosen, new.getvalue())])
+
+if st.session_state.get("confirm_remove") == chosen:
+    with st.container(border=True):
+        st.warning(f"Remove {chosen}? It and everything Groundwork learned from it will be removed from your "
+                   "library; your own copy of the file is not touched.")
+        yes, no = st.columns(2)
+        if yes.button("Yes, remove it", type="primary", key="confirm_remove_yes"):
+            lib.remove(chosen)
+            st.session_state.confirm_remove = None
+            st.session_state.doc_notice = f"{chosen} was removed from your library."
+            st.rerun()
+        if no.button("Keep it", key="confirm_remove_no"):
+            st.session_state.confirm_remove = None
+            st.rerun()

@@ -15,7 +15,7 @@ if not docs:
 with st.form("find", border=False):
     q_col, btn_col = st.columns([5, 1], vertical_alignment="bottom")
     query = q_col.text_input("What are you looking for?", placeholder="e.g. returns after 30 days", key="find_query")
-    btn_col.form_submit_button("Search", type="primary", width="stretch")
+    btn_col.form_submit_button("Search", type="primary", width="stretch", key="find_go")
     chosen = st.multiselect("Only in these documents (optional)", [d.file for d in docs], key="find_files")
 
 if query.strip():

@@ -53,15 +53,27 @@ def test_word_sections_label_their_chunks(settings):
     assert [c for c in chunks if "Product: Trail 500" in c.text][0].section == "Prices"
 
 
-def test_short_word_sections_share_a_chunk_named_by_the_largest(settings):
+def test_short_word_sections_each_keep_their_own_chunk(settings):
     doc = parsed("handbook.docx", settings)
     chunks = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
 
-    # "Opening hours", "Returns" and "Damaged goods" are each under 200 characters
-    [merged] = [c for c in chunks if "replaced free of charge" in c.text]
-    assert merged.text.startswith("Opening hours") and "Returns" in merged.text
-    assert merged.section == "Opening hours"
-    assert len(chunks) < len(doc.segments)
+    # no page numbers: tiny sections are not glued to the next section
+    assert [c.section for c in chunks] == [s.section for s in doc.segments]
+    [damaged] = [c for c in chunks if "replaced free of charge" in c.text]
+    assert damaged.section == "Damaged goods"
+
+
+def test_tiny_parts_of_one_page_join_and_take_the_larger_section(settings):
+    doc = parsed("page-breaks.docx", settings)
+    chunks = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+
+    # page 2 holds the end of "Supplier terms" (one line) and the start of "Delivery"
+    [page_two] = [c for c in chunks if "Late payments" in c.text]
+    assert page_two.text == (
+        "Late payments carry a 2% monthly fee.\n\nDelivery\n\nDeliveries arrive on Tuesdays."
+    )
+    assert (page_two.page, page_two.page_end, page_two.section) == (2, 2, "Delivery")
+    assert [(c.page, c.page_end) for c in chunks] == [(1, 1), (2, 2), (3, 3)]
 
 
 def test_table_rows_are_not_split_mid_row(settings):
@@ -115,18 +127,24 @@ def test_whitespace_only_segments_make_no_chunks():
     assert chunk_document(make_doc(Segment("  \n\n \t ", 1), Segment("\n", 2)), 500, 50) == []
 
 
-def test_tiny_segments_join_the_next_one_and_record_the_page_range():
+def test_tiny_segments_join_the_next_one_on_the_same_page():
+    heading = Segment("Prices", 2, "Prices")
+    body = Segment(SENTENCE * 6, 2, "Bikes")
+    chunks = chunk_document(make_doc(heading, body), 1000, 100)
+
+    assert len(heading.text) < TINY_SEGMENT_CHARS
+    [chunk] = chunks
+    assert chunk.text.startswith("Prices\n\nThe Trail 500")
+    assert (chunk.page, chunk.page_end, chunk.section) == (2, 2, "Bikes")
+
+
+def test_two_pages_are_never_joined():
     cover = Segment("Harbour Bikes price list 2024", 1)
     body = Segment(SENTENCE * 6, 2)
-    more = Segment(SENTENCE * 6, 3)
-    chunks = chunk_document(make_doc(cover, body, more), 1000, 100)
+    chunks = chunk_document(make_doc(cover, body, Segment("Thank you.", 3)), 1000, 100)
 
-    assert len(cover.text) < TINY_SEGMENT_CHARS
-    assert chunks[0].text.startswith("Harbour Bikes price list 2024")
-    assert (chunks[0].page, chunks[0].page_end) == (1, 2)
-    # big segments are never glued together
-    assert all(c.page == c.page_end for c in chunks[1:])
-    assert chunks[-1].page == 3
+    assert [(c.page, c.page_end) for c in chunks] == [(1, 1), (2, 2), (3, 3)]
+    assert chunks[0].text == "Harbour Bikes price list 2024"
 
 
 def test_tiny_segments_stay_apart_when_page_and_section_both_differ():
@@ -134,15 +152,18 @@ def test_tiny_segments_stay_apart_when_page_and_section_both_differ():
     assert [(c.text, c.page, c.section) for c in chunks] == [("Short A", 1, "A"), ("Short B", 2, "B")]
 
 
-def test_one_line_word_sections_are_merged_and_named_by_the_main_section():
-    heading_only = Segment("Products", None, "Products")
-    bikes = Segment("Bikes\n\n" + SENTENCE * 3, None, "Bikes")
-    chunks = chunk_document(make_doc(heading_only, bikes), 1000, 0)
-
-    [chunk] = chunks
-    assert chunk.text.startswith("Products\n\nBikes")
-    assert chunk.section == "Bikes"  # most of the text is in "Bikes"
-    assert chunk.page is None and chunk.page_end is None
+def test_without_page_numbers_tiny_parts_of_one_section_join():
+    chunks = chunk_document(
+        make_doc(Segment("Opening hours", None, "Shop"), Segment("Open 9am to 6pm.", None, "Shop"),
+                 Segment("Returns within 30 days.", None, "Returns")),
+        1000,
+        0,
+    )
+    assert [(c.text, c.section) for c in chunks] == [
+        ("Opening hours\n\nOpen 9am to 6pm.", "Shop"),
+        ("Returns within 30 days.", "Returns"),
+    ]
+    assert all(c.page is None and c.page_end is None for c in chunks)
 
 
 def test_long_text_without_separators_is_still_cut_to_size():

@@ -58,7 +58,8 @@ def test_find_page_shows_highlighted_passages_with_pages():
 
     st.cache_resource.clear()
     at = page("find.py").run()
-    at.text_input(key="find_query").input("return a bike after 45 days").run()
+    at.text_input(key="find_query").input("return a bike after 45 days")
+    at.button(key="find_go").click().run()
     assert not at.exception
     html = "\n".join(m.value for m in at.markdown)
     assert "<mark>" in html.lower()
@@ -74,10 +75,15 @@ def test_remove_needs_confirmation():
     at = page("documents.py").run()
     assert not at.exception
     at.button(key="remove_doc").click().run()
-    assert any("will be removed" in m.value for m in at.markdown)
-    at.button(key="confirm_remove").click().run()
+    assert any("will be removed" in w.value for w in at.warning)
+    at.button(key="confirm_remove_no").click().run()
+    assert not any("will be removed" in w.value for w in at.warning)
+    assert len(Library(load_settings()).documents()) == 1
+    at.button(key="remove_doc").click().run()
+    at.button(key="confirm_remove_yes").click().run()
     assert not at.exception
     import streamlit as st
 
     st.cache_resource.clear()
     assert Library(load_settings()).documents() == []
+    assert any("was removed" in s.value for s in at.success)

@@ -1,0 +1,166 @@
+"""The Setup page through Streamlit's AppTest, against a stand-in Ollama over real HTTP."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.llm import RECOMMENDED_MODEL
+from core.settings import load_settings
+from tests.conftest import ROOT
+from tests.ollama_standin import OllamaStandin, PullScript
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def ollama(monkeypatch):
+    with OllamaStandin(models={"llama3.2:3b": 2_019_393_189, "qwen2.5:3b": 1_929_912_432}) as standin:
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        yield standin
+
+
+def page() -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / "setup.py"), default_timeout=60)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_ollama_down_shows_how_to_install():
+    at = page().run()
+    assert not at.exception
+    out = texts(at)
+    assert "🔴" in out and "http://127.0.0.1:9" in out
+    assert "ollama.com" in out and "Check again" in out
+    assert "the steps below show how" in out
+    # pressing "Check again" while it is still down changes nothing, calmly
+    at.button(key="setup_recheck").click().run()
+    assert not at.exception
+    assert "🔴" in texts(at)
+    assert not at.selectbox and not at.dataframe
+
+
+def test_check_again_finds_ollama_once_it_runs(monkeypatch):
+    at = page().run()
+    assert "🔴" in texts(at)
+    with OllamaStandin() as standin:
+        # the address stays the same for this session in real life; here the new run reads it again
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        import streamlit as st
+
+        st.cache_resource.clear()
+        at.button(key="setup_recheck").click().run()
+        assert not at.exception
+        assert "🟢" in texts(at)
+
+
+def test_running_lists_models_with_sizes(ollama):
+    at = page().run()
+    assert not at.exception
+    out = texts(at)
+    assert "🟢" in out and ollama.host in out and "0.6.3" in out
+    frame = at.dataframe[0].value
+    assert list(frame["Model"]) == ["llama3.2:3b", "qwen2.5:3b"]
+    assert list(frame["Size"]) == ["2.0 GB", "1.9 GB"]
+    assert at.selectbox(key="setup_model").value == "llama3.2:3b"
+    assert "✅ llama3.2:3b is downloaded." in out
+
+
+def test_choosing_a_model_is_remembered(ollama):
+    at = page().run()
+    at.selectbox(key="setup_model").select("qwen2.5:3b").run()
+    assert not at.exception
+    assert "will answer with 'qwen2.5:3b'" in texts(at)
+    assert load_settings().model == "qwen2.5:3b"
+    # a new visit starts from the remembered choice
+    again = page().run()
+    assert again.selectbox(key="setup_model").value == "qwen2.5:3b"
+
+
+def test_download_recommended_model_runs_to_completion(monkeypatch):
+    with OllamaStandin(models={}) as standin:
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        standin.enqueue_pull(PullScript(steps=5))
+        at = page().run()
+        assert "No models are downloaded yet" in texts(at)
+        at.button(key="setup_download").click().run()
+        assert not at.exception
+        out = texts(at)
+        assert f"'{RECOMMENDED_MODEL}' is downloaded" in out
+        assert RECOMMENDED_MODEL in standin.installed
+        assert list(at.dataframe[0].value["Model"]) == [RECOMMENDED_MODEL]
+        assert f"✅ {RECOMMENDED_MODEL} is downloaded." in out
+        assert standin.bodies("/api/pull")[-1]["model"] == RECOMMENDED_MODEL
+        assert load_settings().model == RECOMMENDED_MODEL
+
+
+def test_download_that_fails_halfway_is_calm(monkeypatch):
+    with OllamaStandin(models={}) as standin:
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        standin.enqueue_pull(PullScript(steps=6, fail_at=3))
+        at = page().run()
+        at.button(key="setup_download").click().run()
+        assert not at.exception
+        errors = " ".join(e.value for e in at.error)
+        assert "The download stopped" in errors and "try again" in errors
+        assert "Traceback" not in texts(at)
+        assert RECOMMENDED_MODEL not in standin.installed
+        # the button is there to try again
+        assert at.button(key="setup_download")
+
+
+def test_download_connection_dropped_is_calm(monkeypatch):
+    with OllamaStandin(models={}) as standin:
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        standin.enqueue_pull(PullScript(steps=6, break_at=2))
+        at = page().run()
+        at.button(key="setup_download").click().run()
+        assert not at.exception
+        assert "connection to Ollama dropped" in " ".join(e.value for e in at.error)
+
+
+def test_test_question_shows_the_reply(ollama):
+    ollama.enqueue_chat(["Hello! ", "I'm ready ", "to help."])
+    at = page().run()
+    at.button(key="setup_test").click().run()
+    assert not at.exception
+    out = texts(at)
+    assert "Hello! I'm ready to help." in out
+    assert "llama3.2:3b answered in" in out
+    assert ollama.bodies("/api/chat")[-1]["model"] == "llama3.2:3b"
+
+
+def test_test_question_error_is_one_calm_sentence(ollama):
+    from tests.ollama_standin import error
+
+    ollama.enqueue_chat(error(500, "model requires more system memory (5.6 GiB) than is available (3.1 GiB)"))
+    at = page().run()
+    at.button(key="setup_test").click().run()
+    assert not at.exception
+    assert "doesn't have enough free memory" in " ".join(e.value for e in at.error)
+
+
+def test_chosen_model_not_downloaded_is_explained(monkeypatch, settings):
+    from core.settings import save_setting
+
+    save_setting(settings, "model", "llama3.1:8b")
+    with OllamaStandin(models={"qwen2.5:3b": 1_929_912_432}) as standin:
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        at = page().run()
+        assert not at.exception
+        assert "'llama3.1:8b', isn't downloaded" in texts(at)
+        assert at.selectbox(key="setup_model").value is None
+        at.selectbox(key="setup_model").select("qwen2.5:3b").run()
+        assert load_settings().model == "qwen2.5:3b"
