@@ -42,135 +42,125 @@ TARGET_REINGEST_S = 0.2
 # --------------------------------------------------------------------------- children
 
 
-def child_ours(paths: list[Path], repeats: int, reingests: int) -> dict:
+def _timed(fn):
+    """Run ``fn`` once; wall seconds and this process's CPU seconds (all threads)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def child_ours(paths: list[Path], reingests: int) -> dict:
     from core.embeddings import MiniLMEmbedder
     from core.library import Library
 
     embedder = MiniLMEmbedder().load()
     embedder.embed(["warm-up: load the model and run it once before timing"])
-    # one throwaway ingest of a small file warms pypdf/python-docx/Chroma/SQLite code paths too
     rss_after_warmup = common.peak_rss_mb()
-    runs = []
-    per_file: dict[str, dict] = {}
     with common.temp_dir("gw-bench-ingest-ours-") as tmp:
-        lib = None
-        for r in range(repeats):
-            settings = common.groundwork_settings(tmp / f"run{r}")
-            lib = Library(settings, embedder=embedder)  # opening the store is not timed (same for the baseline)
-            start = time.perf_counter()
-            items = [(p.name, p.read_bytes()) for p in paths]
-            reports = lib.ingest_many(items)
-            seconds = time.perf_counter() - start
-            failed = [rep.file for rep in reports if rep.status != "added"]
-            runs.append(
-                {
-                    "seconds": seconds,
-                    "pages": sum(rep.pages for rep in reports),
-                    "chunks": sum(rep.chunks for rep in reports),
-                    "not_added": failed,
-                }
-            )
-            per_file = {rep.file: {"pages": rep.pages, "chunks": rep.chunks, "status": rep.status} for rep in reports}
-            log(f"  ours run {r + 1}/{repeats}: {seconds:.2f} s, {runs[-1]['chunks']} chunks")
+        lib = Library(common.groundwork_settings(tmp / "data"), embedder=embedder)  # opening the store: not timed
+        reports, seconds, cpu = _timed(lambda: lib.ingest_many([(p.name, p.read_bytes()) for p in paths]))
+        log(f"  ours: {seconds:.2f} s wall, {cpu:.2f} s CPU, {sum(r.chunks for r in reports)} chunks")
         reingest: dict[str, float] = {}
         statuses: set[str] = set()
-        if reingests and lib is not None:
-            for p in paths:
-                data = p.read_bytes()
-                times = []
-                for _ in range(reingests):
-                    start = time.perf_counter()
-                    rep = lib.ingest(p.name, data)
-                    times.append(time.perf_counter() - start)
-                    statuses.add(rep.status)
-                reingest[p.name] = round(common.median(times), 4)
+        for p in paths if reingests else []:
+            data = p.read_bytes()
+            times = []
+            for _ in range(reingests):
+                rep, t, _cpu = _timed(lambda: lib.ingest(p.name, data))
+                times.append(t)
+                statuses.add(rep.status)
+            reingest[p.name] = round(common.median(times), 4)
+        if reingest:
             log(f"  ours re-ingest (median of {reingests}): " + ", ".join(f"{k} {v:.3f}s" for k, v in reingest.items()))
-    return {
-        "runs": runs,
-        "per_file": per_file,
-        "reingest_median_s": reingest,
-        "reingest_statuses": sorted(statuses),
-        "chunk_size": lib.settings.chunk_size if lib else None,
-        "chunk_overlap": lib.settings.chunk_overlap if lib else None,
-        "rss_after_warmup_mb": rss_after_warmup,
-        "peak_rss_mb": common.peak_rss_mb(),
-    }
+        return {
+            "seconds": seconds,
+            "cpu_seconds": cpu,
+            "pages": sum(r.pages for r in reports),
+            "chunks": sum(r.chunks for r in reports),
+            "not_added": [r.file for r in reports if r.status != "added"],
+            "per_file": {r.file: {"pages": r.pages, "chunks": r.chunks, "status": r.status} for r in reports},
+            "reingest_median_s": reingest,
+            "reingest_statuses": sorted(statuses),
+            "chunk_size": lib.settings.chunk_size,
+            "chunk_overlap": lib.settings.chunk_overlap,
+            "rss_after_warmup_mb": rss_after_warmup,
+            "peak_rss_mb": common.peak_rss_mb(),
+        }
 
 
-def child_baseline(paths: list[Path], repeats: int, reingests: int) -> dict:
-    runs = []
+def child_baseline(paths: list[Path], reingests: int) -> dict:
     with common.temp_dir("gw-bench-ingest-base-") as tmp:
         ef = common.offline_chroma_default_ef(tmp / "onnx_models" / "all-MiniLM-L6-v2")
         ef(["warm-up: load the model and run it once before timing"])
         splitter = common.tutorial_splitter()
         rss_after_warmup = common.peak_rss_mb()
-        collection = None
-        for r in range(repeats):
-            client = common.chroma_client(tmp / f"run{r}")
-            collection = common.tutorial_collection(client, ef)  # opening the store is not timed (same for ours)
-            start = time.perf_counter()
-            stats = common.tutorial_ingest(paths, collection, splitter)
-            seconds = time.perf_counter() - start
-            runs.append({"seconds": seconds, "pdf_pages": stats["pdf_pages"],
-                         "documents_loaded": stats["documents_loaded"], "chunks": stats["chunks"]})
-            log(f"  baseline run {r + 1}/{repeats}: {seconds:.2f} s, {stats['chunks']} chunks")
+        collection = common.tutorial_collection(common.chroma_client(tmp / "chroma"), ef)  # not timed (same for ours)
+        stats, seconds, cpu = _timed(lambda: common.tutorial_ingest(paths, collection, splitter))
+        log(f"  baseline: {seconds:.2f} s wall, {cpu:.2f} s CPU, {stats['chunks']} chunks")
         reingest: dict[str, float] = {}
-        if reingests and collection is not None:
-            # The tutorial has no change detection: adding the same file again re-reads, re-embeds
-            # and stores duplicate chunks. Measured a few times on the largest file only.
+        if reingests:
+            # No change detection in the tutorial: adding the same file again re-reads, re-embeds and
+            # stores duplicate chunks. Timed once on the largest file.
             largest = max(paths, key=lambda p: p.stat().st_size)
-            times = []
-            next_id = 10**6
-            for _ in range(min(reingests, 3)):
-                start = time.perf_counter()
-                stats = common.tutorial_ingest([largest], collection, splitter, start_id=next_id)
-                times.append(time.perf_counter() - start)
-                next_id += stats["chunks"] + 1
-            reingest[largest.name] = round(common.median(times), 4)
-    return {
-        "runs": runs,
-        "reingest_median_s": reingest,
-        "rss_after_warmup_mb": rss_after_warmup,
-        "peak_rss_mb": common.peak_rss_mb(),
-    }
+            _, t, _cpu = _timed(lambda: common.tutorial_ingest([largest], collection, splitter, start_id=10**6))
+            reingest[largest.name] = round(t, 4)
+        return {
+            "seconds": seconds,
+            "cpu_seconds": cpu,
+            "pdf_pages": stats["pdf_pages"],
+            "documents_loaded": stats["documents_loaded"],
+            "chunks": stats["chunks"],
+            "reingest_s": reingest,
+            "rss_after_warmup_mb": rss_after_warmup,
+            "peak_rss_mb": common.peak_rss_mb(),
+        }
 
 
 # --------------------------------------------------------------------------- parent
 
 
-def _summary(child: dict, pages: int, own_pages: int) -> dict:
-    seconds = common.median([r["seconds"] for r in child["runs"]])
-    chunks = child["runs"][-1]["chunks"]
+def _summary(runs: list[dict], pages: int, own_pages: int) -> dict:
+    seconds = common.median([r["seconds"] for r in runs])
+    cpu = common.median([r["cpu_seconds"] for r in runs])
+    chunks = runs[-1]["chunks"]
     return {
         "pages_read": own_pages,
         "chunks": chunks,
         "seconds": round(seconds, 3),
-        "seconds_runs": [round(r["seconds"], 3) for r in child["runs"]],
+        "cpu_seconds": round(cpu, 3),
+        "seconds_runs": [round(r["seconds"], 3) for r in runs],
         "pages_per_s": round(pages / seconds, 2) if seconds else None,
         "chunks_per_s": round(chunks / seconds, 2) if seconds else None,
-        "peak_rss_mb": child["peak_rss_mb"],
-        "rss_after_warmup_mb": child["rss_after_warmup_mb"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "rss_after_warmup_mb": max(r["rss_after_warmup_mb"] for r in runs),
     }
 
 
 def compare(paths: list[Path], repeats: int, reingests: int, label: str) -> dict:
+    """``repeats`` child-process pairs, alternating which pipeline goes first (the machine's load drifts)."""
     names = [str(p) for p in paths]
-    log(f"[{label}] ours ({len(paths)} files) ...")
-    ours = common.run_child(SCRIPT, ["--child", "ours", "--repeats", str(repeats), "--reingests", str(reingests), *names])
-    log(f"[{label}] baseline ...")
-    base = common.run_child(SCRIPT, ["--child", "baseline", "--repeats", str(repeats), "--reingests", str(reingests), *names])
+    ours_runs, base_runs = [], []
+    for r in range(repeats):
+        order = ["ours", "baseline"] if r % 2 == 0 else ["baseline", "ours"]
+        for which in order:
+            log(f"[{label}] run {r + 1}/{repeats}: {which} ({len(paths)} files) ...")
+            extra = ["--reingests", str(reingests if (which == "ours" or r == repeats - 1) and r == repeats - 1 else 0)]
+            child = common.run_child(SCRIPT, ["--child", which, *extra, *names])
+            (ours_runs if which == "ours" else base_runs).append(child)
+    last_ours, last_base = ours_runs[-1], base_runs[-1]
     # One page count for both rates: PDF pages, plus Word pages as Word laid them out
     # (a .docx without stored page breaks counts as 1).
-    pages = sum(max(info["pages"], 1) for info in ours["per_file"].values())
-    o = _summary(ours, pages, ours["runs"][-1]["pages"])
-    b_runs = base["runs"][-1]
-    b = _summary(base, pages, b_runs["pdf_pages"] + (b_runs["documents_loaded"] - b_runs["pdf_pages"]))
-    o["chunk_size"], o["chunk_overlap"] = ours["chunk_size"], ours["chunk_overlap"]
-    o["not_added"] = ours["runs"][-1]["not_added"]
+    pages = sum(max(info["pages"], 1) for info in last_ours["per_file"].values())
+    o = _summary(ours_runs, pages, last_ours["pages"])
+    b = _summary(base_runs, pages, last_base["documents_loaded"])
+    o["chunk_size"], o["chunk_overlap"] = last_ours["chunk_size"], last_ours["chunk_overlap"]
+    o["not_added"] = last_ours["not_added"]
     ratio = round(b["seconds"] / o["seconds"], 2) if o["seconds"] else None
+    cpu_ratio = round(b["cpu_seconds"] / o["cpu_seconds"], 2) if o["cpu_seconds"] else None
     return {"pages": pages, "ours": o, "baseline": b, "speed_ratio_ours_over_baseline": ratio,
-            "_reingest_ours": ours["reingest_median_s"], "_reingest_statuses": ours["reingest_statuses"],
-            "_reingest_base": base["reingest_median_s"]}
+            "cpu_ratio_ours_over_baseline": cpu_ratio,
+            "_reingest_ours": last_ours["reingest_median_s"], "_reingest_statuses": last_ours["reingest_statuses"],
+            "_reingest_base": last_base["reingest_s"]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -121,7 +121,7 @@ if step < RESULT:
                                help=f"In {library_stats.get('documents', 0):,} documents.")
                 cols[1].metric("Replaced lately", f"{library_stats.get('replacements_30d', 0):,}",
                                help="Documents replaced with a newer version in the last 30 days.")
-                cols[2].metric("Questions this month", f"{u.get('questions', 0):,}",
+                cols[2].metric("Asked this month", f"{u.get('questions', 0):,}",
                                help="Questions asked in the last 30 days.")
                 cols[3].metric("Found nothing", f"{u.get('unanswered', 0):,}",
                                help="Recent questions whose answer was not in your documents.")
@@ -166,9 +166,7 @@ if step < RESULT:
     if m is None:
         other.button("Skip — use the default", key="adv_skip", type="tertiary", on_click=skip, args=(q.id,))
         d = DEFAULTS[q.id]
-        other.caption(f"If you skip, we assume “{md(q.label_for(d.value))}”, since {md(d.reason)}.")
-    if not chosen:
-        st.caption("Pick the answer closest to your situation, or skip it if you are not sure.")
+        st.caption(f"Not sure? If you skip, we assume “{md(q.label_for(d.value))}”, since {md(d.reason)}.")
     st.stop()
 
 # -- the result ---------------------------------------------------------------------
@@ -228,9 +226,8 @@ if rows:
                             legend=alt.Legend(orient="top", labelFontSize=13)),
             tooltip=["Factor", "Direction", "Strength"],
         )
-        .properties(height=32 * len(chart_df) + 30)
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", height=40 * len(chart_df) + 90)
 else:
     st.caption("None of your answers pushed strongly either way.")
 

@@ -85,9 +85,9 @@ def download(model: str, installed_before: list[str]) -> None:
 status = llm.status()
 st.subheader("1. Ollama")
 if status.running:
-    st.success(f"🟢 {status.message}")
+    st.success(status.message, icon="🟢")
 else:
-    st.error("🔴 " + status.message.replace("the Setup page shows how", "the steps below show how"))
+    st.error(status.message.replace("the Setup page shows how", "the steps below show how"), icon="🔴")
     st.markdown(
         "**To get written answers, install Ollama:**\n\n"
         "1. Download Ollama for your computer (Windows, Mac or Linux) from **ollama.com** — it's free.\n"

@@ -28,6 +28,15 @@ CLICKS = {
 NUMBERS = {"monthly_questions": 300}   # knowledge_pages and example_pairs keep the measured value
 
 
+def full_height(page) -> None:
+    """Streamlit scrolls inside its main area, so a full-page shot needs a viewport as tall as the page."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+        "[data-testid=\"stMainBlockContainer\"]')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": 1280, "height": int(height) + 120})
+    page.wait_for_timeout(500)
+
+
 def test_answer_every_question_and_download_the_report(data_dir, tmp_path):
     values = {q.id: v for q in QUESTIONS for v, label in q.options if CLICKS.get(q.id) == label}
     assert len(values) == len(CLICKS)
@@ -37,6 +46,10 @@ def test_answer_every_question_and_download_the_report(data_dir, tmp_path):
 
     with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": "http://127.0.0.1:9"}) as url:
         with browser_page() as page:
+            # Open the app's home first so app.py's own navigation and sidebar are in place (Streamlit
+            # 1.67 runs a pages/ folder as a bare "MPA v1" app while no session has run app.py yet).
+            page.goto(url)
+            wait_idle(page)
             page.goto(url + "/advisor")
             main = page.locator("[data-testid='stMain']")
             for i, q in enumerate(QUESTIONS, 1):
@@ -53,6 +66,8 @@ def test_answer_every_question_and_download_the_report(data_dir, tmp_path):
                         box.fill(str(NUMBERS[q.id]))
                         box.press("Enter")
                         wait_idle(page)
+                if i == 1:
+                    shot(page, "advisor-first-question")
                 if i == 3:
                     shot(page, "advisor-question")
                 name = "See my result" if i == N else "Next →"
@@ -62,7 +77,9 @@ def test_answer_every_question_and_download_the_report(data_dir, tmp_path):
             wait_idle(page)
             main.locator("[data-testid='stVegaLiteChart'], [data-testid='stArrowVegaLiteChart']").first.wait_for()
             page.wait_for_timeout(800)  # let the chart finish drawing
+            full_height(page)
             shot(page, "advisor-result")
+            page.set_viewport_size({"width": 1280, "height": 900})
             text = main.inner_text()
             assert expected.verdict_label in text
             assert "You said: “Every week”" in text

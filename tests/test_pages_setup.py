@@ -32,6 +32,10 @@ def page() -> AppTest:
     return AppTest.from_file(str(ROOT / "pages" / "setup.py"), default_timeout=60)
 
 
+def icons(at: AppTest) -> set:
+    return {e.icon for e in list(at.error) + list(at.success)}
+
+
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
     parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
@@ -42,19 +46,19 @@ def test_ollama_down_shows_how_to_install():
     at = page().run()
     assert not at.exception
     out = texts(at)
-    assert "🔴" in out and "http://127.0.0.1:9" in out
+    assert "🔴" in icons(at) and "http://127.0.0.1:9" in out
     assert "ollama.com" in out and "Check again" in out
     assert "the steps below show how" in out
     # pressing "Check again" while it is still down changes nothing, calmly
     at.button(key="setup_recheck").click().run()
     assert not at.exception
-    assert "🔴" in texts(at)
+    assert "🔴" in icons(at)
     assert not at.selectbox and not at.dataframe
 
 
 def test_check_again_finds_ollama_once_it_runs(monkeypatch):
     at = page().run()
-    assert "🔴" in texts(at)
+    assert "🔴" in icons(at)
     with OllamaStandin() as standin:
         # the address stays the same for this session in real life; here the new run reads it again
         monkeypatch.setenv("OLLAMA_HOST", standin.host)
@@ -63,14 +67,14 @@ def test_check_again_finds_ollama_once_it_runs(monkeypatch):
         st.cache_resource.clear()
         at.button(key="setup_recheck").click().run()
         assert not at.exception
-        assert "🟢" in texts(at)
+        assert "🟢" in icons(at)
 
 
 def test_running_lists_models_with_sizes(ollama):
     at = page().run()
     assert not at.exception
     out = texts(at)
-    assert "🟢" in out and ollama.host in out and "0.6.3" in out
+    assert "🟢" in icons(at) and ollama.host in out and "0.6.3" in out
     frame = at.dataframe[0].value
     assert list(frame["Model"]) == ["llama3.2:3b", "qwen2.5:3b"]
     assert list(frame["Size"]) == ["2.0 GB", "1.9 GB"]
