@@ -1068,8 +1068,8 @@ def _next_steps(verdict: str, f: Facts, condition: Optional[str]) -> list[str]:
         steps += [
             "Keep asking questions in Groundwork; it looks answers up in your documents and shows the page.",
             "When a document changes, upload the new version so answers stay current.",
-            "Check that search finds the right page for 20-30 real questions (python -m core eval) before judging "
-            "the answers [A][C].",
+            "Try 20-30 real questions on the Find in my documents page and check that the right page comes up "
+            "first; good look-ups come before good answers [A][C].",
             "Give good answers a thumbs up; they build a set of examples in case training becomes worth it later.",
         ]
         if f.case == "style_loose" or f.behaviour_gap:

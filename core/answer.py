@@ -561,6 +561,28 @@ class AnswerStream:
         """The answer so far, citations as final ``[n]`` numbers (an unfinished marker is held back)."""
         return live_text("".join(self._received), len(self.sources))
 
+    def display(self) -> Iterator[str]:
+        """Iterate the answer as the person should see it: pieces of the normalised text.
+
+        Citations come out already as ``[n]`` with their final numbers (so they match
+        ``result["citations"]`` while streaming); a marker is held back until it is
+        complete, and so is trailing whitespace (a dropped marker takes the space
+        before it). ``"".join(stream.display()) == stream.result["answer"]`` apart
+        from the rare rewrite of a "General knowledge:" label.
+        """
+        emitted = ""
+        for piece in self:
+            if not self._received or (self._result is not None and self._result["mode"] == "search_only"):
+                yield piece  # a message from us, not the model's text
+                continue
+            now = self.live_text().rstrip()
+            if len(now) > len(emitted) and now.startswith(emitted):
+                yield now[len(emitted):]
+                emitted = now
+        final = self.result["answer"] if self.result["mode"] == "llm" and self._received else ""
+        if len(final) > len(emitted) and final.startswith(emitted):
+            yield final[len(emitted):]
+
     def close(self) -> None:
         """Stop the answer (drops the connection to Ollama); ``result`` then describes the partial answer."""
         if self._iterator is not None:

@@ -21,7 +21,7 @@ RRF_K = 60  # the usual constant from the reciprocal-rank-fusion paper
 CANDIDATES = 40  # per retriever, before fusion
 
 # Relevance gate, tuned on sample_docs/questions.jsonl (benchmarks/retrieval.py prints the split)
-MIN_VECTOR_SIMILARITY = 0.30
+MIN_VECTOR_SIMILARITY = 0.33
 STRONG_VECTOR_SIMILARITY = 0.45
 MIN_TERM_COVERAGE = 0.5
 

