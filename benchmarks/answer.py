@@ -40,7 +40,6 @@ Run: ``python benchmarks/answer.py [--chunks 20000] [--runs 30] [--delay 0.05] [
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import re

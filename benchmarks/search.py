@@ -264,12 +264,13 @@ def measure(search_lib, baseline, embedder, warm: list[str], qs: list[str], k: i
         search(search_lib, q, k=k)
         baseline.query(query_embeddings=[embedder.embed_query(q)], n_results=k,
                        include=["documents", "metadatas", "distances"])
-    ours, base, embed = [], [], []
+    ours, base, embed, ours_cpu = [], [], [], []
     result_counts = []
     for q in qs:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         results = search(search_lib, q, k=k)
         ours.append((time.perf_counter() - t) * 1000)
+        ours_cpu.append((time.process_time() - c) * 1000)
         result_counts.append(len(results))
 
         t = time.perf_counter()
@@ -278,6 +279,8 @@ def measure(search_lib, baseline, embedder, warm: list[str], qs: list[str], k: i
         baseline.query(query_embeddings=[vec], n_results=k, include=["documents", "metadatas", "distances"])
         base.append((time.perf_counter() - t) * 1000)
         embed.append((t_embed - t) * 1000)
+
+    parts = breakdown(search_lib, embedder, qs, k)
 
     def stats(xs):
         return {"p50_ms": round(common.percentile(xs, 50), 2), "p95_ms": round(common.percentile(xs, 95), 2),
@@ -290,9 +293,38 @@ def measure(search_lib, baseline, embedder, warm: list[str], qs: list[str], k: i
         "ours_hybrid": stats(ours),
         "baseline_chroma_vector_only": stats(base),
         "query_embedding_only": stats(embed),
+        "ours_hybrid_cpu_ms_p50": round(common.percentile(ours_cpu, 50), 2),
         "hybrid_overhead_p50_ms": round(common.percentile(ours, 50) - common.percentile(base, 50), 2),
         "ours_results_per_query_min": min(result_counts),
+        "ours_parts_p50_ms": parts,
     }
+
+
+def breakdown(lib, embedder, qs: list[str], k: int) -> dict:
+    """Where the hybrid search spends its time: the steps of core.search.search, timed one by one (p50, ms)."""
+    from core import search as S
+
+    times: dict[str, list[float]] = {"embed_query": [], "vector_query": [], "keyword_query": [], "fetch_chunks": [],
+                                     "similarities_for_keyword_only": []}
+    for q in qs:
+        t0 = time.perf_counter()
+        vec = embedder.embed_query(q)
+        t1 = time.perf_counter()
+        vhits = lib.vector_query(vec, S.CANDIDATES)
+        t2 = time.perf_counter()
+        match = S.fts_query(q)
+        khits = lib.keyword_query(match, S.CANDIDATES) if match else []
+        t3 = time.perf_counter()
+        ids = list(dict.fromkeys([c for c, _ in vhits] + khits))
+        lib.chunks_by_id(ids)
+        t4 = time.perf_counter()
+        vset = {c for c, _ in vhits}
+        lib.similarities(vec, [c for c in khits[:k] if c not in vset])
+        t5 = time.perf_counter()
+        for key, a, b in (("embed_query", t0, t1), ("vector_query", t1, t2), ("keyword_query", t2, t3),
+                          ("fetch_chunks", t3, t4), ("similarities_for_keyword_only", t4, t5)):
+            times[key].append((b - a) * 1000)
+    return {key: round(common.percentile(v, 50), 2) for key, v in times.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

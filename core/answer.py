@@ -77,7 +77,7 @@ EMPTY_REPLY_NOTICE = "The model sent back an empty answer; ask again, or pick an
 CHARS_PER_TOKEN = 3.2
 TOKENS_PER_MESSAGE = 8
 ANSWER_BUDGET = 700  # tokens kept free for the answer
-MIN_CTX = 2048
+MIN_CTX = 4096  # Ollama's own default window: most questions fit, and keeping to it avoids model reloads
 MAX_CTX = 16384  # a sane ceiling: the KV cache grows with num_ctx (memory on small machines)
 TEMPERATURE = 0.1  # low: quote the sources, don't improvise
 
@@ -170,11 +170,12 @@ def estimate_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
 def choose_num_ctx(prompt_tokens: int, model_context: int) -> int:
     """The context window to ask for: prompt + answer budget, rounded up, capped by the model and ``MAX_CTX``.
 
-    Rounded up to a power of two (2048, 4096, 8192, 16384 -- all multiples of 1024)
-    rather than the next multiple of 1024: Ollama reloads the model whenever
-    ``num_ctx`` changes between requests (seconds on a laptop), so a few coarse
-    sizes mean most questions reuse the loaded model; typical questions (six
-    passages of ~1000 characters) land on 4096, Ollama's own default.
+    Rounded up to 4096, 8192 or 16384 (all multiples of 1024) rather than to the
+    next multiple of 1024: Ollama reloads the model whenever ``num_ctx`` changes
+    between requests (seconds on a laptop), so a few coarse sizes mean most
+    questions reuse the loaded model. 4096 is Ollama's own default and holds six
+    passages of ~1000 characters plus the rules and the answer budget, so nearly
+    every question lands there; a model with a smaller window gets its whole window.
     """
     cap = max(1, min(int(model_context or MIN_CTX), MAX_CTX))
     need = prompt_tokens + ANSWER_BUDGET
@@ -757,7 +758,7 @@ def answer(question: str, *, library, llm, settings, history_messages: Sequence[
         stream._fixed = _search_only_result(stream, _error_kind(exc), exc.user_message, gated, results)
         return stream
     except OllamaError:
-        model_context = MIN_CTX * 2  # Ollama answered oddly or slowly; try the answer with its usual default
+        model_context = MIN_CTX  # Ollama answered oddly or slowly: assume its usual default window and try
 
     built = time.perf_counter()
     messages, kept, num_ctx, dropped = _fit(question, sources, _clean_history(prior), strict,

@@ -238,7 +238,7 @@ def cmd_ask(args) -> int:
         lib.document(args.file)
     llm = OllamaService(settings.ollama_host, settings.ollama_timeout_s)
     stream = answer(args.question, library=lib, llm=llm, settings=settings, files=[args.file] if args.file else None)
-    for piece in stream:
+    for piece in stream.display():  # citation numbers already as finally shown
         if not args.json:
             print(piece, end="", flush=True)
     result = stream.result

@@ -23,6 +23,7 @@ from core.search import highlight_terms
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
 LIST_LIMIT = 40  # conversations listed in the sidebar
+SHOWN_PASSAGES = 3  # without a written answer, the best passages are shown and the rest folded away
 NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "⚠️ Not clearly supported by the cited page: "
@@ -30,7 +31,7 @@ META_KEYS = ("found", "mode", "unsupported", "no_citations", "query", "notice", 
              "general_knowledge", "error_kind")
 
 st.html("""<style>
-.gw-passage {max-height: 13em; overflow-y: auto; font-size: 0.92rem; line-height: 1.5;
+.gw-passage {max-height: 16em; overflow-y: auto; font-size: 0.92rem; line-height: 1.5;
              padding: 0.1rem 0.4rem; border-left: 3px solid #2f6f4f33;}
 .gw-page {font-size: 0.95rem; line-height: 1.6; max-height: 60vh; overflow-y: auto;}
 .gw-passage mark, .gw-page mark {background: #fde68a; padding: 0 0.1em; border-radius: 2px;}
@@ -200,7 +201,9 @@ def render_feedback(msg: dict) -> None:
     saved = msg.get("feedback") or {}
     default = None if not saved else (1 if saved.get("rating", 0) > 0 else 0)
     key = f"chat_fb_{mid}"
-    st.feedback("thumbs", key=key, default=default, on_change=save_rating, args=(mid,))
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.caption("Was this answer helpful?", width="content")
+        st.feedback("thumbs", key=key, default=default, on_change=save_rating, args=(mid,))
     rating = st.session_state.get(key, default)
     if rating is not None:
         prompt = "What was wrong or missing? (optional)" if rating == 0 else "Anything to add? (optional)"
@@ -230,8 +233,12 @@ def render_answer(msg: dict) -> None:
             st.caption(safe_markdown(notice))
         if citations:
             st.markdown("**The passages that match your question best**")
-            for c in citations:
+            for c in citations[:SHOWN_PASSAGES]:
                 passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"))
+            if len(citations) > SHOWN_PASSAGES:
+                with st.expander(f"More passages ({len(citations) - SHOWN_PASSAGES})"):
+                    for c in citations[SHOWN_PASSAGES:]:
+                        passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"))
     else:
         if not found:
             st.markdown(NOT_FOUND)

@@ -49,26 +49,23 @@ def flash() -> None:
 
 def download(model: str, installed_before: list[str]) -> None:
     """Pull ``model`` with a live progress bar and a Cancel button; rerun when done."""
-    st.button("Cancel", key="setup_cancel", on_click=cancel_download)
     bar = st.progress(0.0, text=f"Starting the download of '{model}'…")
+    st.button("Cancel", key="setup_cancel", on_click=cancel_download)
     stream = llm.pull(model)
     try:
         for step in stream:
             if step.done:
                 break
             if step.fraction is not None:
-                percent = int(step.fraction * 100)
-                bar.progress(step.fraction, text=f"{step.message} ({percent}%)")
+                bar.progress(step.fraction, text=f"{step.message} ({int(step.fraction * 100)}%)")
             else:
                 bar.progress(0.0, text=step.message)
-        else:  # pragma: no cover - pull() raises when the stream ends without success
-            return
     except AppError as exc:
-        bar.empty()
-        st.error(exc.user_message)
-        return
+        # Shown after a fresh run, with the Download button back in place to try again.
+        st.session_state.setup_flash = ("error", exc.user_message)
+        st.rerun()
     finally:
-        stream.close()  # a cancel (rerun) or an error drops the HTTP stream, so Ollama stops
+        stream.close()  # a cancel (its click reruns this script) or an error drops the HTTP stream
     bar.progress(1.0, text=f"'{model}' is downloaded and ready.")
     wanted = full_model_name(runtime.get_settings().model)
     if wanted not in installed_before:
@@ -94,9 +91,9 @@ else:
         "2. Open it, like any other app. It keeps running quietly in the background.\n"
         "3. Come back here and press **Check again**."
     )
-    c1, c2 = st.columns([1, 4])
-    c1.button("Check again", key="setup_recheck", type="primary", on_click=recheck)
-    c2.link_button("Open ollama.com/download", "https://ollama.com/download")
+    with st.container(horizontal=True):
+        st.button("Check again", key="setup_recheck", type="primary", on_click=recheck)
+        st.link_button("Open ollama.com/download", "https://ollama.com/download")
     st.caption(f"Groundwork looks for Ollama at {settings.ollama_host}. If Ollama runs on another "
                "computer, start Groundwork with OLLAMA_HOST set to that computer's address. "
                "Until Ollama is running, questions still get the matching passages from your documents.")
@@ -116,8 +113,8 @@ installed = [full_model_name(m.name) for m in models]
 st.subheader("2. The answer model")
 if models:
     st.dataframe(
-        pd.DataFrame([{"Model": m.name, "Size": m.size_label, "Parameters": m.parameter_size or "—",
-                       "Family": m.family or "—"} for m in models]),
+        pd.DataFrame([{"Model": m.name, "Size": m.size_label, "Parameters": m.parameter_size or "—"}
+                      for m in models]),
         hide_index=True, width="stretch",
     )
     names = [m.name for m in models]
@@ -146,8 +143,12 @@ with st.container(border=True):
     st.markdown(f"**Recommended: {recommended.name}** ({recommended.size_label}) — {recommended.description}")
     if full_model_name(recommended.name) in installed:
         st.markdown(f"✅ {recommended.name} is downloaded.")
-    elif st.button(f"Download {recommended.name} ({recommended.size_label})", key="setup_download", type="primary"):
-        download(recommended.name, installed)
+    else:
+        slot = st.empty()  # the button makes way for the progress bar while downloading
+        if slot.button(f"Download {recommended.name} ({recommended.size_label})", key="setup_download",
+                       type="primary"):
+            slot.empty()
+            download(recommended.name, installed)
 
 others = [c for c in MODEL_CHOICES if c.name != RECOMMENDED_MODEL]
 with st.expander("Other models you can download"):
@@ -155,8 +156,11 @@ with st.expander("Other models you can download"):
         st.markdown(f"**{choice.name}** ({choice.size_label}) — {choice.description}")
         if full_model_name(choice.name) in installed:
             st.markdown(f"✅ {choice.name} is downloaded.")
-        elif st.button(f"Download {choice.name} ({choice.size_label})", key=f"setup_download_{choice.name}"):
-            download(choice.name, installed)
+        else:
+            slot = st.empty()
+            if slot.button(f"Download {choice.name} ({choice.size_label})", key=f"setup_download_{choice.name}"):
+                slot.empty()
+                download(choice.name, installed)
 
 # -- 4. Try it --------------------------------------------------------------------------------
 st.subheader("4. Try it")

@@ -159,7 +159,7 @@ def test_cited_answer_end_to_end(lib, llm, ollama, cfg):
 
     [body] = ollama.bodies("/api/chat")
     assert body["model"] == MODEL and body["stream"] is True
-    assert body["options"]["num_ctx"] == result["num_ctx"] == 2048
+    assert body["options"]["num_ctx"] == result["num_ctx"] == 4096  # Ollama's default size: no model reload
     assert body["options"]["temperature"] <= 0.2
     assert estimate_tokens(body["messages"]) + ANSWER_BUDGET <= body["options"]["num_ctx"]
     system, user = body["messages"][0], body["messages"][-1]

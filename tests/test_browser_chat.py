@@ -1,0 +1,189 @@
+"""Asking the documents, and setting Ollama up, in a real browser (Debian's Chromium).
+
+The app runs with `streamlit run` against a stand-in Ollama over real HTTP; the sample
+documents are ingested once (through the real library) and copied per test.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+
+import pytest
+
+from core.history import History
+from core.samples import sample_files
+from core.settings import load_settings
+from tests.browser import browser_page, shot, streamlit_app, wait_idle
+from tests.ollama_standin import OllamaStandin, PullScript, Reply, dead_host
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+QUESTION = "Can a customer return a bike after 45 days?"
+SOURCE_RE = re.compile(r'<source n="(\d+)" file="([^"]*)"([^>]*)>\n(.*?)\n</source>', re.S)
+CHAT_BOX = "[data-testid='stChatInput'] textarea"
+
+
+@pytest.fixture(scope="module")
+def samples_dir(tmp_path_factory):
+    from core.library import Library
+
+    path = tmp_path_factory.mktemp("browser-samples") / "data"
+    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
+    return path
+
+
+@pytest.fixture
+def library(samples_dir, data_dir):
+    shutil.copytree(samples_dir, data_dir)
+    return data_dir
+
+
+def quoting_reply(request: dict) -> Reply:
+    """Quote a sentence of source 1 and cite it, streamed in small pieces like a real model."""
+    text = SOURCE_RE.findall(request["messages"][-1]["content"])[0][3]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s) > 40]
+    quoted = (sentences[0] if sentences else text[:200]).rstrip(".")
+    answer = f"Your returns policy says: {quoted} [1]."
+    return Reply([answer[i:i + 8] for i in range(0, len(answer), 8)], piece_delay=0.06)
+
+
+def ask(page, question: str) -> None:
+    box = page.locator(CHAT_BOX)
+    box.wait_for()
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_ask_see_the_cited_page_and_rate_the_answer(library):
+    with OllamaStandin(default_reply=quoting_reply) as ollama, \
+            streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": ollama.host}) as url, \
+            browser_page(height=1100) as page:
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(url)  # the chat is the home page
+        page.get_by_role("heading", name="Ask your documents").wait_for()
+        ask(page, QUESTION)
+
+        # the answer streams in: part of it is on screen before the whole of it
+        assistant = page.locator("[data-testid='stChatMessage']").nth(1)
+        assistant.get_by_text("Your returns policy says").wait_for()
+        page.get_by_text("Sources", exact=True).wait_for()
+        wait_idle(page)
+        assert len(ollama.calls("/api/chat")) == 1
+
+        # the final answer: a [1] chip that jumps to the card of the cited page
+        chip = page.locator("a[href*='#gw-src-'] .stMarkdownBadge", has_text="1").first
+        chip.wait_for()
+        msg = [m for m in History(load_settings(data_dir=library).db_path).messages(1) if m["role"] == "assistant"][-1]
+        cited = msg["citations"][0]
+        card_head = f"[1] {cited['file']} · page {cited['page']}"
+        page.get_by_text(card_head).wait_for()
+        main = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+        assert "[2]" not in main  # only what the answer cites gets a card
+        assert "Also read, but not cited" in main
+        assert page.locator("mark").count() > 0
+        shot(page, "chat-answer")
+
+        # open the cited page: the whole page's text, and the original to download
+        page.get_by_role("button", name=f"Open page {cited['page']}").click()
+        dialog = page.locator("[data-testid='stDialog']")
+        dialog.wait_for()
+        dialog.get_by_text(f"{cited['file']} — page {cited['page']}").wait_for()
+        from core.library import Library
+
+        page_text = Library(load_settings(data_dir=library)).page_text(cited["file"], cited["page"])
+        last_line = [line for line in page_text.splitlines() if line.strip()][-1].strip()
+        assert last_line[:40] in " ".join(dialog.inner_text().split())
+        dialog.get_by_role("button", name=f"Download {cited['file']}").wait_for()
+        page.wait_for_timeout(400)
+        shot(page, "chat-open-page")
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached")
+
+        # thumbs up, remembered in the history on disk
+        page.get_by_role("radio", name="Thumbs up").click()
+        deadline = time.time() + 20
+        feedback = None
+        while time.time() < deadline:
+            feedback = History(load_settings(data_dir=library).db_path).messages(1)[-1]["feedback"]
+            if feedback:
+                break
+            time.sleep(0.2)
+        assert feedback == {"rating": 1, "comment": ""}
+        wait_idle(page)
+        note = page.get_by_placeholder("Press Enter to save your note")
+        note.fill("Exactly right")
+        note.press("Enter")
+        wait_idle(page)
+        deadline = time.time() + 20
+        while time.time() < deadline and feedback.get("comment") != "Exactly right":
+            feedback = History(load_settings(data_dir=library).db_path).messages(1)[-1]["feedback"]
+            time.sleep(0.2)
+        assert feedback == {"rating": 1, "comment": "Exactly right"}
+
+        # the browser fetched nothing from outside this computer
+        outside = [u for u in fetched if not u.startswith((url, "data:", "blob:"))]
+        assert outside == []
+
+
+def test_ollama_down_shows_passages_and_setup_explains(library):
+    host = dead_host()
+    with streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": host}) as url, \
+            browser_page(height=1100) as page:
+        page.goto(url)
+        page.get_by_text("Ollama isn't running, so you'll get the matching passages").wait_for()
+        ask(page, QUESTION)
+        page.get_by_text("Ollama isn't running, so here are the passages").wait_for()
+        page.get_by_text("The passages that match your question best").wait_for()
+        wait_idle(page)
+        assert "Returns_and_Warranty_Policy.pdf" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
+        page.locator("[data-testid='stChatMessage']").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+        shot(page, "chat-ollama-down")
+
+        page.goto(url + "/setup")
+        page.get_by_text("To get written answers, install Ollama").wait_for()
+        page.get_by_role("button", name="Check again").wait_for()
+        wait_idle(page)
+        assert host in page.locator("[data-testid='stMainBlockContainer']").inner_text()
+        shot(page, "setup-not-running")
+
+
+def test_setup_download_with_progress_cancel_and_finish(data_dir):
+    with OllamaStandin(models={}) as ollama, \
+            streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": ollama.host}) as url, \
+            browser_page(height=1250) as page:
+        ollama.enqueue_pull(PullScript(steps=60, step_delay=0.25), PullScript(steps=8, step_delay=0.05))
+        page.goto(url)  # the first visit goes through app.py (see the report on pages/ and st.navigation)
+        page.get_by_role("heading", name="Ask your documents").wait_for()
+        page.goto(url + "/setup")
+        page.get_by_text("No models are downloaded yet").wait_for()
+        page.get_by_role("button", name=re.compile(r"Download llama3\.2:3b \(2\.0 GB\)")).click()
+
+        # a real bar: bytes and percent, moving
+        bar = page.locator("[data-testid='stProgress']")
+        page.get_by_text(re.compile(r"Downloading 'llama3\.2:3b': .* of 2\.0 GB \((2\d|3\d)%\)")).wait_for()
+        assert bar.count() == 1
+        shot(page, "setup-downloading")
+
+        # cancel drops the download and says so calmly
+        page.get_by_role("button", name="Cancel").click()
+        page.get_by_text("Download cancelled; you can start it again any time.").wait_for()
+        assert ollama.wait_for_abort("/api/pull", timeout=10)
+        assert "llama3.2:3b" not in ollama.installed
+
+        # start again and let it finish: the model is listed and chosen
+        page.get_by_role("button", name=re.compile(r"Download llama3\.2:3b")).click()
+        page.get_by_text("is downloaded and Groundwork will answer with it").wait_for(timeout=60_000)
+        wait_idle(page)
+        assert "llama3.2:3b" in ollama.installed
+        assert load_settings(data_dir=data_dir).model == "llama3.2:3b"
+
+        # a one-click test question
+        ollama.enqueue_chat(Reply(["Hello! ", "I'm ready ", "to help with your documents."], piece_delay=0.05))
+        page.get_by_role("button", name="Ask a test question").click()
+        page.get_by_text("I'm ready to help with your documents.").wait_for()
+        wait_idle(page)
+        page.get_by_role("heading", name="Setup").scroll_into_view_if_needed()
+        shot(page, "setup-running")
