@@ -1,6 +1,6 @@
 """How many texts per ONNX run make the built-in embedder fastest here?
 
-Embeds ~300 chunk-sized passages (500-1000 characters, ~800 on average, like
+Embeds ~300 chunk-sized passages (500-1000 characters, ~750 on average, like
 the library's chunks) with the real model at several batch sizes, texts
 sorted by length as ``MiniLMEmbedder.embed`` does, and prints one JSON object:
 
@@ -18,8 +18,8 @@ machine does not land on one size only; the load average before and after is
 printed too, since numbers taken on a busy machine mean little.
 Run: ``python benchmarks/embed_batch.py [--texts 300] [--repeats 3]``.
 
-Measured on the 2-core build machine (idle, load < 0.5): see the report in
-``MINILM_BATCH``'s comment in core/embeddings.py.
+The numbers behind the chosen size are in the comment on ``MINILM_BATCH`` in
+core/embeddings.py.
 """
 from __future__ import annotations
 

@@ -38,8 +38,9 @@ TOKENIZER_FILE = MODEL_DATA / "tokenizer.json"
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 MINILM_MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 # Texts per ONNX run, after sorting by length. Measured with benchmarks/embed_batch.py
-# on ~300 chunk-sized texts on a 2-core machine: small batches are fastest there
-# (less padding, better cache use); see the module docstring of that script.
+# (300 texts of ~750 chars / ~150 tokens, 2 cores, other work running at times):
+# texts/s by batch size 1: 18.4, 2: 17.3, 4: 22.1, 8: 19.1, 16: 14.8, 32: 17.6, 64: 11.8;
+# per CPU-second 4 was best too (12.9). Every run put 1-4 at or near the top and 64 last.
 MINILM_BATCH = 4
 OLLAMA_BATCH = 32  # texts per /api/embed request
 
@@ -130,6 +131,9 @@ def _load_runtime_cached(model_path: str, tokenizer_path: str, sha256: str) -> _
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 4))
     opts.inter_op_num_threads = 1
+    # No busy-waiting between operators: with Streamlit (and maybe Ollama) on the same
+    # 2 cores, spinning threads halved the texts per CPU-second in our measurements.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3
     try:

@@ -310,6 +310,12 @@ def render_message(msg: dict) -> None:
             st.markdown(shown(msg["content"]))
 
 
+def save_answer(conv_id: int, question: str, result: dict) -> None:
+    meta = {key: result.get(key) for key in META_KEYS}
+    meta["question"] = question
+    history.add_message(conv_id, "assistant", result.get("answer") or "", result.get("citations") or [], meta)
+
+
 def ask(question: str, scope: list[str], strict: bool) -> None:
     """Save the question, stream the answer, save it with its citations, then show it properly."""
     conv_id = st.session_state.chat_conv_id
@@ -330,15 +336,29 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
             with st.spinner("Looking through your documents…"):
                 stream = answer(question, library=lib, llm=llm, settings=settings,
                                 history_messages=earlier[-HISTORY_MESSAGES:], files=scope or None, strict=strict)
-            st.write_stream(literal(piece) for piece in stream)
-            result = stream.result
         except AppError as exc:
             st.error(exc.user_message)
             return
-        meta = {key: result.get(key) for key in META_KEYS}
-        meta["question"] = question
+        finished = False
         try:
-            history.add_message(conv_id, "assistant", result.get("answer") or "", result.get("citations") or [], meta)
+            st.write_stream(literal(piece) for piece in stream)
+            finished = True
+        except AppError as exc:  # the answer module turns Ollama's failures into results; this is a fallback
+            st.error(exc.user_message)
+            return
+        finally:
+            if not finished:
+                # Stopped with the chat box's stop button (or the page was left): drop the connection
+                # to Ollama and keep what was written, marked as stopped.
+                stream.close()
+                partial = stream.result
+                if (partial.get("answer") or "").strip():
+                    try:
+                        save_answer(conv_id, question, partial)
+                    except AppError:
+                        pass
+        try:
+            save_answer(conv_id, question, stream.result)
         except AppError as exc:
             st.error(exc.user_message)
             return
@@ -422,6 +442,7 @@ if not messages:
 for message in messages:
     render_message(message)
 
-question = st.chat_input("Ask a question about your documents", key="chat_input", max_chars=2000)
+question = st.chat_input("Ask a question about your documents", key="chat_input", max_chars=2000,
+                         submit_mode="stop")
 if question and question.strip():
     ask(question.strip(), scope, strict)

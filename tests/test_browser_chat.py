@@ -43,8 +43,9 @@ def quoting_reply(request: dict) -> Reply:
     """Quote a sentence of source 1 and cite it, streamed in small pieces like a real model."""
     text = SOURCE_RE.findall(request["messages"][-1]["content"])[0][3]
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s) > 40]
+    sentences.sort(key=lambda s: "purchase date" not in s)  # the returns rule, when it is there
     quoted = (sentences[0] if sentences else text[:200]).rstrip(".")
-    answer = f"Your returns policy says: {quoted} [1]."
+    answer = f"Your returns policy says: {quoted[0].lower() + quoted[1:]} [1]."
     return Reply([answer[i:i + 8] for i in range(0, len(answer), 8)], piece_delay=0.06)
 
 
@@ -67,7 +68,7 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
 
         # the answer streams in: part of it is on screen before the whole of it
         assistant = page.locator("[data-testid='stChatMessage']").nth(1)
-        assistant.get_by_text("Your returns policy says").wait_for()
+        assistant.get_by_text("Your returns policy says").first.wait_for()
         page.get_by_text("Sources", exact=True).wait_for()
         wait_idle(page)
         assert len(ollama.calls("/api/chat")) == 1
@@ -159,6 +160,29 @@ def test_model_output_never_loads_or_links_anything_even_while_streaming(library
         assert [u for u in fetched if not u.startswith((url, "data:", "blob:"))] == []
 
 
+def test_stopping_an_answer_keeps_what_was_written(library):
+    slow = "Customers can return bikes within 30 days for a full refund [1]. " * 6
+    with OllamaStandin(default_reply=lambda request: Reply([slow[i:i + 6] for i in range(0, len(slow), 6)],
+                                                           piece_delay=0.2)) as ollama, \
+            streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": ollama.host}) as url, \
+            browser_page() as page:
+        page.goto(url)
+        ask(page, QUESTION)
+        page.get_by_text("within 30").first.wait_for()
+        page.locator("[data-testid='stChatInputStopButton']").click()  # the send button turns into Stop
+        assert ollama.wait_for_abort("/api/chat", timeout=10)  # Ollama is told to stop writing
+        deadline = time.time() + 20
+        saved = []
+        while time.time() < deadline and len(saved) < 2:
+            saved = History(load_settings(data_dir=library).db_path).messages(1)
+            time.sleep(0.2)
+        answer = saved[-1]
+        assert answer["role"] == "assistant" and answer["content"].startswith("Customers can return bikes")
+        assert answer["meta"]["notice"] == "The answer was stopped before it finished."
+        page.reload()
+        page.get_by_text("The answer was stopped before it finished.").wait_for()
+
+
 def test_ollama_down_shows_passages_and_setup_explains(library):
     host = dead_host()
     with streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": host}) as url, \
@@ -166,7 +190,7 @@ def test_ollama_down_shows_passages_and_setup_explains(library):
         page.goto(url)
         page.get_by_text("Ollama isn't running, so you'll get the matching passages").wait_for()
         ask(page, QUESTION)
-        page.get_by_text("Ollama isn't running, so here are the passages").wait_for()
+        page.get_by_test_id("stAlertContentInfo").get_by_text("Ollama isn't running, so here are the passages").wait_for()
         page.get_by_text("The passages that match your question best").wait_for()
         wait_idle(page)
         assert "Returns_and_Warranty_Policy.pdf" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
