@@ -61,3 +61,15 @@ def settings(data_dir):
     from core.settings import load_settings
 
     return load_settings()
+
+
+@pytest.fixture
+def fresh_streamlit_cache():
+    """Page tests: no cached library, client or status leaks from one test into the next."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()

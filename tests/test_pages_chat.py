@@ -19,14 +19,8 @@ SOURCE_RE = re.compile(r'<source n="(\d+)" file="([^"]*)"([^>]*)>\n(.*?)\n</sour
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def _fresh_cache(fresh_streamlit_cache):
     yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,8 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def _fresh_cache(fresh_streamlit_cache):
     yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def page(name: str) -> AppTest:

@@ -11,14 +11,8 @@ from tests.ollama_standin import OllamaStandin, PullScript
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def _fresh_cache(fresh_streamlit_cache):
     yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture
