@@ -1,6 +1,7 @@
 """Groundwork: ask your company's documents, privately, on this computer.
 
-Navigation and the sidebar status only; every page lives in pages/.
+Navigation and the sidebar status only; every page lives in app_pages/ (not "pages/": Streamlit would run a
+pages/ folder as its old automatic menu when a page address is the first visit).
 """
 from pathlib import Path
 
@@ -12,11 +13,11 @@ st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 
 HERE = Path(__file__).parent
 PAGES = [
-    ("pages/chat.py", "Ask your documents", "💬", True),
-    ("pages/documents.py", "Documents", "📄", False),
-    ("pages/find.py", "Find in my documents", "🔎", False),
-    ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
-    ("pages/setup.py", "Setup", "⚙️", False),
+    ("app_pages/chat.py", "Ask your documents", "💬", True),
+    ("app_pages/documents.py", "Documents", "📄", False),
+    ("app_pages/find.py", "Find in my documents", "🔎", False),
+    ("app_pages/advisor.py", "Fine-tuning advisor", "🧭", False),
+    ("app_pages/setup.py", "Setup", "⚙️", False),
 ]
 
 nav = st.navigation(
