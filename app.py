@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from core import runtime
+from core.render import literal_markdown
 
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 
@@ -45,10 +46,12 @@ with st.sidebar:
     settings = runtime.get_settings()
     try:
         status = runtime.ollama_status(settings.ollama_host)
-        if status["running"]:
-            st.markdown(f"🟢 **Model:** {settings.model}")
-        else:
+        if not status["running"]:
             st.markdown("🔴 **Model:** Ollama isn't running — see Setup.")
+        elif runtime.model_downloaded(status, settings.model) is False:
+            st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — see Setup.")
+        else:
+            st.markdown(f"🟢 **Model:** {literal_markdown(settings.model)}")
     except ImportError:
         pass
 

@@ -20,6 +20,7 @@ from core.advisor import (
     report_markdown,
 )
 from core.errors import AppError
+from core.render import literal_markdown as md
 
 N = len(QUESTIONS)
 RESULT = N  # the step after the last question
@@ -28,14 +29,6 @@ if "adv_answers" not in st.session_state:
     st.session_state.adv_answers = {}
 if "adv_step" not in st.session_state:
     st.session_state.adv_step = 0
-
-_MD_SPECIAL = "\\`*_$~[]<>|#"
-
-
-def md(text) -> str:
-    """Text shown literally in Markdown: no emphasis, no maths from '$', no links."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
-
 
 def sentence(label: str) -> str:
     """'measured from your library: …' -> 'Measured from your library: …'."""

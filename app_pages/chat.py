@@ -19,7 +19,7 @@ from core import runtime
 from core.answer import answer
 from core.errors import AppError
 from core.history import DEFAULT_TITLE
-from core.render import highlight_html, place_label, safe_markdown
+from core.render import highlight_html, literal_markdown as md, place_label, safe_markdown, stream_markdown
 from core.search import highlight_terms
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
@@ -66,49 +66,6 @@ if st.session_state.chat_conv_id is not None:
     except AppError:  # deleted in another tab
         st.session_state.chat_conv_id = None
 
-_MD_SPECIAL = "\\`*_$~[]<>|#!:"
-
-
-def md(text) -> str:
-    """Our own labels with someone else's words in them (titles, file names): shown literally."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
-
-
-# Characters that can start a link, an image, HTML, a code span (where escapes stop working)
-# or maths ("$"): backslash-escaped. Bold, italics and lists stay.
-_STREAM_ESCAPE = frozenset("\\`[]()<>!$")
-# Streamlit turns addresses in plain text into links after the markdown is parsed, so escapes
-# don't stop "https://…", "www.…" or "a@b.c"; an invisible break before these characters does.
-_STREAM_BREAK = frozenset(":.@")
-_ZWSP = "\u200b"
-
-
-def literal(piece: str) -> str:
-    """A streamed piece made inert, one character at a time.
-
-    Working per character stays safe however the model's text is cut into pieces
-    ("![x](ht" + "tps://…)"), so nothing half-written can turn into an image or a link.
-    The final answer replaces this text as soon as the stream ends.
-    """
-    out = []
-    for ch in piece:
-        if ch in _STREAM_ESCAPE:
-            out.append("\\" + ch)
-        elif ch in _STREAM_BREAK:
-            out.append(_ZWSP + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def shown(text: str) -> str:
-    """Untrusted text as safe markdown, with "$" kept as a dollar sign (Streamlit reads "$…$" as maths:
-    "$1299 or $1899" would turn into a formula)."""
-    parts = safe_markdown(text).split("`")
-    parts[::2] = [part.replace("$", "\\$") for part in parts[::2]]  # outside `code`, where escapes work
-    return "`".join(parts)
-
-
 # -- callbacks ---------------------------------------------------------------------------------
 
 
@@ -154,7 +111,7 @@ def with_chips(text: str, msg_id: int, numbers: set) -> str:
             return m.group(0)
         return f"[:green-badge[{n}]](#gw-src-{msg_id}-{n})"
 
-    return re.sub(r"\[(\d{1,3})\]", chip, shown(text))
+    return re.sub(r"\[(\d{1,3})\]", chip, safe_markdown(text))
 
 
 def place_of(c: dict) -> str:
@@ -248,12 +205,12 @@ def render_answer(msg: dict) -> None:
     if mode == "search_only":
         # No written answer (Ollama isn't there): say so calmly, then the passages themselves.
         if citations:
-            st.info(shown(text) if text else "Here are the passages that best match your question.",
+            st.info(safe_markdown(text) if text else "Here are the passages that best match your question.",
                     icon="🔎")
         else:
             st.markdown(NOT_FOUND)
         if notice and notice != text:
-            st.caption(shown(notice))
+            st.caption(safe_markdown(notice))
         if citations:
             st.markdown("**The passages that match your question best**")
             for c in citations[:SHOWN_PASSAGES]:
@@ -271,11 +228,11 @@ def render_answer(msg: dict) -> None:
             st.markdown(with_chips(text, mid, numbers))
         if notice:
             if meta.get("error_kind"):
-                st.warning(shown(notice))
+                st.warning(safe_markdown(notice))
             else:
-                st.caption("ℹ️ " + shown(notice))
+                st.caption("ℹ️ " + safe_markdown(notice))
         for sentence in meta.get("unsupported") or []:
-            st.warning(UNSUPPORTED + shown(str(sentence)))
+            st.warning(UNSUPPORTED + safe_markdown(str(sentence)))
         if found and meta.get("no_citations"):
             st.warning(NO_CITATIONS)
         if meta.get("general_knowledge"):
@@ -307,7 +264,7 @@ def render_message(msg: dict) -> None:
         if msg["role"] == "assistant":
             render_answer(msg)
         else:
-            st.markdown(shown(msg["content"]))
+            st.markdown(safe_markdown(msg["content"]))
 
 
 def save_answer(conv_id: int, question: str, result: dict) -> None:
@@ -330,7 +287,7 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
         st.error(exc.user_message)
         return
     with st.chat_message("user"):
-        st.markdown(shown(question))
+        st.markdown(safe_markdown(question))
     with st.chat_message("assistant"):
         try:
             with st.spinner("Looking through your documents…"):
@@ -341,7 +298,7 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
             return
         finished = False
         try:
-            st.write_stream(literal(piece) for piece in stream)
+            st.write_stream(stream_markdown(piece) for piece in stream)
             finished = True
         except AppError as exc:  # the answer module turns Ollama's failures into results; this is a fallback
             st.error(exc.user_message)

@@ -148,8 +148,8 @@ def full_model_name(name: str) -> str:
 
 
 def not_running_message(host: str) -> str:
-    return (f"Ollama isn't running at {host}. Start the Ollama app (or run `ollama serve`) and try again; "
-            "if Ollama isn't installed yet, the Setup page shows how.")
+    return (f"Ollama isn't running at {host}; open the Ollama app and try again "
+            "(if it isn't installed yet, the Setup page shows how).")
 
 
 def _reason(text: Any) -> str:

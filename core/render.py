@@ -25,7 +25,8 @@ def _code(url: str) -> str:
 
 
 def safe_markdown(text: str) -> str:
-    """Markdown that shows a model's words but loads and links nothing."""
+    """Markdown that shows a model's words but loads and links nothing, with "$" kept as a dollar sign
+    (Streamlit reads "$…$" as maths: "$1299 or $1899" would turn into a formula)."""
     text = text or ""
     text = _IMAGE.sub(lambda m: f"[image not shown{': ' + m.group(1) if m.group(1).strip() else ''}]", text)
     text = _LINK.sub(lambda m: f"{m.group(1)} ({_code(m.group(2).strip())})" if m.group(2).strip() else m.group(1), text)
@@ -35,7 +36,45 @@ def safe_markdown(text: str) -> str:
     text = _WWW.sub(lambda m: _code(m.group(1)), text)
     # raw HTML is shown as text, never interpreted
     text = text.replace("<", "&lt;").replace(">", "&gt;")
-    return text
+    parts = text.split("`")
+    parts[::2] = [part.replace("$", "\\$") for part in parts[::2]]  # outside `code`, where escapes work
+    return "`".join(parts)
+
+
+# Everything Markdown could read as formatting, a link, HTML, maths or a heading.
+_LITERAL = frozenset("\\`*_$~[]<>|#!:")
+
+
+def literal_markdown(text) -> str:
+    """Someone else's words (a title, a file name) inside our own Markdown label: shown exactly as written."""
+    return "".join("\\" + ch if ch in _LITERAL else ch for ch in str(text))
+
+
+# Characters that can start a link, an image, HTML, a code span (where escapes stop working)
+# or maths ("$"): backslash-escaped while streaming. Bold, italics and lists stay.
+_STREAM_ESCAPE = frozenset("\\`[]()<>!$")
+# Streamlit turns addresses in plain text into links after the markdown is parsed, so escapes
+# don't stop "https://…", "www.…" or "a@b.c"; an invisible break before these characters does.
+_STREAM_BREAK = frozenset(":.@")
+_ZWSP = "\u200b"
+
+
+def stream_markdown(piece: str) -> str:
+    """A streamed piece of a model's answer made inert, one character at a time.
+
+    Working per character stays safe however the text is cut into pieces
+    ("![x](ht" + "tps://…)"), so nothing half-written can turn into an image or a link.
+    The final answer (through ``safe_markdown``) replaces it as soon as the stream ends.
+    """
+    out = []
+    for ch in piece:
+        if ch in _STREAM_ESCAPE:
+            out.append("\\" + ch)
+        elif ch in _STREAM_BREAK:
+            out.append(_ZWSP + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def highlight_html(text: str, words: Iterable[str]) -> str:

@@ -63,7 +63,26 @@ def get_history():
 @st.cache_data(ttl=5, show_spinner=False)
 def ollama_status(host: str) -> dict:
     """Cached for a few seconds so the sidebar dot doesn't call Ollama on every click."""
-    from core.llm import OllamaService
+    from core.llm import OllamaService, full_model_name
 
-    status = OllamaService(host, 2.0).status()
-    return {"running": status.running, "message": status.message, "version": status.version}
+    service = OllamaService(host, 2.0)
+    try:
+        status = service.status()
+        models = None  # unknown
+        if status.running:
+            try:
+                models = [full_model_name(m.name) for m in service.models()]
+            except AppError:
+                pass
+    finally:
+        service.close()
+    return {"running": status.running, "message": status.message, "version": status.version, "models": models}
+
+
+def model_downloaded(status: dict, model: str) -> bool | None:
+    """Is ``model`` among the downloaded models in an ``ollama_status`` reply? None when that isn't known."""
+    from core.llm import full_model_name
+
+    if not status.get("running") or status.get("models") is None:
+        return None
+    return full_model_name(model) in status["models"]

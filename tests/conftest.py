@@ -2,13 +2,25 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """One model cache for the whole run (the CLI tests' child processes inherit it), never the user's own."""
+    os.environ["GROUNDWORK_CACHE_DIR"] = tempfile.mkdtemp(prefix="groundwork-test-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ.pop("GROUNDWORK_CACHE_DIR", ""), ignore_errors=True)
 
 
 def _is_loopback(address) -> bool:

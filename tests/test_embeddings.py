@@ -63,7 +63,7 @@ def cos(a, b) -> float:
 
 def test_vectors_have_the_model_shape_and_unit_length(minilm):
     vectors = minilm.embed([QUESTION, ANSWER, "", "x" * 3000])
-    assert minilm.name == "minilm-l6-int8" and minilm.dim == 384
+    assert minilm.name == "minilm-l6-q8" and minilm.dim == 384
     assert isinstance(minilm, Embedder)
     assert len(vectors) == 4 and all(len(v) == 384 and isinstance(v[0], float) for v in vectors)
     assert np.allclose(np.linalg.norm(np.array(vectors), axis=1), 1.0, atol=1e-5)
@@ -83,12 +83,25 @@ def test_order_is_kept_when_texts_are_sorted_by_length(minilm):
     assert np.abs(forward - singles).max() < 1e-4
 
 
-@pytest.mark.parametrize("batch_size", [1, 3, 16])
-def test_batched_vectors_match_single_vectors(batch_size):
+def test_a_vector_does_not_depend_on_the_texts_embedded_with_it():
     texts = [HOLIDAY, QUESTION, BIKES * 2, ANSWER, *UNRELATED, HOLIDAY * 3]
-    batched = np.array(MiniLMEmbedder(batch_size=batch_size).embed(texts))
-    singles = np.array([MiniLMEmbedder(batch_size=1).embed_query(t) for t in texts])
-    assert np.abs(batched - singles).max() < 1e-4  # padding must not leak into the mean
+    together = np.array(MiniLMEmbedder().embed(texts))
+    alone = np.array([MiniLMEmbedder().embed_query(t) for t in texts])
+    assert np.abs(together - alone).max() < 1e-6
+
+
+def test_int8_arithmetic_stays_close_to_the_stored_float_model(tmp_path):
+    """The prepared model (int8 products) against the pinned file run as stored (float32 products)."""
+    import onnxruntime as ort
+
+    float_run = ort.InferenceSession(str(default_model_path()), providers=["CPUExecutionProvider"])
+    texts = [HOLIDAY, QUESTION, BIKES, ANSWER, *UNRELATED]
+    rt = MiniLMEmbedder().load()._runtime()
+    for text, ours in zip(texts, MiniLMEmbedder().embed(texts)):
+        ids = np.array([rt.tokenizer.encode(text).ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        reference = float_run.run(None, feed)[0][0].mean(axis=0)
+        assert cos(np.array(ours), reference / np.linalg.norm(reference)) > 0.98, text
 
 
 def test_related_sentences_score_clearly_higher_than_unrelated(minilm):
@@ -191,7 +204,7 @@ def test_an_untouched_copy_loads(tmp_path):
 
 def test_make_embedder_from_settings(data_dir):
     built_in = make_embedder(load_settings())
-    assert isinstance(built_in, MiniLMEmbedder) and built_in.name == "minilm-l6-int8"
+    assert isinstance(built_in, MiniLMEmbedder) and built_in.name == "minilm-l6-q8"
     assert make_embedder(load_settings(embedder=" MiniLM ")) is built_in  # one per process
 
     remote = make_embedder(load_settings(embedder="ollama:nomic-embed-text"))
@@ -368,3 +381,25 @@ def test_ollama_too_slow_is_a_timeout(ollama_server):
     embedder = OllamaEmbedder(ollama_server.host, "nomic-embed-text", timeout=0.3)
     with pytest.raises(OllamaTimeout):
         embedder.embed(["hello"])
+
+
+def test_the_prepared_model_is_cached_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("GROUNDWORK_CACHE_DIR", str(tmp_path / "cache"))
+    source = default_model_path()
+    first = embeddings._int8_compute_model(source, embeddings.MINILM_SHA256)
+    cached = list((tmp_path / "cache").glob("*.onnx"))
+    assert len(cached) == 1 and cached[0].read_bytes() == first
+    cached[0].write_bytes(first[: len(first) // 2])  # e.g. the computer went off while writing
+    again = embeddings._int8_compute_model(source, embeddings.MINILM_SHA256)
+    assert again == first and cached[0].read_bytes() == first
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("GROUNDWORK_CACHE_DIR", str(blocker / "cache"))
+    import onnxruntime as ort
+
+    model = embeddings._int8_compute_model(default_model_path(), embeddings.MINILM_SHA256)
+    assert ort.InferenceSession(model, providers=["CPUExecutionProvider"]).get_inputs()
+    assert blocker.read_text().startswith("a file")

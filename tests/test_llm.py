@@ -62,8 +62,8 @@ def test_status_down_never_raises_and_covers_not_installed():
     host = dead_host()
     status = OllamaService(host, timeout=2).status()
     assert not status.running and status.version is None
-    assert host in status.message and "ollama serve" in status.message and "installed" in status.message
-    assert one_sentence(status.message.replace(". Start", "; start"))  # calm, no traceback text
+    assert host in status.message and "open the Ollama app" in status.message and "installed" in status.message
+    assert one_sentence(status.message)  # calm, no traceback text
 
 
 def test_status_default_host_from_settings_is_down(settings):

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
+from core.render import literal_markdown as md
 from core.samples import sample_files
 from core.settings import load_settings
 from tests.conftest import ROOT
@@ -81,8 +82,6 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def md(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_$~[]<>|#!:" else ch for ch in text)
 
 
 def history() -> History:

@@ -1,5 +1,5 @@
 """Untrusted text is shown safely."""
-from core.render import highlight_html, place_label, safe_markdown
+from core.render import highlight_html, literal_markdown, place_label, safe_markdown, stream_markdown
 
 
 def test_highlight_escapes_html_and_marks_words():
@@ -34,3 +34,22 @@ def test_place_labels():
     assert place_label(4) == "page 4"
     assert place_label(4, 5) == "pages 4-5"
     assert place_label(None, None, "Returns") == "section “Returns”"
+
+
+def test_dollar_signs_stay_money_not_maths_but_code_is_untouched():
+    out = safe_markdown("The Trail 500 costs $1299 or $1899 with `$HOME` unchanged")
+    assert "\\$1299" in out and "\\$1899" in out
+    assert "`$HOME`" in out  # inside code a backslash would show, so none is added
+
+
+def test_literal_markdown_shows_a_file_name_exactly():
+    out = literal_markdown("**Q1** [draft]_v2 $5 #1.pdf")
+    assert out == "\\*\\*Q1\\*\\* \\[draft\\]\\_v2 \\$5 \\#1.pdf"
+
+
+def test_streamed_pieces_stay_inert_however_the_text_is_cut():
+    pieces = ["See ![x](ht", "tps://evil.example/p.png) and www", ".evil.example"]
+    out = "".join(stream_markdown(p) for p in pieces)
+    assert "![" not in out and "](" not in out
+    assert "https://" not in out and "www.evil" not in out  # broken by an invisible space
+    assert out.replace("\\", "").replace("\u200b", "") == "".join(pieces)
