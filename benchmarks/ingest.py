@@ -8,8 +8,10 @@ Both pipelines ingest the same files in the same run:
 - baseline ("the tutorial"): pypdf pages -> ``RecursiveCharacterTextSplitter
   (chunk_size=1000, chunk_overlap=200)`` -> ``collection.add`` on a Chroma
   PersistentClient (temp folder) whose embedding function is Chroma's default
-  (``ONNXMiniLM_L6_V2``), with the same int8 model file and tokenizer as ours
-  (see ``benchmarks/common.py``), so only the pipeline differs. Word files go
+  (``ONNXMiniLM_L6_V2``), with the same model file and tokenizer as ours
+  (see ``benchmarks/common.py``). Run as stored, that file multiplies in float32,
+  as Chroma's own default model does; ours prepares it for int8 arithmetic (timed
+  once, separately, as ``model_preparation_once_per_computer``). Word files go
   through a Docx2txt equivalent (python-docx, all paragraphs incl. table cells).
 
 Each pipeline runs in its own child process (so the peak-memory figures,
@@ -57,7 +59,7 @@ def child_ours(paths: list[Path], reingests: int) -> dict:
     from core.embeddings import MiniLMEmbedder
     from core.library import Library
 
-    embedder = MiniLMEmbedder().load()
+    embedder = MiniLMEmbedder().load()  # from the cache the parent prepared
     embedder.embed(["warm-up: load the model and run it once before timing"])
     rss_after_warmup = common.peak_rss_mb()
     with common.temp_dir("gw-bench-ingest-ours-") as tmp:
@@ -107,6 +109,14 @@ def _ours_tokens(lib, paths: list[Path], embedder) -> int:
         for c in chunk_document(doc, lib.settings.chunk_size, lib.settings.chunk_overlap):
             total += embedder.token_count(embed_text(doc.name, c))
     return total
+
+
+def child_prepare() -> dict:
+    """The first start on a new computer: the int8 model is prepared from the pinned file and cached."""
+    from core.embeddings import MiniLMEmbedder
+
+    _, seconds, cpu = _timed(lambda: MiniLMEmbedder().load())
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": common.peak_rss_mb()}
 
 
 def child_baseline(paths: list[Path], reingests: int) -> dict:
@@ -198,12 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folder", default=str(common.SAMPLE_DOCS))
     ap.add_argument("--repeats", type=int, default=3, help="fresh-folder ingests per pipeline; the median counts")
     ap.add_argument("--reingests", type=int, default=7, help="re-ingests of each unchanged file; the median counts")
-    ap.add_argument("--child", choices=["ours", "baseline"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["ours", "baseline", "prepare"], help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     common.block_network()
 
     if args.child:
+        if args.child == "prepare":
+            common.emit(child_prepare())
+            return 0
         paths = [Path(f) for f in args.files]
         fn = child_ours if args.child == "ours" else child_baseline
         common.emit(fn(paths, max(0, args.reingests)))
@@ -215,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     files = common.corpus_files(folder)
     pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
 
-    everything = compare(files, args.repeats, args.reingests, "all files")
-    pdf_only = compare(pdfs, args.repeats, 0, "PDFs only") if pdfs and len(pdfs) != len(files) else None
+    with common.temp_dir("gw-bench-model-cache-") as cache:
+        os.environ["GROUNDWORK_CACHE_DIR"] = str(cache)  # children inherit it
+        prepare = common.run_child(SCRIPT, ["--child", "prepare"])
+        everything = compare(files, args.repeats, args.reingests, "all files")
+        pdf_only = compare(pdfs, args.repeats, 0, "PDFs only") if pdfs and len(pdfs) != len(files) else None
 
     reingest = everything.pop("_reingest_ours")
     statuses = everything.pop("_reingest_statuses")
@@ -263,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             "baseline_note": "the tutorial pipeline has no change detection: re-adding a file re-reads and re-embeds "
                              "it and stores duplicate chunks",
         },
+        "model_preparation_once_per_computer": prepare,
         "cpus": os.cpu_count(),
         "targets": {
             "speed_ratio_ours_over_baseline": {"target": f">= {TARGET_SPEED_RATIO}",

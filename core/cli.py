@@ -78,13 +78,18 @@ def cmd_ingest(args) -> int:
     def human(payload):
         lines = []
         for r, rep in zip(payload["files"], reports):
-            lines.append(f"{r['status']:>9}  {r['file']}  ({r['pages']} pages, {r['chunks']} passages)"
+            lines.append(f"{r['status']:>9}  {r['file']}  ({_pages(r['pages'])}, {r['chunks']} passages)"
                          if r["status"] != "failed" else f"   failed  {r['file']}: {r['error']}")
             lines.extend(f"           warning: {w}" for w in r["warnings"])
         return "\n".join(lines)
 
     _emit(args, {"files": [r.as_dict() for r in reports]}, human)
     return 0
+
+
+def _pages(n: int) -> str:
+    """'12 pages', '1 page', or, for a Word file that stored no page breaks, 'no page numbers'."""
+    return f"{n} page{'s' if n != 1 else ''}" if n else "no page numbers"
 
 
 def cmd_library(args) -> int:
@@ -94,7 +99,7 @@ def cmd_library(args) -> int:
         if not payload["documents"]:
             return "Your library is empty. Add files with: python -m core ingest PATH"
         return "\n".join(
-            f"{d['file']}  {d['type']}  {d['pages']} pages  {d['chunks']} passages  added {d['added_at']}"
+            f"{d['file']}  {d['type']}  {_pages(d['pages'])}  {d['chunks']} passages  added {d['added_at']}"
             + "".join(f"\n    warning: {w}" for w in d["warnings"])
             for d in payload["documents"]
         )

@@ -1,14 +1,14 @@
 """Shared fixtures: every test gets its own data folder and no network."""
 from __future__ import annotations
 
-import ipaddress
 import os
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.offline import loopback_only
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,38 +23,10 @@ def pytest_unconfigure(config):
     shutil.rmtree(os.environ.pop("GROUNDWORK_CACHE_DIR", ""), ignore_errors=True)
 
 
-def _is_loopback(address) -> bool:
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, bytes):
-        host = host.decode()
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Fail any connection that would leave this computer."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-
-    def guard(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
-            raise OSError(f"network blocked in tests: {address!r}")
-
-    def connect(self, address):
-        guard(self, address)
-        return real_connect(self, address)
-
-    def connect_ex(self, address):
-        guard(self, address)
-        return real_connect_ex(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    loopback_only(monkeypatch.setattr)
 
 
 @pytest.fixture(autouse=True)

@@ -111,3 +111,13 @@ def test_eval_bad_file_is_a_clear_error(tmp_path):
     bad.write_text('{"id": 1, "question": "ok"}\nnot json\n')
     proc, _ = run("eval", str(bad), "--json")
     assert proc.returncode == 1 and "Line 2" in proc.stderr
+
+
+def test_human_output_names_pages_or_says_there_are_none(folder, data_dir):
+    proc, _ = run("ingest", str(folder), check_json=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Handbook.pdf  (5 pages," in proc.stdout
+    assert "Hours.docx  (no page numbers," in proc.stdout  # Word stored no page breaks
+    assert "0 pages" not in proc.stdout
+    proc, _ = run("library", check_json=False)
+    assert "5 pages" in proc.stdout and "no page numbers" in proc.stdout and "0 pages" not in proc.stdout
