@@ -72,6 +72,7 @@ def download(model: str, installed_before: list[str], bar_slot, button_slot, key
     finally:
         stream.close()  # a cancel (its click reruns this script) or an error drops the HTTP stream
     bar.progress(1.0, text=f"'{model}' is downloaded and ready.")
+    runtime.ollama_status.clear()  # the sidebar's dot, drawn before this page, must see the new model
     wanted = full_model_name(runtime.get_settings().model)
     if wanted not in installed_before:
         # The chosen answer model isn't there: the one just downloaded takes its place.

@@ -226,8 +226,8 @@ def cmd_eval(args) -> int:
 
     def human(p):
         return (f"{p['answerable']} answerable questions, recall@{p['k']} {p['recall_at_k']:.2f}, MRR {p['mrr']:.2f}; "
-                f"relevance gate kept {p['gate_kept_answerable']} of answerable and rejected "
-                f"{p['gate_rejected_unanswerable']} of unanswerable questions")
+                f"relevance gate kept {p['gate_kept_answerable']:.2f} of answerable and rejected "
+                f"{p['gate_rejected_unanswerable']:.2f} of unanswerable questions")
 
     _emit(args, report, human)
     return 0

@@ -235,6 +235,9 @@ def test_setup_download_with_progress_cancel_and_finish(data_dir):
         wait_idle(page)
         assert "llama3.2:3b" in ollama.installed
         assert load_settings(data_dir=data_dir).model == "llama3.2:3b"
+        sidebar = page.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text("llama3.2:3b", exact=False).wait_for()
+        assert "🟢" in sidebar.inner_text() and "isn't downloaded" not in sidebar.inner_text()
 
         # a one-click test question
         ollama.enqueue_chat(Reply(["Hello! ", "I'm ready ", "to help with your documents."], piece_delay=0.05))
