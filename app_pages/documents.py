@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import runtime
 from core.intake import check_batch, human_size
+from core.render import literal_markdown as md
 from core.samples import sample_files
 
 st.title("📄 Your documents")
@@ -80,7 +81,7 @@ if st.session_state.ingest_results:
             head += f" {failed} could not be added — the reason is next to each one."
         st.markdown(head)
         for r in results:
-            st.markdown(f"{ICON.get(r['status'], '•')} **{r['file']}** — {r['message']}")
+            st.markdown(f"{ICON.get(r['status'], '•')} **{md(r['file'])}** — {md(r['message'])}")
             for w in r.get("warnings", []):
                 st.caption(f"⚠️ {w}")
         if st.button("Dismiss", key="dismiss_results"):
@@ -93,6 +94,7 @@ uploads = st.file_uploader(
     "Drop PDF or Word (.docx) files here. A file with the same name as one in your library replaces it.",
     type=["pdf", "docx", "doc"],
     accept_multiple_files=True,
+    max_upload_size=settings.max_file_mb,
     key=f"uploader_{st.session_state.upload_round}",
 )
 if uploads:

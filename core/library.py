@@ -612,7 +612,7 @@ class Library:
             base.message = f"The earlier version of {doc.name} was replaced with this one."
         else:
             base.status = "added"
-            base.message = f"Added {doc.name}: {self._describe(triage, len(chunks))}."
+            base.message = f"Added: {self._describe(triage, len(chunks))}."
         progress(1.0, "Done")
         return base
 

@@ -24,6 +24,19 @@ def _code(url: str) -> str:
     return "`" + url.replace("`", "'") + "`"
 
 
+_TRAILING = re.compile(r"[.,;:!?)\]'\"]+$")
+
+
+def _address_as_code(match: re.Match) -> str:
+    """An address as plain code; punctuation that ends the sentence ("…:11434;") stays outside."""
+    address = match.group(1)
+    tail = _TRAILING.search(address)
+    if tail:
+        address, rest = address[: tail.start()], tail.group(0)
+        return _code(address) + rest if address else rest
+    return _code(address)
+
+
 def safe_markdown(text: str) -> str:
     """Markdown that shows a model's words but loads and links nothing, with "$" kept as a dollar sign
     (Streamlit reads "$…$" as maths: "$1299 or $1899" would turn into a formula)."""
@@ -32,8 +45,8 @@ def safe_markdown(text: str) -> str:
     text = _LINK.sub(lambda m: f"{m.group(1)} ({_code(m.group(2).strip())})" if m.group(2).strip() else m.group(1), text)
     text = _REF_DEF.sub("", text)
     text = _AUTOLINK.sub(lambda m: _code(m.group(1)), text)
-    text = _BARE_URL.sub(lambda m: _code(m.group(1)), text)
-    text = _WWW.sub(lambda m: _code(m.group(1)), text)
+    text = _BARE_URL.sub(_address_as_code, text)
+    text = _WWW.sub(_address_as_code, text)
     # raw HTML is shown as text, never interpreted
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     parts = text.split("`")

@@ -53,3 +53,8 @@ def test_streamed_pieces_stay_inert_however_the_text_is_cut():
     assert "![" not in out and "](" not in out
     assert "https://" not in out and "www.evil" not in out  # broken by an invisible space
     assert out.replace("\\", "").replace("\u200b", "") == "".join(pieces)
+
+
+def test_an_address_ending_a_clause_keeps_its_punctuation_outside():
+    out = safe_markdown("Ollama isn't running at http://127.0.0.1:11434; open it. See www.example.com.")
+    assert "`http://127.0.0.1:11434`;" in out and "`www.example.com`." in out
