@@ -18,9 +18,24 @@ def get_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening your library…")
 def _library(data_dir: str, embedder: str, chroma_url: str):
+    import threading
+
     from core.library import Library
 
-    return Library(load_settings(data_dir=data_dir, embedder=embedder, chroma_url=chroma_url))
+    library = Library(load_settings(data_dir=data_dir, embedder=embedder, chroma_url=chroma_url))
+    load = getattr(library.embedder, "load", None)
+    if load is not None:
+        # Load the search model now, in the background (the first time on a computer it is also
+        # prepared, a few seconds), so the first search or upload doesn't wait for it.
+        threading.Thread(target=_quietly, args=(load,), name="groundwork-model-warmup", daemon=True).start()
+    return library
+
+
+def _quietly(fn) -> None:
+    try:
+        fn()
+    except Exception:  # a damaged model is reported, calmly, by the first search or upload that needs it
+        pass
 
 
 def get_library():
