@@ -1,24 +1,26 @@
 """Groundwork: ask your company's documents, privately, on this computer.
 
-Navigation and the sidebar status only; every page lives in app_pages/ (not "pages/": Streamlit would run a
-pages/ folder as its old automatic menu when a page address is the first visit).
+Navigation, the sidebar status and the one error boundary; every page lives in pages/
+(each page's first call, ``runtime.page_setup()``, makes a page address opened as the
+first visit still go through this file).
 """
 from pathlib import Path
 
 import streamlit as st
 
 from core import runtime
+from core.errors import AppError
 from core.render import literal_markdown
 
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 
 HERE = Path(__file__).parent
 PAGES = [
-    ("app_pages/chat.py", "Ask your documents", "💬", True),
-    ("app_pages/documents.py", "Documents", "📄", False),
-    ("app_pages/find.py", "Find in my documents", "🔎", False),
-    ("app_pages/advisor.py", "Fine-tuning advisor", "🧭", False),
-    ("app_pages/setup.py", "Setup", "⚙️", False),
+    ("pages/chat.py", "Ask your documents", "💬", True),
+    ("pages/documents.py", "Documents", "📄", False),
+    ("pages/find.py", "Find in my documents", "🔎", False),
+    ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
+    ("pages/setup.py", "Setup", "⚙️", False),
 ]
 
 nav = st.navigation(
@@ -55,4 +57,7 @@ with st.sidebar:
     except ImportError:
         pass
 
-nav.run()
+try:
+    nav.run()
+except AppError as exc:  # the one error boundary: pages handle only what they can recover from
+    st.error(exc.user_message)

@@ -11,6 +11,22 @@ from core.errors import AppError
 from core.settings import Settings, load_settings
 
 
+def page_setup() -> None:
+    """Call first on every page: make a page address opened as the first visit go through app.py.
+
+    Streamlit runs a top-level ``pages/`` folder as its old automatic menu when the first
+    visit after a server start is a page address (``/documents``): ``app.py`` never runs, so
+    there is no navigation and no sidebar. ``st.navigation`` clears the flag that causes it,
+    but only once it runs. Clearing it here and rerunning sends this visit through ``app.py``,
+    which lands on the page that was asked for (same address, same page hash).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def get_settings() -> Settings:
     """Settings are re-read on every run (cheap), so a remembered choice applies at once."""
     return load_settings()

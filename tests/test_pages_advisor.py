@@ -38,7 +38,7 @@ def downloads(monkeypatch):
 
 
 def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app_pages" / "advisor.py"), default_timeout=60)
+    return AppTest.from_file(str(ROOT / "pages" / "advisor.py"), default_timeout=60)
 
 
 def texts(at: AppTest) -> str:

@@ -62,7 +62,7 @@ def ollama(monkeypatch):
 
 
 def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app_pages" / "chat.py"), default_timeout=60)
+    return AppTest.from_file(str(ROOT / "pages" / "chat.py"), default_timeout=60)
 
 
 def ask(at: AppTest, question: str) -> AppTest:

@@ -14,7 +14,7 @@ def _fresh_cache(fresh_streamlit_cache):
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=120)
+    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
 
 
 def texts(at: AppTest) -> str:

@@ -23,7 +23,7 @@ def ollama(monkeypatch):
 
 
 def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app_pages" / "setup.py"), default_timeout=60)
+    return AppTest.from_file(str(ROOT / "pages" / "setup.py"), default_timeout=60)
 
 
 def icons(at: AppTest) -> set:

@@ -7,6 +7,7 @@ from core.intake import check_batch, human_size
 from core.render import literal_markdown as md
 from core.samples import sample_files
 
+runtime.page_setup()
 st.title("📄 Your documents")
 lib = runtime.library_or_stop()
 settings = runtime.get_settings()

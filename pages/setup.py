@@ -17,6 +17,7 @@ from core.settings import save_setting
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
+runtime.page_setup()
 st.title("⚙️ Setup")
 st.caption("Groundwork writes answers with a model that runs on this computer through Ollama, "
            "a free app. Nothing you ask is sent anywhere else.")

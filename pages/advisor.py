@@ -94,6 +94,7 @@ def start_over() -> None:
 
 # -- the questionnaire --------------------------------------------------------------
 
+runtime.page_setup()
 st.title("🧭 Fine-tuning advisor")
 
 if step < RESULT:

@@ -37,6 +37,7 @@ st.html("""<style>
 .gw-passage mark, .gw-page mark {background: #fde68a; padding: 0 0.1em; border-radius: 2px;}
 </style>""")
 
+runtime.page_setup()
 st.title("💬 Ask your documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()

@@ -5,6 +5,7 @@ from core import runtime
 from core.render import highlight_html, place_label
 from core.search import highlight_terms, search
 
+runtime.page_setup()
 st.title("🔎 Find in my documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
