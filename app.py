@@ -36,10 +36,10 @@ with st.sidebar:
     st.caption("Private: your files and questions stay on this computer.")
     try:
         stats = runtime.get_library().stats()
-        if stats["documents"]:
+        if stats.documents:
             st.markdown(
-                f"**Library:** {stats['documents']} document{'s' if stats['documents'] != 1 else ''}, "
-                f"{stats['pages']:,} pages"
+                f"**Library:** {stats.documents} document{'s' if stats.documents != 1 else ''}, "
+                f"{stats.pages:,} pages"
             )
         else:
             st.markdown("**Library:** empty — add files on the Documents page.")

@@ -283,11 +283,13 @@ class Measured:
     hint: bool = False  # a hint only (shown as measured, but weak)
 
 
-def _num(d: Optional[dict], key: str) -> Optional[int]:
-    if not d or d.get(key) is None:
+def _num(d: Any, key: str) -> Optional[int]:
+    """A count from ``LibraryStats``/``UsageStats`` (or a dict of the same names); None when missing."""
+    value = d.get(key) if isinstance(d, dict) else getattr(d, key, None)
+    if value is None:
         return None
     try:
-        return max(0, int(d[key]))
+        return max(0, int(value))
     except (TypeError, ValueError):
         return None
 

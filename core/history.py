@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
 from core.errors import AppError, NotFoundError, UsageError
+from core.types import UsageStats
 
 DEFAULT_TITLE = "New conversation"
 TITLE_LENGTH = 60  # characters of the first question used as a title
@@ -243,13 +244,14 @@ class History:
 
     # -- numbers for the advisor
 
-    def usage_stats(self, days: int = 30) -> dict:
-        """``{"questions", "unanswered", "approved", "disliked", "days"}``.
+    def usage_stats(self, days: int = 30, style_since: str = "") -> UsageStats:
+        """How the chat has been used.
 
         questions: questions asked in the last ``days`` days; unanswered: answers in
         that window where nothing relevant was found (``meta.found`` is false);
         approved: answers ever rated thumbs up that cite at least one source;
-        disliked: answers ever rated thumbs down.
+        disliked: answers ever rated thumbs down. ``style_since`` (the time the answer
+        style was set, "" when none is) adds the ratings given to answers since then.
         """
         since = _stamp(self._clock() - timedelta(days=days))
         with self._db() as db:
@@ -262,8 +264,14 @@ class History:
                 "SELECT COUNT(*) FROM messages m JOIN feedback f ON f.message_id = m.id "
                 f"WHERE {_APPROVED}").fetchone()[0]
             disliked = db.execute("SELECT COUNT(*) FROM feedback WHERE rating = -1").fetchone()[0]
-        return {"questions": questions, "unanswered": unanswered, "approved": approved,
-                "disliked": disliked, "days": days}
+            liked_since = disliked_since = 0
+            if style_since:
+                liked_since, disliked_since = db.execute(
+                    "SELECT coalesce(sum(f.rating = 1), 0), coalesce(sum(f.rating = -1), 0) FROM feedback f "
+                    "JOIN messages m ON m.id = f.message_id WHERE m.created_at >= ?", (style_since,)).fetchone()
+        return UsageStats(days=days, questions=questions, unanswered=unanswered, approved=approved,
+                          disliked=disliked, style_set=bool(style_since), style_since=style_since or None,
+                          liked_since_style=liked_since, disliked_since_style=disliked_since)
 
     def approved_examples(self) -> list[dict]:
         """Answers rated thumbs up that cite sources, oldest first:

@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 
 from core.errors import AppError, BadFileError, LibraryError, NotFoundError
 from core.settings import Settings
-from core.types import Chunk, ParsedDocument, Progress, Triage, no_progress
+from core.types import Chunk, LibraryStats, ParsedDocument, Progress, Triage, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ class Library:
                 "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.status = 'ready'"
             ).fetchone()[0]
 
-    def stats(self) -> dict:
+    def stats(self) -> LibraryStats:
         with self._db() as db:
             row = db.execute(
                 "SELECT count(*) AS documents, coalesce(sum(pages),0) AS pages, coalesce(sum(chunks),0) AS chunks, "
@@ -391,12 +391,16 @@ class Library:
                 "SELECT count(*) FROM events WHERE kind = 'replaced' AND at >= ?",
                 (datetime.fromtimestamp(time.time() - 30 * 86400, timezone.utc).isoformat(timespec="seconds"),),
             ).fetchone()[0]
-        out = dict(row)
-        out["replacements"] = replacements
-        out["replacements_30d"] = recent
-        # ~1.33 tokens per English word is the usual rule of thumb for these tokenizers
-        out["tokens_estimate"] = int(out["words"] * 4 / 3)
-        return out
+        return LibraryStats(documents=row["documents"], pages=row["pages"], chunks=row["chunks"], words=row["words"],
+                            replacements=replacements, replacements_30d=recent)
+
+    def removed_on(self, name: str) -> Optional[str]:
+        """When a document of this name was last removed (UTC ISO time), or None if it never was or is back."""
+        with self._db() as db:
+            if db.execute("SELECT 1 FROM documents WHERE status = 'ready' AND name = ?", (name,)).fetchone():
+                return None
+            row = db.execute("SELECT max(at) FROM events WHERE kind = 'removed' AND name = ?", (name,)).fetchone()
+        return row[0] if row and row[0] else None
 
     def chunks_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Chunk, str]]:
         """Ready chunks by id, with their document name."""

@@ -43,6 +43,9 @@ class Settings:
     # answering
     strict: bool = True
     top_k: int = 6
+    # how answers should sound and look (tone and format only; never the rules about sources)
+    answer_style: str = ""
+    answer_style_changed_at: str = ""  # UTC ISO time, for the advisor's "rated since the style was set"
 
     @property
     def files_dir(self) -> Path:

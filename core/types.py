@@ -1,7 +1,7 @@
 """Plain data passed between core modules (no behaviour, no I/O)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable, Optional
 
 # progress(fraction 0..1, message) -- pages pass a callback that moves a bar
@@ -79,3 +79,124 @@ class SearchResult:
             "text": self.text,
             "score": round(self.score, 6),
         }
+
+
+# --------------------------------------------------------------------------- measured facts
+
+
+@dataclass(frozen=True)
+class LibraryStats:
+    """What the library holds (``Library.stats()``); the advisor's measured facts read these fields."""
+
+    documents: int = 0
+    pages: int = 0
+    chunks: int = 0
+    words: int = 0
+    replacements: int = 0  # documents replaced with a newer version, ever
+    replacements_30d: int = 0  # ... in the last 30 days
+    scanned_pages: int = 0  # pages read with text recognition (OCR)
+
+    @property
+    def tokens_estimate(self) -> int:
+        """~1.33 tokens per English word, the usual rule of thumb for these tokenizers."""
+        return int(self.words * 4 / 3)
+
+
+@dataclass(frozen=True)
+class UsageStats:
+    """How the chat has been used (``History.usage_stats()``).
+
+    ``approved`` counts answers rated thumbs up that cite a source (training examples the
+    app collected itself), never examples an owner typed into the advisor.
+    """
+
+    days: int = 30  # the window for questions and unanswered
+    questions: int = 0  # questions asked in the window
+    unanswered: int = 0  # answers in the window where nothing relevant was found
+    approved: int = 0  # ever: thumbs up, citing at least one source
+    disliked: int = 0  # ever: thumbs down
+    # the answer style (instructions for tone and format), when one is set
+    style_set: bool = False
+    style_since: Optional[str] = None  # UTC ISO time it was last changed
+    liked_since_style: int = 0
+    disliked_since_style: int = 0
+
+
+@dataclass(frozen=True)
+class SelfTestSummary:
+    """The owner's last "check my library" run: how findable their own documents are."""
+
+    run_at: str  # UTC ISO time
+    questions: int
+    top1: float  # share whose right page came first
+    top3: float  # ... in the first three
+    findability: float  # the single 0..1 figure shown to the owner
+    hard_documents: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass
+class Passage:
+    """A numbered passage shown with an answer (cited, consulted or closest)."""
+
+    n: int
+    file: str
+    page: Optional[int] = None
+    page_end: Optional[int] = None
+    section: Optional[str] = None
+    text: str = ""
+    chunk_id: str = ""
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Passage":
+        """Tolerant of stored data from older releases: unknown keys ignored, missing ones defaulted."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in (d or {}).items() if k in known}
+        values.setdefault("n", 0)
+        values.setdefault("file", "")
+        return cls(**values)
+
+
+@dataclass
+class AnswerResult:
+    """Everything about one finished answer; the chat page, the history and the CLI read this."""
+
+    answer: str = ""
+    found: bool = False
+    mode: str = "llm"  # "llm" | "search_only"
+    citations: list[Passage] = field(default_factory=list)  # cited, renumbered 1..n in order of use
+    consulted: list[Passage] = field(default_factory=list)  # given to the model but not cited
+    closest: list[Passage] = field(default_factory=list)  # shown when nothing relevant was found
+    unsupported: list[str] = field(default_factory=list)  # sentences their cited passage doesn't back up
+    no_citations: bool = False
+    notice: Optional[str] = None  # one sentence about how the answer went (stopped, trimmed, Ollama down)
+    error_kind: Optional[str] = None
+    general_knowledge: bool = False
+    query: str = ""  # what was searched (a follow-up carries the earlier topic)
+    num_ctx: Optional[int] = None
+    trimmed_sources: int = 0
+
+    _PASSAGE_LISTS = ("citations", "consulted", "closest")
+
+    def as_dict(self) -> dict:
+        """JSON-ready; the CLI's ``ask --json`` shape (answer, found, mode, citations, then the rest)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = [p.as_dict() for p in value] if f.name in self._PASSAGE_LISTS else value
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "AnswerResult":
+        """Tolerant of stored data from older releases: unknown keys ignored, missing ones defaulted."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in (d or {}).items() if k in known}
+        for name in cls._PASSAGE_LISTS:
+            values[name] = [Passage.from_dict(p) for p in values.get(name) or [] if isinstance(p, dict)]
+        values["unsupported"] = [str(s) for s in values.get("unsupported") or []]
+        return cls(**values)

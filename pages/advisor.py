@@ -20,6 +20,7 @@ from core.advisor import (
     report_markdown,
 )
 from core.errors import AppError
+from core.types import UsageStats
 from core.render import literal_markdown as md
 
 N = len(QUESTIONS)
@@ -109,18 +110,18 @@ if step < RESULT:
             with st.container(border=True):
                 st.markdown("**📏 Measured from your library and chats** — already filled in for you, "
                             "and you can change them.")
-                u = usage or {}
-                docs = library_stats.get("documents", 0)
+                u = usage or UsageStats()
+                docs = library_stats.documents
                 cols = st.columns(5)
-                cols[0].metric("Pages", f"{library_stats.get('pages', 0):,}",
+                cols[0].metric("Pages", f"{library_stats.pages:,}",
                                help=f"In {docs:,} document{'' if docs == 1 else 's'}.")
-                cols[1].metric("Replaced lately", f"{library_stats.get('replacements_30d', 0):,}",
+                cols[1].metric("Replaced lately", f"{library_stats.replacements_30d:,}",
                                help="Documents replaced with a newer version in the last 30 days.")
-                cols[2].metric("Asked this month", f"{u.get('questions', 0):,}",
+                cols[2].metric("Asked this month", f"{u.questions:,}",
                                help="Questions asked in the last 30 days.")
-                cols[3].metric("Found nothing", f"{u.get('unanswered', 0):,}",
+                cols[3].metric("Found nothing", f"{u.unanswered:,}",
                                help="Recent questions whose answer was not in your documents.")
-                cols[4].metric("Approved answers", f"{u.get('approved', 0):,}",
+                cols[4].metric("Approved answers", f"{u.approved:,}",
                                help="Answers you gave a thumbs up, with their sources.")
 
     q = QUESTIONS[step]

@@ -24,6 +24,7 @@ from core.advisor import (
     validate,
 )
 from core.errors import UsageError
+from core.types import UsageStats
 
 # ---------------------------------------------------------------------------
 # A dozen-plus realistic businesses: answers, the verdict we expect, and why
@@ -454,16 +455,16 @@ def test_prefill_from_a_real_library_and_history(settings):
     lib.ingest("Handbook.pdf", make_pdf(LOREM_TOPICS))
     lib.ingest("Handbook.pdf", make_pdf(LOREM_TOPICS[::-1] + ["A new page about opening hours."]))
     stats = lib.stats()
-    usage = {"questions": 25, "unanswered": 2, "approved": 7}  # History.usage_stats() shape
+    usage = UsageStats(questions=25, unanswered=2, approved=7)  # as History.usage_stats() returns it
     m = measure(stats, usage)
-    assert m["knowledge_pages"].value == stats["pages"] == 6
+    assert m["knowledge_pages"].value == stats.pages == 6
     assert m["knowledge_pages"].label == "measured from your library: 6 pages in 1 document"
     assert m["change_frequency"].value == "monthly" and "1 document replaced" in m["change_frequency"].label
     advice = advise({}, m)
     assert advice.answers["knowledge_pages"].origin == "measured"
     assert advice.answers["example_pairs"].value == 7
     assert advice.long_context_ok is True
-    assert f"{stats['tokens_estimate']:,} tokens" in advice.long_context
+    assert f"{stats.tokens_estimate:,} tokens" in advice.long_context
 
 
 # ---------------------------------------------------------------------------

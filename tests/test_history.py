@@ -9,6 +9,7 @@ import pytest
 
 from core.errors import NotFoundError, UsageError
 from core.history import DEFAULT_TITLE, History
+from core.types import UsageStats
 
 CITE = [{"n": 1, "file": "Handbook.pdf", "page": 3, "text": "We open at nine and close at six on weekdays."}]
 
@@ -127,7 +128,7 @@ def test_survives_restart(db_path, clock):
     msgs = again.messages(conv)
     assert [m["role"] for m in msgs] == ["user", "assistant"]
     assert msgs[1]["feedback"] == {"rating": 1, "comment": "correct"} and msgs[1]["citations"] == CITE
-    assert again.usage_stats()["approved"] == 1
+    assert again.usage_stats().approved == 1
 
 
 def test_delete_cascades(history, db_path):
@@ -170,12 +171,12 @@ def test_usage_stats_window(history, clock):
     history.set_feedback(uncited, 1)  # approved needs a citation
     history.set_feedback(bad, -1)
 
-    assert history.usage_stats(days=30) == {"questions": 5, "unanswered": 1, "approved": 2, "disliked": 1, "days": 30}
-    assert history.usage_stats(days=60)["questions"] == 7
-    assert history.usage_stats(days=60)["unanswered"] == 2
+    assert history.usage_stats(days=30) == UsageStats(days=30, questions=5, unanswered=1, approved=2, disliked=1)
+    assert history.usage_stats(days=60).questions == 7
+    assert history.usage_stats(days=60).unanswered == 2
     clock.advance(days=31)
-    assert history.usage_stats(days=30)["questions"] == 0
-    assert history.usage_stats(days=30)["approved"] == 2  # approvals count for all time
+    assert history.usage_stats(days=30).questions == 0
+    assert history.usage_stats(days=30).approved == 2  # approvals count for all time
 
 
 def test_approved_examples(history):

@@ -90,7 +90,7 @@ def test_same_name_new_content_replaces_old_version(lib, settings):
     texts = [r.text for r in search(lib, "Trail 500 price", k=5)]
     assert any("1399" in t for t in texts) and not any("1299" in t for t in texts)
     assert lib.collection.count() == lib.chunk_count()
-    assert lib.stats()["replacements"] == 1
+    assert lib.stats().replacements == 1
 
 
 def test_remove_deletes_chunks_keywords_vectors_and_original(lib, settings):

@@ -131,7 +131,7 @@ BIKE_SHOP = {
 def test_walk_through_with_measured_prefill_matches_core_advice(downloads):
     stats, usage = real_library_and_history(approved=1)
     measured = measure(stats, usage)
-    assert stats["pages"] == 5 and usage["approved"] == 1
+    assert stats.pages == 5 and usage.approved == 1
 
     at = page().run()
     assert not at.exception
@@ -151,7 +151,7 @@ def test_walk_through_with_measured_prefill_matches_core_advice(downloads):
             assert at.number_input(key="q_example_pairs").value == 1
             assert "📏 Measured from your chat history: 1 approved answer" in shown
         if q.id == "monthly_questions":
-            assert at.number_input(key="q_monthly_questions").value == usage["questions"]
+            assert at.number_input(key="q_monthly_questions").value == usage.questions
         value = BIKE_SHOP[q.id]
         if value is None:
             value = measured[q.id].value

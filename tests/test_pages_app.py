@@ -33,7 +33,7 @@ def test_library_size_is_counted():
     lib = Library(load_settings())
     path = sample_files()[0]
     lib.ingest(path.name, path.read_bytes())
-    pages = lib.stats()["pages"]
+    pages = lib.stats().pages
     assert f"1 document, {pages:,} pages" in sidebar_text()
 
 

@@ -211,7 +211,7 @@ def test_feedback_is_saved_with_a_note(library, ollama):
     # a new visit shows the rating that was given
     again = page().run()
     assert again.feedback(key=f"chat_fb_{mid}").value == 0
-    assert history().usage_stats()["disliked"] == 1
+    assert history().usage_stats().disliked == 1
 
 
 def test_conversation_survives_a_restart_and_feeds_follow_ups(library, ollama):
