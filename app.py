@@ -11,6 +11,7 @@ import streamlit as st
 from core import runtime
 from core.errors import AppError
 from core.render import literal_markdown
+from ui import style
 
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 
@@ -30,6 +31,8 @@ nav = st.navigation(
         if (HERE / path).exists()
     ]
 )
+
+style.inject()
 
 with st.sidebar:
     st.markdown("### 📚 Groundwork")

@@ -294,7 +294,7 @@ def precision(lib, settings, standin, questions: list[dict]) -> dict:
 
 def follow_ups(lib, settings) -> dict:
     from core.answer import standalone_query
-    from core.cli import _is_hit
+    from core.evaluation import is_hit as _is_hit
     from core.search import gate, search
 
     def hit(query: str, file: str, page, section) -> bool:

@@ -1,7 +1,7 @@
 """Retrieval quality on sample_docs/questions.jsonl: recall@k and MRR, ours vs the tutorial pipeline.
 
 - ours: a real ``core.library.Library`` (temp folder) ingested from the sample
-  folder, scored by ``core.cli.run_eval`` (the same code as
+  folder, scored by ``core.evaluation.run_eval`` (the same code as
   ``python -m core eval``): a hit is a result from the same file whose pages,
   widened by ``--page-tolerance``, include a source page; for a Word file
   without page numbers, the same file and section.
@@ -61,7 +61,7 @@ def subset_scores(ranks: dict[str, int | None], ids: list[str]) -> dict:
 
 def ours_eval(folder: Path, questions: list[dict], k: int, tolerance: int, embedder, chunk_size=None, chunk_overlap=None,
               also=None) -> dict:
-    from core.cli import run_eval
+    from core.evaluation import run_eval
     from core.library import Library
 
     with common.temp_dir("gw-bench-retrieval-") as tmp:
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = Path(args.folder)
     common.wait_for_samples(folder, need_questions=args.questions is None)
-    from core.cli import read_questions
+    from core.evaluation import read_questions
     from core.embeddings import MiniLMEmbedder
     from core.settings import Settings
 
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         "k": args.k,
         "page_tolerance": args.page_tolerance,
         "hit_rules": {
-            "ours": "core.cli.run_eval: same file and a source page within [page - tol, page_end + tol]; "
+            "ours": "core.evaluation.run_eval: same file and a source page within [page - tol, page_end + tol]; "
                     "Word source without page: same file and same section",
             "baseline": "same file and page (PyPDFLoader page + 1) within tol; Word files are one text without "
                         "pages or sections in the tutorial (Docx2txt), so for Word sources a hit is 'same file' "

@@ -14,9 +14,12 @@ Messages are dicts::
 
     {"id", "conversation_id", "role": "user"|"assistant", "content",
      "citations": [{"n", "file", "page", "text", ...}],
-     "meta": {...},          # assistant: {"found", "mode", "question", "unsupported", ...}
+     "meta": {...},          # assistant: the rest of its AnswerResult, plus "question"
+     "result": AnswerResult, # assistant only: content + citations + meta, typed
      "feedback": {"rating": 1|-1, "comment"} | None,
      "created_at"}
+
+Answers are stored by ``add_answer`` only, so the stored shape has one owner.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
 from core.errors import AppError, NotFoundError, UsageError
-from core.types import UsageStats
+from core.types import AnswerResult, UsageStats
 
 DEFAULT_TITLE = "New conversation"
 TITLE_LENGTH = 60  # characters of the first question used as a title
@@ -201,6 +204,17 @@ class History:
             db.execute("UPDATE conversations SET updated_at = ?, title = ? WHERE id = ?", (now, title, conv_id))
             return int(cur.lastrowid)
 
+    def add_answer(self, conv_id: int, question: str, result: AnswerResult) -> int:
+        """Store an answer with its citations; this method alone decides the stored shape.
+
+        ``content`` holds the answer text, ``citations_json`` the cited passages and
+        ``meta_json`` everything else about the result plus the question it answers.
+        """
+        meta = result.as_dict()
+        del meta["answer"], meta["citations"]
+        meta["question"] = question
+        return self.add_message(conv_id, "assistant", result.answer, [c.as_dict() for c in result.citations], meta)
+
     def messages(self, conv_id: int) -> list[dict]:
         """The conversation's messages, oldest first ([] for an unknown conversation)."""
         with self._db() as db:
@@ -211,7 +225,7 @@ class History:
 
     @staticmethod
     def _message(row: sqlite3.Row) -> dict:
-        return {
+        message = {
             "id": row["id"],
             "conversation_id": row["conversation_id"],
             "role": row["role"],
@@ -221,6 +235,10 @@ class History:
             "feedback": None if row["rating"] is None else {"rating": row["rating"], "comment": row["comment"] or ""},
             "created_at": row["created_at"],
         }
+        if message["role"] == "assistant":
+            message["result"] = AnswerResult.from_dict(
+                {**message["meta"], "answer": message["content"], "citations": message["citations"]})
+        return message
 
     # -- feedback
 

@@ -70,6 +70,10 @@ class SearchResult:
     vector_score: float = 0.0  # cosine similarity (0..1), 0 when not in vector hits
     keyword_rank: Optional[int] = None  # 1-based rank in BM25 hits, None if absent
 
+    def passage(self, n: int = 0) -> "Passage":
+        """This result as a numbered passage (for the screen and the prompt)."""
+        return Passage(n, self.file, self.page, self.page_end, self.section, self.text, self.chunk_id)
+
     def as_dict(self) -> dict:
         return {
             "file": self.file,

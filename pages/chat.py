@@ -10,7 +10,6 @@ load or link); the final answer is shown through ``safe_markdown`` (no raw HTML,
 links) and passages through ``highlight_html`` (escaped, only ``<mark>`` added).
 Per-user state: ``st.session_state.chat_conv_id`` (and a pending delete confirmation).
 """
-import html
 import re
 
 import streamlit as st
@@ -19,23 +18,13 @@ from core import runtime
 from core.answer import answer
 from core.errors import AppError
 from core.history import DEFAULT_TITLE
-from core.render import highlight_html, literal_markdown as md, place_label, safe_markdown, stream_markdown
-from core.search import highlight_terms
+from core.render import literal_markdown as md, safe_markdown, stream_markdown
+from core.types import AnswerResult
+from ui.answer_view import render_answer
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
 LIST_LIMIT = 40  # conversations listed in the sidebar
-SHOWN_PASSAGES = 3  # without a written answer, the best passages are shown and the rest folded away
-NOT_FOUND = "I couldn't find this in your documents."
-NO_CITATIONS = "This answer cites no source; check it against your documents."
-UNSUPPORTED = "⚠️ Not clearly supported by the cited page: "
-META_KEYS = ("found", "mode", "unsupported", "no_citations", "query", "notice", "closest", "consulted",
-             "general_knowledge", "error_kind")
 
-st.html("""<style>
-.gw-passage {font-size: 0.92rem; line-height: 1.5; padding: 0.1rem 0.6rem; border-left: 3px solid #2f6f4f55;}
-.gw-page {font-size: 0.95rem; line-height: 1.6;}
-.gw-passage mark, .gw-page mark {background: #fde68a; padding: 0 0.1em; border-radius: 2px;}
-</style>""")
 
 runtime.page_setup()
 st.title("💬 Ask your documents")
@@ -104,79 +93,6 @@ def save_note(msg_id: int) -> None:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-def with_chips(text: str, msg_id: int, numbers: set) -> str:
-    """Safe markdown with each valid [n] as a small badge that jumps to its source card."""
-    def chip(m: re.Match) -> str:
-        n = int(m.group(1))
-        if n not in numbers:
-            return m.group(0)
-        return f"[:green-badge[{n}]](#gw-src-{msg_id}-{n})"
-
-    return re.sub(r"\[(\d{1,3})\]", chip, safe_markdown(text))
-
-
-def place_of(c: dict) -> str:
-    return place_label(c.get("page"), c.get("page_end"), c.get("section"))
-
-
-def open_label(c: dict) -> str:
-    if c.get("page") is not None:
-        return f"Open {place_of(c)}"
-    return "Open this section" if c.get("section") else "Open the document"
-
-
-def show_source(c: dict, words: list[str]) -> None:
-    """The full page (or Word section) a passage came from, and the original file."""
-    title = f"{c.get('file')} — {place_of(c)}"
-
-    @st.dialog(title, width="large")
-    def dialog() -> None:
-        name = c.get("file") or ""
-        try:
-            if c.get("page") is not None:
-                first = int(c["page"])
-                last = int(c.get("page_end") or first)
-                parts = []
-                for p in range(first, max(first, last) + 1):
-                    text = lib.page_text(name, p)
-                    parts.append((p, text))
-            else:
-                parts = [(None, lib.section_text(name, c.get("section")))]
-            path = lib.original_path(name)
-        except AppError as exc:
-            st.warning(exc.user_message)
-            return
-        for p, text in parts:
-            if len(parts) > 1:
-                st.markdown(f"**Page {p}**")
-            if not text.strip():
-                st.caption("Groundwork found no text here — it may be a scanned image. "
-                           "Download the original to see it.")
-                continue
-            st.html(f"<div class='gw-page'>{highlight_html(text, words)}</div>")
-        st.caption("The words of your question are highlighted. This is the text Groundwork read; "
-                   "the original file shows the page exactly as printed.")
-        if path.exists():
-            st.download_button(f"Download {name}", path.read_bytes(), file_name=name,
-                               key=f"chat_dl_{c.get('chunk_id') or name}", on_click="ignore",
-                               icon=":material/download:")
-
-    dialog()
-
-
-def passage_card(c: dict, words: list[str], key: str, number=None, anchor: str = "") -> None:
-    with st.container(border=True):
-        head = f"**[{number}]** " if number is not None else ""
-        head += f"{md(html.escape(str(c.get('file'))))} · {md(html.escape(place_of(c)))}"
-        if anchor:
-            head = f"<span id='{anchor}'></span>" + head
-        st.markdown(head, unsafe_allow_html=True)
-        st.markdown(f"<div class='gw-passage'>{highlight_html(c.get('text') or '', words)}</div>",
-                    unsafe_allow_html=True)
-        if st.button(open_label(c), key=key, icon=":material/description:"):
-            show_source(c, words)
-
-
 def render_feedback(msg: dict) -> None:
     mid = msg["id"]
     saved = msg.get("feedback") or {}
@@ -192,86 +108,17 @@ def render_feedback(msg: dict) -> None:
                       on_change=save_note, args=(mid,), placeholder="Press Enter to save your note")
 
 
-def render_answer(msg: dict) -> None:
-    mid = msg["id"]
-    meta = msg.get("meta") or {}
-    citations = msg.get("citations") or []
-    words = highlight_terms(meta.get("query") or meta.get("question") or "")
-    mode = meta.get("mode", "llm")
-    found = meta.get("found", True)
-    text = (msg.get("content") or "").strip()
-    notice = meta.get("notice")
-    numbers = {int(c["n"]) for c in citations if str(c.get("n", "")).isdigit()}
-
-    if mode == "search_only":
-        # No written answer (Ollama isn't there): say so calmly, then the passages themselves.
-        if citations:
-            st.info(safe_markdown(text) if text else "Here are the passages that best match your question.",
-                    icon="🔎")
-        else:
-            st.markdown(NOT_FOUND)
-        if notice and notice != text:
-            st.caption(safe_markdown(notice))
-        if citations:
-            st.markdown("**The passages that match your question best**")
-            for c in citations[:SHOWN_PASSAGES]:
-                passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"))
-            if len(citations) > SHOWN_PASSAGES:
-                with st.expander(f"More passages ({len(citations) - SHOWN_PASSAGES})"):
-                    for c in citations[SHOWN_PASSAGES:]:
-                        passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"))
-    else:
-        if not found:
-            st.markdown(NOT_FOUND)
-            if citations and text:  # "…don't say, but [1] covers …": keep what the model pointed at
-                st.markdown(with_chips(text, mid, numbers))
-        elif text:
-            st.markdown(with_chips(text, mid, numbers))
-        if notice:
-            if meta.get("error_kind"):
-                st.warning(safe_markdown(notice))
-            else:
-                st.caption("ℹ️ " + safe_markdown(notice))
-        for sentence in meta.get("unsupported") or []:
-            st.warning(UNSUPPORTED + safe_markdown(str(sentence)))
-        if found and meta.get("no_citations"):
-            st.warning(NO_CITATIONS)
-        if meta.get("general_knowledge"):
-            st.caption("ℹ️ “Answer only from my documents” was off: parts of this answer may come from the "
-                       "model's general knowledge, not from your documents.")
-        if citations:
-            st.markdown("**Sources**")
-            for c in citations:
-                passage_card(c, words, key=f"chat_page_{mid}_{c.get('n')}", number=c.get("n"),
-                             anchor=f"gw-src-{mid}-{c.get('n')}")
-
-    closest = meta.get("closest") or []
-    if closest and not citations:
-        with st.expander(f"The closest passages in your documents ({len(closest)})"):
-            for i, c in enumerate(closest):
-                passage_card(c, words, key=f"chat_close_{mid}_{i}")
-
-    consulted = meta.get("consulted") or []
-    if consulted:
-        with st.expander(f"Also read, but not cited ({len(consulted)})"):
-            for i, c in enumerate(consulted):
-                passage_card(c, words, key=f"chat_seen_{mid}_{i}")
-
-    render_feedback(msg)
-
-
 def render_message(msg: dict) -> None:
     with st.chat_message(msg["role"]):
         if msg["role"] == "assistant":
-            render_answer(msg)
+            render_answer(lib, msg["id"], msg["result"], msg["meta"].get("question") or "")
+            render_feedback(msg)
         else:
             st.markdown(safe_markdown(msg["content"]))
 
 
-def save_answer(conv_id: int, question: str, result: dict) -> None:
-    meta = {key: result.get(key) for key in META_KEYS}
-    meta["question"] = question
-    history.add_message(conv_id, "assistant", result.get("answer") or "", result.get("citations") or [], meta)
+def save_answer(conv_id: int, question: str, result) -> None:
+    history.add_answer(conv_id, question, AnswerResult.from_dict(result))
 
 
 def ask(question: str, scope: list[str], strict: bool) -> None:

@@ -138,9 +138,9 @@ if not docs:
 
 stats = lib.stats()
 c1, c2, c3 = st.columns(3)
-c1.metric("Documents", stats["documents"])
-c2.metric("Pages", f"{stats['pages']:,}")
-c3.metric("Searchable passages", f"{stats['chunks']:,}")
+c1.metric("Documents", stats.documents)
+c2.metric("Pages", f"{stats.pages:,}")
+c3.metric("Searchable passages", f"{stats.chunks:,}")
 
 st.dataframe(
     pd.DataFrame(

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from core import runtime
-from core.render import highlight_html, place_label
 from core.search import highlight_terms, search
+from ui.passages import passage_card
 
 runtime.page_setup()
 st.title("🔎 Find in my documents")
@@ -24,8 +24,6 @@ if query.strip():
     if not results:
         st.warning("Nothing in your documents matched that. Try other words, or search all documents.")
     words = highlight_terms(query)
-    for r in results:
-        with st.container(border=True):
-            st.markdown(f"**{r.file}** — {place_label(r.page, r.page_end, r.section)}")
-            st.markdown(f"<div class='gw-passage'>{highlight_html(r.text, words)}</div>", unsafe_allow_html=True)
+    for i, r in enumerate(results):
+        passage_card(lib, r.passage(), words, key=f"find_open_{i}")
     st.caption("Passages are ranked by how well their meaning and their words match your search.")

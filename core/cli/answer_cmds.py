@@ -1,0 +1,85 @@
+"""``ask`` and ``advise``: a cited answer from the local model, and the fine-tuning advice."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.cli.common import emit, library_from, settings_from
+from core.errors import UsageError
+
+
+def cmd_ask(args) -> int:
+    from core.answer import answer
+    from core.llm import OllamaService
+
+    settings = settings_from(args)
+    lib = library_from(args)
+    if args.file:
+        lib.document(args.file)
+    llm = OllamaService(settings.ollama_host, settings.ollama_timeout_s)
+    stream = answer(args.question, library=lib, llm=llm, settings=settings, files=[args.file] if args.file else None)
+    for piece in stream.display():  # citation numbers already as finally shown
+        if not args.json:
+            print(piece, end="", flush=True)
+    result = stream.result
+    if args.json:
+        emit(args, {k: result[k] for k in ("answer", "found", "mode", "citations")} | {
+            k: v for k, v in result.items() if k not in ("answer", "found", "mode", "citations") and _jsonable(v)
+        }, lambda p: "")
+    else:
+        print()
+        if result.get("notice"):
+            print(f"\n{result['notice']}")
+        for c in result["citations"]:
+            where = f"page {c['page']}" if c.get("page") is not None else f"section {c.get('section') or ''}"
+            print(f"[{c['n']}] {c['file']}, {where}")
+    return 0
+
+
+def _jsonable(v) -> bool:
+    try:
+        json.dumps(v)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def cmd_advise(args) -> int:
+    from core import advisor
+
+    try:
+        answers = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"Groundwork couldn't open '{args.answers}'; check the path and try again.") from exc
+    except ValueError as exc:
+        raise UsageError(f"'{args.answers}' is not valid JSON; fix it and try again.") from exc
+    if not isinstance(answers, dict):
+        raise UsageError("The answers file must hold one JSON object of question ids and values.")
+    settings = settings_from(args)
+    measured = None
+    if settings.db_path.exists():
+        from core.history import History
+
+        lib = library_from(args)
+        measured = advisor.measure(lib.stats(), History(settings.db_path).usage_stats())
+    advice = advisor.advise(answers, measured)
+    payload = advice.as_dict()
+
+    def human(p):
+        lines = [p.get("headline") or p["verdict"], ""]
+        lines += [f"- {r}" for r in p["reasons"]]
+        lines += ["", "Next steps:"] + [f"{i}. {s}" for i, s in enumerate(p["next_steps"], 1)]
+        return "\n".join(lines)
+
+    emit(args, payload, human)
+    return 0
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("ask", parents=[common], help="ask a question; cited answer from the local model")
+    p.add_argument("question")
+    p.add_argument("--file", help="only use this document")
+    p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("advise", parents=[common], help="RAG or fine-tuning? from a JSON file of answers")
+    p.add_argument("answers")
+    p.set_defaults(func=cmd_advise)

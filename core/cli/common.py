@@ -1,0 +1,75 @@
+"""What every command shares: settings and library from the arguments, JSON or human output, progress."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from core.errors import UsageError
+
+SUPPORTED = {".pdf", ".docx", ".doc"}
+
+
+def settings_from(args):
+    from core.settings import load_settings
+
+    return load_settings(data_dir=args.data_dir)
+
+
+def library_from(args):
+    from core.library import Library
+
+    return Library(settings_from(args))
+
+
+def emit(args, payload: dict, human: Callable[[dict], str]) -> None:
+    """With ``--json`` one JSON document on stdout; otherwise the human text."""
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        text = human(payload)
+        if text:
+            print(text)
+
+
+def stderr_progress(args):
+    last = {"msg": None}
+
+    def progress(fraction: float, message: str) -> None:
+        if args.json or not sys.stderr.isatty():
+            return
+        if message and message != last["msg"]:
+            last["msg"] = message
+            print(f"\r{int(fraction * 100):3d}%  {message[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def collect_paths(paths: Sequence[str]) -> list[Path]:
+    """Files named directly, plus supported files found inside folders (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UsageError(f"There is no file or folder at '{raw}'; check the path and try again.")
+    return out
+
+
+def pages_label(n: int) -> str:
+    """'12 pages', '1 page', or, for a Word file that stored no page breaks, 'no page numbers'."""
+    return f"{n} page{'s' if n != 1 else ''}" if n else "no page numbers"
+
+
+def place_label(r: dict) -> str:
+    if r.get("page") is not None:
+        end = r.get("page_end")
+        return f"page {r['page']}" + (f"-{end}" if end and end != r["page"] else "")
+    return f"section “{r.get('section') or 'start'}”"
+
+
