@@ -24,6 +24,7 @@ from core.advisor import (
     validate,
 )
 from core.errors import UsageError
+from core.ingest import add_files
 from core.types import UsageStats
 
 # ---------------------------------------------------------------------------
@@ -452,8 +453,8 @@ def test_prefill_from_a_real_library_and_history(settings):
     from tests.builders import LOREM_TOPICS, make_pdf
 
     lib = Library(settings)
-    lib.ingest("Handbook.pdf", make_pdf(LOREM_TOPICS))
-    lib.ingest("Handbook.pdf", make_pdf(LOREM_TOPICS[::-1] + ["A new page about opening hours."]))
+    add_files(lib, [("Handbook.pdf", make_pdf(LOREM_TOPICS))])
+    add_files(lib, [("Handbook.pdf", make_pdf(LOREM_TOPICS[::-1] + ["A new page about opening hours."]))])
     stats = lib.stats()
     usage = UsageStats(questions=25, unanswered=2, approved=7)  # as History.usage_stats() returns it
     m = measure(stats, usage)

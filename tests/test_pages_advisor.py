@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.advisor import QUESTIONS, advise, export_training_data, measure
 from tests.conftest import ROOT
+from core.ingest import add_files
 
 N = len(QUESTIONS)
 
@@ -65,7 +66,7 @@ def real_library_and_history(approved: int = 1):
     from tests.builders import LOREM_TOPICS, make_pdf
 
     settings = load_settings()
-    report = Library(settings).ingest("Handbook.pdf", make_pdf(LOREM_TOPICS))
+    report = add_files(Library(settings), [("Handbook.pdf", make_pdf(LOREM_TOPICS))])[0]
     assert report.status == "added"
     history = History(settings.db_path)
     conv = history.new_conversation()
