@@ -39,8 +39,8 @@ def condition(f: Facts) -> str:
             who += " and there is some budget for it"
         parts.append(who)
     if not parts:  # a loose style with everything else in place
-        return (f"your written answer style still falls short after a few weeks ({examples_phrase(f.typed, f.approved)} "
-                "are ready to train on)")
+        return (f"when your written instructions (the answer style) still fall short after a few weeks; "
+                f"{examples_phrase(f.typed, f.approved)} are ready to train on")
     return "once " + " and ".join(parts)
 
 

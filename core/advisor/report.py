@@ -110,7 +110,8 @@ h2{break-after:avoid}tr,li{break-inside:avoid}.bar{-webkit-print-color-adjust:ex
 a{color:inherit}}
 """
 
-e = html.escape
+def e(value: Any) -> str:
+    return html.escape(str(value))
 
 
 def _h_tail(item: Item) -> str:
