@@ -114,6 +114,9 @@ def draw_verdict(s: Section) -> None:
     text = f"### {md(head.text)}\n\n**{md(s.title)}**"
     text += "".join(f"\n\n**{md(i.label)}:** {md(i.text)}" for i in rest)
     box(text, icon="🧭")
+    for item in rest:
+        if item.page:
+            page_link(item.page, "Open the Answer style page")
 
 
 def draw_facts(s: Section) -> None:
@@ -123,8 +126,6 @@ def draw_facts(s: Section) -> None:
             row = s.items[start:start + 4]
             for col, item in zip(st.columns(4), row):
                 col.metric(item.label, item.value, help=item.note)
-        if any(i.page for i in s.items):
-            page_link(next(i.page for i in s.items if i.page), "Open the Answer style page")
 
 
 def draw_reasons(s: Section) -> None:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from core.advisor import figures as fig
 from core.advisor.facts import CASES, FREQ_WORDS, Facts
-from core.advisor.words import big_number, examples_phrase, money, percent, plural
+from core.advisor.words import about, big_number, examples_phrase, money, percent, plural, sentence
 
 EST = "industry estimate"
 CALC = "calculated from your answers"
-COMPARE = "Groundwork itself sends nothing anywhere; hosted prices are here only for comparison"
+COMPARE = "Groundwork itself sends nothing anywhere"
 
 
 def _size(f: Facts) -> str:
+    """'about 30,000 words (40,000 tokens, estimated from your library)': for the end of a sentence."""
     how = "estimated from your library" if f.tokens_measured else f"at about {fig.TOKENS_PER_PAGE} per page"
     words = int(f.tokens / fig.TOKENS_PER_WORD)
     return f"about {words:,} words ({f.tokens:,} tokens, {how})"
@@ -28,28 +29,29 @@ def long_context_note(f: Facts) -> str:
     per_q = f.tokens * fig.PRICE_INPUT_PER_M / 1_000_000
     lookup_q = fig.LOOKUP_PROMPT_TOKENS * fig.PRICE_INPUT_PER_M / 1_000_000
     if blocker == "size":
-        return (f"No: your material is too big to read with every question ({_size(f)}; beyond roughly "
-                f"{fig.LARGE_TOKENS // 1000}K [B]). Looking things up reads only the pages each question needs. "
-                f"Estimate, to compare with a hosted service: about {money(per_q)} per question [A], and slow.")
+        return (f"No: your material is too big to read with every question, at {_size(f)}; that is beyond "
+                f"roughly {fig.LARGE_TOKENS // 1000}K [B]. Looking things up reads only the pages each question "
+                f"needs. Estimate, to compare with a hosted service: {about(per_q)} per question [A], and "
+                "slow.")
     if blocker == "speed":
-        return (f"No: you need instant replies, and reading all your material ({_size(f)}) takes seconds before "
-                "every answer, far longer than a fifth of a second. Looking things up reads only a few pages, and "
-                "only a trained model skips the reading step altogether [B].")
+        return (f"No: you need instant replies, and reading all your material takes seconds before every answer, "
+                f"far longer than a fifth of a second. Your material is {_size(f)}. Looking things up reads only a "
+                "few pages, and only a trained model skips the reading step altogether [B].")
     if blocker == "volume":
         words = f.monthly_read / fig.TOKENS_PER_WORD
-        return (f"No: at {f.volume:,} questions a month, reading all your material ({_size(f)}) with every "
-                f"question adds up to about {big_number(words)} words read a month, more than one computer can "
-                f"keep up with. Estimate, to compare with a hosted service: about {money(per_q * f.volume)} a "
-                f"month, against about {money(lookup_q * f.volume)} for looked-up answers [A]. Looking things up "
-                "reads only the pages each question needs.")
-    monthly = (f" At {f.volume:,} questions a month that is about {money(per_q * f.volume)} a month."
+        return (f"No: at {f.volume:,} questions a month, reading all your material with every question adds up to "
+                f"about {big_number(words)} words read a month, more than one computer can keep up with. Your "
+                f"material is {_size(f)}. Estimate, to compare with a hosted service: about "
+                f"{money(per_q * f.volume)} a month, against {about(lookup_q * f.volume)} for looked-up "
+                "answers [A]. Looking things up reads only the pages each question needs.")
+    monthly = (f" At {f.volume:,} questions a month that is {about(per_q * f.volume)} a month."
                if f.volume else "")
-    return (f"Yes, as a quick trial: your material is small ({_size(f)}), so the model could read all of it with "
+    return (f"Yes, as a quick trial. Your material is small, {_size(f)}, so the model could read all of it with "
             "every question instead of looking things up. It is slower, since the model reads everything before "
-            "each answer, and it stops working well past a few hundred pages [A][B]. On this computer the cost is "
-            f"time. Estimate, to compare with a hosted service ({COMPARE}): about {money(per_q)} per question "
-            f"for that reading on a low-cost online model [A], against about {money(lookup_q)} for a looked-up "
-            f"answer.{monthly}")
+            "each answer, and it stops working well past a few hundred pages [A][B]. On this computer that costs "
+            f"time, not money. Estimate, for comparison only ({COMPARE}): a low-cost hosted service would charge "
+            f"{about(per_q)} per question for that reading [A], against {about(lookup_q)} for a "
+            f"looked-up answer.{monthly}")
 
 
 def _row(item: str, estimate: str, source: str, kind: str = EST) -> dict:
@@ -73,7 +75,7 @@ def cost_table(f: Facts) -> list[dict]:
     if f.volume:
         rows.append(_row(f"At your {f.volume:,} questions a month",
                          f"About {money(f.volume * fig.COST_FINETUNED_PER_Q)} a month with a small trained model vs "
-                         f"about {money(f.volume * fig.COST_LARGE_API_PER_Q)} with a large online model, if hosted.",
+                         f"{about(f.volume * fig.COST_LARGE_API_PER_Q)} with a large online model, if hosted.",
                          "[D]", CALC))
     rows += [
         _row("A low-cost online model, for comparison",
@@ -90,7 +92,7 @@ def cost_table(f: Facts) -> list[dict]:
     if f.pages:
         per_q = f.tokens * fig.PRICE_INPUT_PER_M / 1_000_000
         rows.append(_row("Reading all your material with every question",
-                         f"About {money(per_q)} per question at a low-cost online model's price.", "[A]", CALC))
+                         f"{sentence(about(per_q))} per question at a low-cost online model's price.", "[A]", CALC))
     return rows
 
 
@@ -115,10 +117,13 @@ def checklist(f: Facts, resolved) -> list[dict]:
                       "detail": f"{percent(f.selftest.findability)} findable in your library check"
                                 + (f"; hardest to find: {', '.join(hard[:5])}." if hard else ".")})
     if f.unanswered_rate is not None:
-        ok = not (f.questions_30d >= fig.UNANSWERED_MIN_QUESTIONS and f.unanswered_rate >= fig.UNANSWERED_HIGH)
+        enough = f.questions_30d >= fig.UNANSWERED_MIN_QUESTIONS
+        ok = not (enough and f.unanswered_rate >= fig.UNANSWERED_HIGH)
+        verdict = ("too few questions yet to judge." if not enough else "fine." if ok
+                   else "add the documents that would answer them.")
         items.append({"item": "Questions find an answer in your documents", "ok": ok,
                       "detail": f"{percent(f.unanswered_rate)} of {f.questions_30d:,} recent questions found nothing; "
-                                + ("fine." if ok else "add the documents that would answer them.")})
+                                + verdict})
     if f.style is not None and f.behaviour_gap:
         items.append({"item": "Written instructions tried first (answer style)", "ok": f.style.set,
                       "detail": "Set; " + plural(f.style.liked, "answer") + f" liked and {f.style.disliked:,} "

@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Default] = {
     "main_gap": Default("knowledge", "what a general AI usually lacks is the facts about your business"),
     "style_strictness": Default("flexible", "most answers only need to be clear and polite"),
     "task_shape": Default("open_questions", "most assistants answer questions about many topics"),
-    "example_pairs": Default(0, "you haven't said you have examples of your own"),
+    "example_pairs": Default(0, "most businesses haven't collected examples of their own yet"),
     "response_speed": Default("seconds_ok", "a reply within a few seconds is fine for most people"),
     "monthly_questions": Default(0, "no questions have been counted yet"),
     "data_sensitivity": Default("internal", "company documents are usually for internal use"),

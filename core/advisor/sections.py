@@ -83,7 +83,7 @@ def _facts(advice: Advice) -> Section:
     if "answer_style" in m:
         style = m["answer_style"].value
         items.append(Item(label="Answer style", value="Set" if style.set else "Not set",
-                          note=sentence(m["answer_style"].label), page=STYLE_PAGE))
+                          note=sentence(m["answer_style"].label)))
     if "selftest" in m:
         items.append(Item(label="Library check", value=percent(m["selftest"].value.findability),
                           note=sentence(m["selftest"].label)))
@@ -133,6 +133,8 @@ def build_sections(advice: Advice) -> list[Section]:
     verdict = [Item(text=advice.headline)]
     if advice.condition:
         verdict.append(Item(label="When to revisit", text=advice.condition))
+    if advice.style_step:
+        verdict.append(Item(label="Try this first", text=advice.style_step, page=STYLE_PAGE))
     steps = tuple(Item(text=s, page=STYLE_PAGE if s == advice.style_step else "") for s in advice.next_steps)
     checklist = tuple(Item(label=c["item"], text=c["detail"], ok=c["ok"]) for c in advice.checklist)
     sources = tuple(Item(label=f"[{s.letter}]", text=s.title, link=s.url) for s in advice.sources.values())

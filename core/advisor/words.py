@@ -23,6 +23,11 @@ def money(x: float) -> str:
     return f"${x:.4f}"
 
 
+def about(x: float) -> str:
+    """'about $0.006', or 'less than $0.0001' when the amount is too small to show."""
+    return f"about {money(x)}" if x >= 0.0001 else "less than $0.0001"
+
+
 def percent(share: float) -> str:
     return f"{share:.0%}"
 
