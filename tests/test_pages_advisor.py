@@ -110,6 +110,19 @@ def finish(at: AppTest) -> AppTest:
     return at
 
 
+def answer_all(at: AppTest, choices: dict) -> AppTest:
+    """Answer the questions named in ``choices``; skip or keep the prefilled value for the others."""
+    for q in QUESTIONS:
+        if q.id in choices:
+            answer(at, q.id, choices[q.id])
+        else:
+            skip = [b for b in at.button if b.key == "adv_skip"]
+            last = [b for b in at.button if b.key == "adv_see_result"]
+            (skip[0] if skip else last[0] if last else at.button(key="adv_next")).click().run()
+        assert not at.exception
+    return at
+
+
 # A bike shop: prices change monthly, a strict house style, 50 examples of its own plus one
 # approved answer, no one to look after a model and little budget -> look things up now, train later.
 BIKE_SHOP = {
@@ -256,14 +269,7 @@ def test_empty_library_smoke_and_zero_approved_answers_explained():
     # a business where fine-tuning is worth it later, but no approved answers exist yet
     choices = {"change_frequency": "rarely", "main_gap": "behaviour", "style_strictness": "strict",
                "ml_capacity": "some", "budget": "can_invest"}
-    for q in QUESTIONS:
-        if q.id in choices:
-            answer(at, q.id, choices[q.id])
-        else:
-            skip = [b for b in at.button if b.key == "adv_skip"]
-            last = [b for b in at.button if b.key == "adv_see_result"]
-            (skip[0] if skip else last[0] if last else at.button(key="adv_next")).click().run()
-        assert not at.exception
+    answer_all(at, choices)
     expected = advise(choices, measure(LibraryStats(), UsageStats()))
     assert expected.fine_tuning_recommended
     assert expected.headline in verdict_box(at)
@@ -283,19 +289,6 @@ def test_retrieval_only_offers_no_training_export():
     keys = {b.key for b in at.download_button}
     assert "dl_train" not in keys and "dl_report_html" in keys
     assert "training data" not in "\n".join(s.value for s in at.subheader).lower()
-
-
-def answer_all(at: AppTest, choices: dict) -> AppTest:
-    """Answer the questions named in ``choices``; skip or keep the prefilled value for the others."""
-    for q in QUESTIONS:
-        if q.id in choices:
-            answer(at, q.id, choices[q.id])
-        else:
-            skip = [b for b in at.button if b.key == "adv_skip"]
-            last = [b for b in at.button if b.key == "adv_see_result"]
-            (skip[0] if skip else last[0] if last else at.button(key="adv_next")).click().run()
-        assert not at.exception
-    return at
 
 
 def everything_shown(at: AppTest) -> str:
