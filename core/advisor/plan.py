@@ -82,13 +82,13 @@ def _first_steps(f: Facts) -> list[str]:
 def _verdict_steps(verdict: str, f: Facts, cond: Optional[str], style: Optional[str]) -> list[str]:
     behaviour = CASES.get(f.case, ("", ""))[0]
     if verdict == "rag_only":
-        return [
+        return ([style] if style else []) + [
             "Keep asking questions in Groundwork; it looks answers up in your documents and shows the page.",
             "When a document changes, upload the new version so answers stay current.",
             "Try 20-30 real questions on the Find in my documents page and check that the right page comes up "
             "first; good look-ups come before good answers [A][C].",
             "Give good answers a thumbs up; they build a set of examples in case training becomes worth it later.",
-        ] + ([style] if style else [])
+        ]
     if verdict == "rag_then_finetune":
         return ["Start now with looking things up in your documents; it works within days."] + (
             [style] if style else []) + [

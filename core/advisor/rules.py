@@ -128,8 +128,9 @@ RULES: list[Rule] = [
       "There are no documents in your library yet, so there is nothing to look things up in; upload your "
       "documents first.", "knowledge_pages"),
     R("hard_to_find", "Documents are hard to find", "neutral", 0, lambda f: f.hard_to_find,
-      "Your library check found the right page for only {findable_pct} of its test questions. Training a model "
-      "would not fix that, since a model can only answer well from the pages it is given; clearer documents will.",
+      "Your library check rated your documents only {findable_pct} findable: the right page often doesn't come up. "
+      "Training a model would not fix that, since a model can only answer well from the pages it is given; clearer "
+      "documents will.",
       None, "[A][C]", ("selftest",)),
     R("unanswered_high", "Many questions found nothing", "neutral", 0,
       lambda f: f.unanswered_rate is not None and f.questions_30d >= fig.UNANSWERED_MIN_QUESTIONS
