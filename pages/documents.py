@@ -33,6 +33,19 @@ def clear_drop_box() -> None:
     st.session_state.pop("checks_key", None)
 
 
+def one_per_name(checks) -> tuple[list, dict[str, int]]:
+    """One decision per name: of several files dropped with one name, the last one counts.
+
+    Returns the deciding checks (in the order the names were first dropped) and how many files
+    carried each name, so the page can say why the others were left out.
+    """
+    last, counts = {}, {}
+    for c in checks:
+        last[c.name] = c
+        counts[c.name] = counts.get(c.name, 0) + 1
+    return list(last.values()), counts
+
+
 # -- a batch being added, or just finished ------------------------------------------------
 
 
@@ -116,10 +129,12 @@ if not docs and not busy:
 # -- add files ---------------------------------------------------------------------------------
 
 
-def show_checks(checks) -> None:
-    """What was found in each file, in full sentences (nothing cut off)."""
-    verdict = {"add": "✅ Will be added", "replace": "🔄 Will replace the version in your library",
-               "skip": "⏭️ Will be skipped", "fail": "❌ Can't be added"}
+VERDICT = {"add": "✅ Will be added", "replace": "🔄 Will replace the version in your library",
+           "skip": "⏭️ Nothing to do", "fail": "❌ Can't be added"}
+
+
+def show_checks(checks, counts: dict[str, int], verdict: dict[str, str] = VERDICT) -> None:
+    """What was found in each file, in full sentences (nothing cut off); one card per name."""
     for c in checks:
         with st.container(border=True):
             facts = [human_size(c.size)]
@@ -130,12 +145,30 @@ def show_checks(checks) -> None:
             st.markdown(f"**{md(c.name)}** · {' · '.join(facts)}  \n{verdict[c.action]}")
             for sentence in ([c.problem] if c.problem else c.notes):
                 st.caption(md(sentence))
+            if counts.get(c.name, 1) > 1:
+                st.caption(f"You dropped {counts[c.name]} files called {md(c.name)}; only the last one counts.")
+
+
+def nothing_added_result() -> None:
+    """The last drop, when none of its files could be added (the drop box is already empty again)."""
+    result = st.session_state.get("nothing_added")
+    if not result:
+        return
+    checks, counts = result
+    with st.container(border=True):
+        st.markdown(f"**Nothing was added from the {plural(len(checks), 'file')} you dropped.** "
+                    "The reason is under each one; the drop box is empty again for your next files.")
+        show_checks(checks, counts, {**VERDICT, "skip": "⏭️ Not added", "fail": "❌ Not added"})
+        if st.button("Dismiss", key="dismiss_nothing_added"):
+            st.session_state.nothing_added = None
+            st.rerun()
 
 
 st.subheader("Add files")
 if busy:
     st.caption("You can add more files as soon as this batch is finished.")
 else:
+    nothing_added_result()
     uploads = st.file_uploader(
         "Drop PDF or Word (.docx) files here. A file with the same name as one in your library replaces it.",
         type=ACCEPTED, accept_multiple_files=True, max_upload_size=settings.max_file_mb,
@@ -147,21 +180,25 @@ else:
             st.session_state.checks = check_batch([(u.name, u.getvalue()) for u in uploads], lib,
                                                   lambda f, m: bar.progress(min(f, 1.0), text=md(m)))
             st.session_state.checks_key = batch_key
-            bar.empty()
-        checks = st.session_state.checks
-        show_checks(checks)
+            st.session_state.nothing_added = None  # what was said about the last drop, and the last
+            jobs.dismiss()  # batch's results, belong to that drop, not to this one
+            st.rerun()
+        checks, counts = one_per_name(st.session_state.checks)
         ready = [c for c in checks if c.ok]
-        left, right = st.columns([2, 1])
-        if ready and left.button(f"Add {plural(len(ready), 'file')} to my library", type="primary",
-                                 key="add_files"):
-            jobs.add_checked(checks)
-            clear_drop_box()
-            st.rerun()
         if not ready:
-            st.warning("None of these files can be added; the reason is shown under each one.")
-        if right.button("Clear", key="clear_uploads"):
+            # Nothing to add: say why, and empty the drop box so the next drop starts afresh.
+            st.session_state.nothing_added = (checks, counts)
             clear_drop_box()
             st.rerun()
+        show_checks(checks, counts)
+        with st.container(horizontal=True):
+            if st.button(f"Add {plural(len(ready), 'file')} to my library", type="primary", key="add_files"):
+                jobs.add_checked(checks)
+                clear_drop_box()
+                st.rerun()
+            if st.button("Clear", key="clear_uploads", help="Empty the drop box without adding anything."):
+                clear_drop_box()
+                st.rerun()
 
 # -- the library -------------------------------------------------------------------------------
 st.subheader("In your library")
@@ -179,10 +216,11 @@ table = st.dataframe(
     pd.DataFrame([{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
                    "Passages": d.chunks, "Added": d.added_at.replace("T", " ")[:16], "Version": d.versions,
                    "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]),
-    hide_index=True, width="stretch", key="library_table", on_select="rerun", selection_mode="multi-row")
+    hide_index=True, width="stretch", key=f"library_table_{st.session_state.get('table_round', 0)}", on_select="rerun", selection_mode="multi-row")
 warned = [d for d in docs if d.warnings]
 if warned:
-    with st.expander(f"Warnings ({sum(len(d.warnings) for d in warned)})"):
+    # Open by default: these sentences say what to do, so they are never cut off or hidden.
+    with st.expander(f"⚠️ Things to know about {plural(len(warned), 'document')}", expanded=True):
         for d in warned:
             st.markdown(f"**{md(d.file)}**")
             for w in d.warnings:
@@ -192,19 +230,58 @@ selected = [docs[i].file for i in table.selection.rows] if table and table.selec
 samples_here = sample_documents_in(docs)
 
 
-def ask_to_remove(names: list[str]) -> None:
-    st.session_state.confirm_remove = list(names)
+def ask_to_remove(names: list[str], where: str, label: str = "") -> None:
+    """Ask before removing; the question appears next to the button that asked (``where``)."""
+    st.session_state.confirm_remove = {"names": list(names), "where": where, "label": label}
+
+
+def confirm_removal(where: str) -> None:
+    """Cancel (the default) or remove, in one confirmed step, however many documents."""
+    request = st.session_state.get("confirm_remove")
+    if not request or request["where"] != where:
+        return
+    names, label = request["names"], request["label"]
+    with st.container(border=True):
+        what = label or (md(names[0]) if len(names) == 1 else plural(len(names), "document"))
+        st.warning(f"Remove {what}? Everything Groundwork learned from {'it' if len(names) == 1 else 'them'} "
+                   "will be removed from your library; your own copies of the files are not touched.")
+        if len(names) > 1:
+            st.markdown("\n".join(f"- {md(n)}" for n in names))
+        with st.container(horizontal=True):
+            if st.button("Cancel", type="primary", key="confirm_remove_no"):
+                st.session_state.confirm_remove = None
+                st.rerun()
+            if st.button("Yes, remove", key="confirm_remove_yes", icon=":material/delete:"):
+                remove(names, label)
+
+
+def remove(names: list[str], label: str) -> None:
+    here = {d.file for d in lib.documents()}
+    count = lib.remove_many([n for n in names if n in here])  # some may be gone already (another window)
+    st.session_state.confirm_remove = None
+    st.session_state.table_round = st.session_state.get("table_round", 0) + 1  # forget the ticked rows
+    if not count:
+        notice = "That had already been removed from your library."
+    elif label:
+        notice = f"{label[0].upper()}{label[1:]} were removed from your library."
+    elif len(names) == 1:
+        notice = f"{names[0]} was removed from your library."
+    else:
+        notice = f"{plural(count, 'document')} were removed from your library."
+    st.session_state.doc_notice = notice
+    st.rerun()
 
 
 with st.container(horizontal=True):
     if selected:
         st.button(f"Remove selected ({len(selected)})…", key="remove_selected", on_click=ask_to_remove,
-                  args=(selected,), icon=":material/delete:")
+                  args=(selected, "table"), icon=":material/delete:")
     if samples_here:
         st.button("Remove the sample documents…", key="remove_samples", on_click=ask_to_remove,
-                  args=(samples_here,), icon=":material/delete:")
+                  args=(samples_here, "table", "the sample documents"), icon=":material/delete:")
 if not selected:
     st.caption("Tick documents in the table to remove several at once.")
+confirm_removal("table")
 
 st.subheader("Manage a document")
 chosen = st.selectbox("Document", [d.file for d in docs], key="manage_doc")
@@ -223,29 +300,11 @@ with st.container(border=True):
     path = lib.original_path(chosen)
     if path.exists():
         a.download_button("Download original", path.read_bytes(), file_name=chosen, key="download_original")
-    b.button("Remove…", key="remove_doc", on_click=ask_to_remove, args=([chosen],))
+    b.button("Remove…", key="remove_doc", on_click=ask_to_remove, args=([chosen], "manage"))
     with c.popover("Replace with a new version"):
         new = st.file_uploader("New version", type=[info.type], key=f"replace_{chosen}_{st.session_state.upload_round}")
         if new is not None and st.button("Replace", type="primary", key="do_replace", disabled=busy):
             jobs.add_checked(check_batch([(chosen, new.getvalue())], lib))
             clear_drop_box()
             st.rerun()
-
-names = st.session_state.get("confirm_remove")
-if names:
-    with st.container(border=True):
-        what = md(names[0]) if len(names) == 1 else plural(len(names), "document")
-        st.warning(f"Remove {what}? Everything Groundwork learned from {'it' if len(names) == 1 else 'them'} "
-                   "will be removed from your library; your own copies of the files are not touched.")
-        if len(names) > 1:
-            st.markdown("\n".join(f"- {md(n)}" for n in names))
-        keep, remove = st.columns(2)
-        if keep.button("Cancel", type="primary", key="confirm_remove_no"):
-            st.session_state.confirm_remove = None
-            st.rerun()
-        if remove.button("Yes, remove", key="confirm_remove_yes", icon=":material/delete:"):
-            count = lib.remove_many(names)
-            st.session_state.confirm_remove = None
-            st.session_state.doc_notice = (f"{names[0]} was removed from your library." if count == 1
-                                           else f"{plural(count, 'document')} were removed from your library.")
-            st.rerun()
+confirm_removal("manage")

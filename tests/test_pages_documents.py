@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.ingest import add_files
 from core.samples import sample_files
+from tests.apptest import app_test
 from tests.conftest import ROOT
 
 
@@ -94,3 +95,145 @@ def test_remove_needs_confirmation():
     st.cache_resource.clear()
     assert Library(load_settings()).documents() == []
     assert any("was removed" in s.value for s in at.success)
+
+
+# -- what a first-time owner ran into (issue 14) ----------------------------------------------
+# These go through app.py, as a person does: the sidebar's navigation and the one error boundary.
+
+
+@pytest.fixture
+def app(monkeypatch):
+    return lambda: app_test(monkeypatch)
+
+
+def progress_texts(at: AppTest) -> str:
+    return "\n".join(p.text for p in at.get("progress"))
+
+
+def library_names() -> set[str]:
+    from core.library import Library
+    from core.settings import load_settings
+
+    return {d.file for d in Library(load_settings()).documents()}
+
+
+def wait_for_library(names: set[str], timeout: float = 300) -> set[str]:
+    """The library as it is once ``names`` are all in it, or as it is when ``timeout`` runs out."""
+    import time
+
+    deadline = time.time() + timeout
+    have = library_names()
+    while not names <= have and time.time() < deadline:
+        time.sleep(0.5)
+        have = library_names()
+    return have
+
+
+def click_and_leave(at: AppTest, key: str) -> None:
+    """Click, and go to the chat 2.5 s later whether or not the page has finished (as the owner did)."""
+    try:
+        at.button(key=key).click().run(timeout=2.5)
+    except RuntimeError:  # still busy after 2.5 s: leaving stops this run, as a browser does
+        pass
+    at.switch_page("pages/chat.py").run()
+    assert not at.exception
+
+
+def own_files(n: int = 5) -> list[tuple[str, bytes]]:
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    return [(f"Shop notes {i + 1}.pdf", make_pdf([f"Part {i + 1} page {p + 1}. {t}" for p in range(6)
+                                                  for t in LOREM_TOPICS][:12])) for i in range(n)]
+
+
+def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
+    mime = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    at.file_uploader[0].set_value([(name, data, mime[name.rsplit(".", 1)[-1]]) for name, data in files]).run()
+    assert not at.exception
+    return at
+
+
+def test_leaving_while_the_samples_load_does_not_stop_them(app):
+    at = app()
+    at.switch_page("pages/documents.py").run()
+    assert "Your library is empty" in texts(at)
+    click_and_leave(at, "load_samples")
+    at.switch_page("pages/documents.py").run()
+    assert not at.exception
+    n = len(sample_files())
+    shown = texts(at) + progress_texts(at)
+    assert "Adding file" in shown or f"{n} of {n} files added" in shown
+    expected = {p.name for p in sample_files()}
+    assert wait_for_library(expected) == expected
+    at.run()
+    assert f"{n} of {n} files added" in texts(at)
+
+
+def test_leaving_while_own_files_are_added_does_not_stop_them(app):
+    files = own_files()
+    at = app()
+    at.switch_page("pages/documents.py").run()
+    upload(at, files)
+    click_and_leave(at, "add_files")
+    at.switch_page("pages/documents.py").run()
+    shown = texts(at) + progress_texts(at)
+    assert "Adding file" in shown or f"{len(files)} of {len(files)} files added" in shown
+    expected = {name for name, _ in files}
+    assert wait_for_library(expected) == expected
+    at.run()
+    assert f"{len(files)} of {len(files)} files added" in texts(at)
+
+
+def cards(at: AppTest) -> list[str]:
+    """The check results and batch results that name a file, as shown."""
+    return [m.value for m in at.markdown if m.value.startswith(("**", "✅", "🔄", "⏭️", "❌"))]
+
+
+def test_same_file_again_then_a_changed_one_with_the_same_name():
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    first, changed = make_pdf(LOREM_TOPICS), make_pdf(LOREM_TOPICS + ["Opening hours: 9 to 5, Monday to Saturday."])
+    at = page("documents.py").run()
+    upload(at, [("Handbook.pdf", first)])
+    at.button(key="add_files").click().run()
+    finish_batch(at)
+    assert "1 of 1 file added" in texts(at)
+    assert not at.file_uploader[0].value  # the drop box is empty after the run
+
+    # the identical file again: nothing to add, said once, and the drop box is empty again
+    upload(at, [("Handbook.pdf", first)])
+    assert "Nothing was added" in texts(at) and "already in your library" in texts(at)
+    assert not at.file_uploader[0].value
+
+    # a changed version with the same name: one file in the box, one decision, replaced
+    upload(at, [("Handbook.pdf", changed)])
+    assert len(at.file_uploader[0].value) == 1
+    assert "Will replace the version in your library" in texts(at)
+    assert "Nothing was added" not in texts(at)
+    at.button(key="add_files").click().run()
+    finish_batch(at)
+    out = texts(at)
+    assert "1 of 1 file added" in out and "The earlier version of Handbook.pdf was replaced" in out
+    assert "nothing was changed" not in out
+    assert not at.file_uploader[0].value
+    assert [d.versions for d in runtime_library().documents()] == [2]
+
+
+def runtime_library():
+    from core import runtime
+
+    return runtime.get_library()
+
+
+def test_one_name_twice_in_one_drop_gets_one_decision():
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    at = page("documents.py").run()
+    upload(at, [("Prices.pdf", make_pdf(LOREM_TOPICS[:2])), ("Prices.pdf", make_pdf(LOREM_TOPICS[2:]))])
+    shown = [c for c in cards(at) if "Prices.pdf" in c]
+    assert len(shown) == 1 and "Will be added" in shown[0]
+    assert "You dropped 2 files called Prices.pdf; only the last one counts." in texts(at)
+    at.button(key="add_files").click().run()
+    finish_batch(at)
+    assert "1 of 1 file added" in texts(at)
+    assert LOREM_TOPICS[2][:20] in runtime_library().page_text("Prices.pdf", 1)

@@ -1,0 +1,28 @@
+"""AppTest on app.py, switching pages the way a person already in the app does.
+
+Streamlit runs a top-level ``pages/`` folder as its old automatic menu on the *first* visit of a
+browser session; ``runtime.page_setup()`` then reruns through ``app.py`` (see DESIGN.md). A
+real session meets this once. AppTest meets it on every run after ``switch_page``, and the
+rerun loses that run's click. ``app_test`` makes every run a run of a session already inside
+the app, so a click reaches the page. The first visit itself is covered in a real browser
+(tests/test_browser_pages.py).
+"""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def app_test(monkeypatch, timeout: float = 120) -> AppTest:
+    """``app.py`` run once (the home page); then ``at.switch_page("pages/x.py").run()``."""
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def inside_the_app(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", inside_the_app)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
