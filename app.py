@@ -34,11 +34,20 @@ nav = st.navigation(
 
 style.inject()
 
+
+def says_ollama_is_down(title: str, documents: int) -> bool:
+    """Pages that say it themselves, where it matters: Setup (how to start it), and the chat before
+    it answers (its answers then say it); the sidebar says it only elsewhere, so it is said once."""
+    return title == "Setup" or (title == "Ask your documents" and documents > 0)
+
+
 with st.sidebar:
     st.markdown("### 📚 Groundwork")
     st.caption("Private: your files and questions stay on this computer.")
+    documents = 0
     try:
         stats = runtime.get_library().stats()
+        documents = stats.documents
         if stats.documents:
             st.markdown(
                 f"**Library:** {stats.documents} document{'s' if stats.documents != 1 else ''}, "
@@ -52,7 +61,8 @@ with st.sidebar:
     try:
         status = runtime.ollama_status(settings.ollama_host)
         if not status["running"]:
-            st.markdown("🔴 **Model:** Ollama isn't running — see Setup.")
+            if not says_ollama_is_down(nav.title, documents):
+                st.markdown("🔴 **Model:** Ollama isn't running — see Setup.")
         elif runtime.model_downloaded(status, settings.model) is False:
             st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — see Setup.")
         else:

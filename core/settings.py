@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -103,6 +104,39 @@ def normalise_host(host: str) -> str:
     if ":" not in rest.split("/")[0]:
         rest = rest.split("/")[0] + ":11434"
     return f"{scheme}://{rest.rstrip('/')}"
+
+
+def check_host(text: str) -> str:
+    """An Ollama address typed by a person, normalised ('192.168.1.20' -> 'http://192.168.1.20:11434');
+    ``UsageError`` with one plain sentence when it can't be an address."""
+    from urllib.parse import urlsplit
+
+    bad = UsageError("That doesn't look like an address: type it like http://192.168.1.20:11434, or leave the "
+                     "box empty for this computer.")
+    if any(c.isspace() for c in text.strip()):
+        raise bad
+    host = normalise_host(text)
+    try:
+        parts = urlsplit(host)
+        port = parts.port
+    except ValueError as exc:
+        raise bad from exc
+    if parts.scheme not in ("http", "https") or port is None or parts.query or parts.fragment:
+        raise bad
+    if not re.fullmatch(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:]+", parts.hostname or ""):
+        raise bad
+    return host
+
+
+def env_override(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The environment variable that sets ``name`` on this computer (it wins over the settings file), if any."""
+    env = os.environ if environ is None else environ
+    variables = {**_ENV, "GROUNDWORK_DATA_DIR": "data_dir"}
+    return next((var for var, field in variables.items() if field == name and env.get(var)), None)
+
+
+def settings_path(settings: Settings) -> Path:
+    return settings.data_dir / SETTINGS_FILE
 
 
 def read_settings_file(data_dir: Path) -> dict[str, Any]:

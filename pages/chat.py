@@ -18,9 +18,12 @@ from core import runtime
 from core.answer import answer
 from core.errors import AppError
 from core.history import DEFAULT_TITLE
+from core.labels import plural
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
+from core.samples import sample_items
 from core.types import AnswerResult
 from ui.answer_view import render_answer
+from ui.links import go_to
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
 LIST_LIMIT = 40  # conversations listed in the sidebar
@@ -30,18 +33,43 @@ runtime.page_setup()
 st.title("💬 Ask your documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
+jobs = runtime.get_jobs()
+
+
+@st.fragment(run_every=2.0)
+def documents_on_their_way() -> None:
+    """While a batch is being added: how far it is, and where to watch it (the chat opens once one is in)."""
+    job = jobs.current()
+    view = job.view() if job else None
+    if view is None or not view.running:
+        if not docs and lib.documents():
+            st.rerun(scope="app")
+        return
+    done = len(view.reports)
+    st.info(f"Your documents are being added: {done} of {plural(view.total, 'file')} so far. "
+            + ("You can ask questions as soon as the first one is in." if not docs else
+               "You can ask about the ones already in."), icon="⏳")
+    go_to("pages/documents.py", "Watch the progress on the Documents page", key="chat_watch_progress", icon="📄")
+
+
 if not docs:
-    st.info("Your library is empty. Add your PDF and Word files on the Documents page (or try the sample "
-            "documents there), then come back and ask them questions.")
+    if jobs.busy():
+        documents_on_their_way()
+        st.stop()
+    st.info("Your library is empty. Add your own PDF and Word files on the Documents page, or try Groundwork "
+            "first with the documents of Northwind Cycles, a made-up bike shop.")
+    with st.container(horizontal=True):
+        go_to("pages/documents.py", "Add your documents", key="chat_go_documents", icon="📄", kind="primary")
+        if st.button("Try it with sample documents", key="chat_load_samples"):
+            jobs.add_files(sample_items())
+            st.rerun()
     st.stop()
+if jobs.busy():
+    documents_on_their_way()
 
 settings = runtime.get_settings()
 llm = runtime.get_llm()
-try:
-    history = runtime.get_history()
-except AppError as exc:
-    st.error(exc.user_message)
-    st.stop()
+history = runtime.get_history()
 
 # -- per-user state -----------------------------------------------------------------------
 if "chat_conv_id" not in st.session_state:
@@ -123,34 +151,23 @@ def save_answer(conv_id: int, question: str, result) -> None:
 
 def ask(question: str, scope: list[str], strict: bool) -> None:
     """Save the question, stream the answer, save it with its citations, then show it properly."""
-    conv_id = st.session_state.chat_conv_id
-    try:
-        if conv_id is None:
-            conv_id = history.new_conversation()
-            st.session_state.chat_conv_id = conv_id
-        earlier = [{"role": m["role"], "content": m["content"]}
-                   for m in history.messages(conv_id) if m["role"] in ("user", "assistant")]
-        history.add_message(conv_id, "user", question)
-    except AppError as exc:
-        st.error(exc.user_message)
-        return
+    conv_id = st.session_state.chat_conv_id  # an AppError below reaches app.py's boundary: one calm sentence
+    if conv_id is None:
+        conv_id = history.new_conversation()
+        st.session_state.chat_conv_id = conv_id
+    earlier = [{"role": m["role"], "content": m["content"]}
+               for m in history.messages(conv_id) if m["role"] in ("user", "assistant")]
+    history.add_message(conv_id, "user", question)
     with st.chat_message("user"):
         st.markdown(safe_markdown(question))
     with st.chat_message("assistant"):
-        try:
-            with st.spinner("Looking through your documents…"):
-                stream = answer(question, library=lib, llm=llm, settings=settings,
-                                history_messages=earlier[-HISTORY_MESSAGES:], files=scope or None, strict=strict)
-        except AppError as exc:
-            st.error(exc.user_message)
-            return
+        with st.spinner("Looking through your documents…"):
+            stream = answer(question, library=lib, llm=llm, settings=settings,
+                            history_messages=earlier[-HISTORY_MESSAGES:], files=scope or None, strict=strict)
         finished = False
-        try:
+        try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
             st.write_stream(stream_markdown(piece) for piece in stream)
             finished = True
-        except AppError as exc:  # the answer module turns Ollama's failures into results; this is a fallback
-            st.error(exc.user_message)
-            return
         finally:
             if not finished:
                 # Stopped with the chat box's stop button (or the page was left): drop the connection
@@ -162,11 +179,7 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
                         save_answer(conv_id, question, partial)
                     except AppError:
                         pass
-        try:
-            save_answer(conv_id, question, stream.result)
-        except AppError as exc:
-            st.error(exc.user_message)
-            return
+        save_answer(conv_id, question, stream.result)
     st.rerun()
 
 
@@ -198,12 +211,12 @@ def confirm_delete(conv_id: int, title: str) -> None:
     st.markdown(f"**{md(title)}** and its answers and ratings will be deleted from this computer. "
                 "Your documents are not touched.")
     a, b = st.columns(2)
-    if a.button("Yes, delete it", type="primary", key="chat_delete_confirm"):
-        history.delete(conv_id)
-        st.session_state.chat_conv_id = None
+    if a.button("Cancel", type="primary", key="chat_delete_cancel"):  # the default: nothing is lost
         st.session_state.chat_confirm_delete = None
         st.rerun()
-    if b.button("Cancel", key="chat_delete_cancel"):
+    if b.button("Yes, delete it", key="chat_delete_confirm", icon=":material/delete:"):
+        history.delete(conv_id)
+        st.session_state.chat_conv_id = None
         st.session_state.chat_confirm_delete = None
         st.rerun()
 
@@ -237,9 +250,13 @@ with st.container(border=False):
                             "the answer. Off: it may add general knowledge, and says when it does.")
 
 status = runtime.ollama_status(settings.ollama_host)
-if not status["running"]:
-    st.caption("🔴 Ollama isn't running, so you'll get the matching passages from your documents instead of a "
-               "written answer. The Setup page shows how to start it.")
+last = messages[-1] if messages else None
+said_by_last_answer = bool(last and last["role"] == "assistant" and last["result"].error_kind == "not_running")
+if not status["running"] and not said_by_last_answer:  # said once: here, or by the answer that met it
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption("🔴 Ollama isn't running, so you'll get the matching passages from your documents instead of a "
+                   "written answer.", width="content")
+        go_to("pages/setup.py", "How to start it", key="chat_go_setup", icon="⚙️")
 
 if not messages:
     st.caption("Ask in your own words — for example “How long do customers have to return an item?” "

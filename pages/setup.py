@@ -1,7 +1,8 @@
-"""Setup: is Ollama running, which model writes the answers, download one, try it.
+"""Setup: is Ollama running (and where), which model writes the answers, download one, try it;
+rebuild the search index; where each setting is kept.
 
-Thin on purpose: every call goes to ``core.llm.OllamaService`` (via ``core.runtime``)
-and every failure arrives as an ``AppError`` whose ``user_message`` is shown as is.
+Thin on purpose: every call goes to ``core.llm.OllamaService`` (via ``core.runtime``) or the
+library; a failure this page can't recover from is an ``AppError`` shown by app.py's boundary.
 Per-user state (the last download's outcome, the test reply) lives in ``st.session_state``.
 """
 import time
@@ -13,7 +14,9 @@ from core import runtime
 from core.errors import AppError
 from core.llm import MODEL_CHOICES, RECOMMENDED_MODEL, full_model_name
 from core.render import safe_markdown
-from core.settings import save_setting
+from core.labels import plural
+from core.render import literal_markdown as md
+from core.settings import check_host, env_override, read_settings_file, save_setting, settings_path
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
@@ -113,11 +116,129 @@ def download_or_button(model: str, label: str, key: str, installed: list[str], p
                        args=(model,))
 
 
+# -- the search index: prominent only when it needs rebuilding ------------------------------
+
+
+def ask_to_rebuild() -> None:
+    st.session_state.setup_confirm_rebuild = True
+
+
+def rebuild_index(lib) -> None:
+    """Embed every stored passage again, with a progress bar; the passages themselves are kept."""
+    st.session_state.setup_confirm_rebuild = False
+    bar = st.progress(0.0, text="Rebuilding the search index…")
+    count = lib.rebuild_index(lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=md(m)))
+    st.session_state.setup_index_flash = f"The search index is rebuilt: {plural(count, 'document')} can be searched again."
+    st.rerun()
+
+
+def search_index(lib, needed: bool) -> None:
+    docs = lib.documents()
+    if st.session_state.get("setup_confirm_rebuild"):
+        with st.container(border=True):
+            st.markdown(f"Rebuild the search index of your {plural(len(docs), 'document')} now? Groundwork reads "
+                        "every passage again; your documents and conversations are not touched, and a large "
+                        "library can take a few minutes.")
+            with st.container(horizontal=True):
+                if st.button("Rebuild now", type="primary", key="setup_rebuild_yes"):
+                    rebuild_index(lib)
+                if st.button("Cancel", key="setup_rebuild_no"):
+                    st.session_state.setup_confirm_rebuild = False
+                    st.rerun()
+        return
+    busy = runtime.get_jobs().busy()
+    st.button("Rebuild the search index…", key="setup_rebuild", type="primary" if needed else "secondary",
+              on_click=ask_to_rebuild, disabled=busy or not docs, icon=":material/build:")
+    if busy:
+        st.caption("Files are being added on the Documents page; you can rebuild once they are in.")
+
+
+def search_index_section() -> None:
+    try:
+        lib = runtime.get_library()
+    except AppError:  # the Documents page explains a library that can't open; the rest of Setup still works
+        return
+    flash_text = st.session_state.pop("setup_index_flash", None)
+    if flash_text:
+        st.success(flash_text)
+    if lib.needs_rebuild():
+        st.warning("Your search index needs rebuilding (after a change of search model, or damage to it): until "
+                   "then, searches and answers miss passages of your documents.", icon="⚠️")
+        search_index(lib, needed=True)
+        return
+    with st.expander("Search index"):
+        st.caption("The search index lets Groundwork find passages by meaning. It is complete; rebuild it only "
+                   "if searches miss something you know is in your documents.")
+        search_index(lib, needed=False)
+
+
+# -- the Ollama address ---------------------------------------------------------------------
+
+
+def save_host() -> None:
+    """Check and remember the typed address; the page then checks the connection to it."""
+    try:
+        host = check_host(st.session_state.get("setup_host", ""))
+    except AppError as exc:  # a typo: say so next to the box, keep what was typed
+        st.session_state.setup_host_problem = exc.user_message
+        return
+    save_setting(runtime.get_settings(), "ollama_host", host)
+    st.session_state.setup_host = host
+    st.session_state.setup_host_problem = None
+    st.session_state.setup_host_saved = host
+    runtime.ollama_status.clear()
+
+
+def host_saved_note(running: bool) -> None:
+    saved = st.session_state.pop("setup_host_saved", None)
+    if not saved:
+        return
+    if runtime.get_settings().ollama_host != saved:
+        return  # the sentence about the environment variable below says why it isn't used
+    if running:
+        st.success(f"Saved, and Ollama answers at {saved}.")
+    else:
+        st.warning(f"Saved, but nothing answers at {saved} yet; the steps above show what to do.")
+
+
+def address_box(running: bool) -> None:
+    """Where Groundwork looks for Ollama: a field saved in the settings file; the variable only as a footnote."""
+    saved = read_settings_file(settings.data_dir).get("ollama_host")
+    if "setup_host" not in st.session_state:
+        st.session_state.setup_host = saved or settings.ollama_host
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input("Ollama address", key="setup_host", on_change=save_host,
+                      help="Leave it empty for Ollama on this computer. For Ollama on another computer, type that "
+                           "computer's address, for example http://192.168.1.20:11434.")
+        st.button("Save and check", key="setup_host_save", on_click=save_host,
+                  type="secondary" if running else "primary")
+    problem = st.session_state.get("setup_host_problem")
+    if problem:
+        st.error(problem)
+    host_saved_note(running)
+    variable = env_override("ollama_host")
+    if variable and saved and settings.ollama_host != saved:
+        st.warning(f"The {variable} setting on this computer ({settings.ollama_host}) overrides the address saved "
+                   f"here, so Groundwork uses it; remove {variable} to use the saved one.")
+    st.caption(f"Saved in Groundwork's settings file ({md(settings_path(settings))}). You can also start "
+               "Groundwork with the OLLAMA_HOST environment variable set; it wins over the address saved here.")
+
+
 # -- 1. Is Ollama running? ------------------------------------------------------------
+search_index_section_needed = False
+try:
+    search_index_section_needed = runtime.get_library().needs_rebuild()
+except AppError:
+    pass
+if search_index_section_needed:
+    search_index_section()
+
 status = llm.status()
 st.subheader("1. Ollama")
 if status.running:
     st.success(status.message, icon="🟢")
+    with st.expander(f"Ollama address: {settings.ollama_host}"):
+        address_box(running=True)
 else:
     st.error(status.message.replace("the Setup page shows how", "the steps below show how"), icon="🔴")
     st.markdown(
@@ -129,24 +250,30 @@ else:
     with st.container(horizontal=True):
         st.button("Check again", key="setup_recheck", type="primary", on_click=recheck)
         st.link_button("Open ollama.com/download", "https://ollama.com/download")
-    st.caption(f"Groundwork looks for Ollama at {settings.ollama_host}. If Ollama runs on another "
-               "computer, start Groundwork with OLLAMA_HOST set to that computer's address. "
-               "Until Ollama is running, questions still get the matching passages from your documents.")
-    st.stop()
+    st.caption("Until Ollama is running, questions still get the matching passages from your documents.")
+    st.markdown("**Ollama already runs on another computer?** Type its address:")
+    address_box(running=False)
 
-st.caption(f"Groundwork looks for Ollama at {settings.ollama_host} (set OLLAMA_HOST to change it).")
 
-try:
-    models = llm.models()
-except AppError as exc:
-    st.error(exc.user_message)
-    st.button("Check again", key="setup_recheck", on_click=recheck)
-    st.stop()
-installed = [full_model_name(m.name) for m in models]
+def model_sections() -> None:
+    """2-4: the answer model, downloads, a test question (only when Ollama answers)."""
+    try:
+        models = llm.models()
+    except AppError as exc:  # Ollama went away between two calls: say so, and offer to look again
+        st.error(exc.user_message)
+        st.button("Check again", key="setup_recheck", on_click=recheck)
+        return
+    installed = [full_model_name(m.name) for m in models]
+    answer_model(models, installed)
+    downloads(installed)
+    try_it(installed)
 
-# -- 2. Models on this computer and the one that answers ------------------------------
-st.subheader("2. The answer model")
-if models:
+
+def answer_model(models, installed: list[str]) -> None:
+    st.subheader("2. The answer model")
+    if not models:
+        st.info("No models are downloaded yet. Download the recommended one below — it takes a few minutes.")
+        return
     st.dataframe(
         pd.DataFrame([{"Model": m.name, "Size": m.size_label, "Parameters": m.parameter_size or "—"}
                       for m in models]),
@@ -167,48 +294,72 @@ if models:
                        "remove that setting to use your choice.")
         else:
             st.success(f"Groundwork will answer with '{chosen}' from now on.")
-else:
-    st.info("No models are downloaded yet. Download the recommended one below — it takes a few minutes.")
 
-# -- 3. Download a model -----------------------------------------------------------------
-st.subheader("3. Download a model")
-flash()
-recommended = next(c for c in MODEL_CHOICES if c.name == RECOMMENDED_MODEL)
-with st.container(border=True):
-    st.markdown(f"**Recommended: {recommended.name}** ({recommended.size_label}) — {recommended.description}")
-    if full_model_name(recommended.name) in installed:
-        st.markdown(f"✅ {recommended.name} is downloaded.")
-    else:
-        download_or_button(recommended.name, f"Download {recommended.name} ({recommended.size_label})",
-                           "setup_download", installed, primary=True)
 
-others = [c for c in MODEL_CHOICES if c.name != RECOMMENDED_MODEL]
-with st.expander("Other models you can download"):
-    for choice in others:
-        st.markdown(f"**{choice.name}** ({choice.size_label}) — {choice.description}")
-        if full_model_name(choice.name) in installed:
-            st.markdown(f"✅ {choice.name} is downloaded.")
+def downloads(installed: list[str]) -> None:
+    st.subheader("3. Download a model")
+    flash()
+    recommended = next(c for c in MODEL_CHOICES if c.name == RECOMMENDED_MODEL)
+    with st.container(border=True):
+        st.markdown(f"**Recommended: {recommended.name}** ({recommended.size_label}) — {recommended.description}")
+        if full_model_name(recommended.name) in installed:
+            st.markdown(f"✅ {recommended.name} is downloaded.")
         else:
-            download_or_button(choice.name, f"Download {choice.name} ({choice.size_label})",
-                               f"setup_download_{choice.name}", installed)
+            download_or_button(recommended.name, f"Download {recommended.name} ({recommended.size_label})",
+                               "setup_download", installed, primary=True)
+    with st.expander("Other models you can download"):
+        for choice in (c for c in MODEL_CHOICES if c.name != RECOMMENDED_MODEL):
+            st.markdown(f"**{choice.name}** ({choice.size_label}) — {choice.description}")
+            if full_model_name(choice.name) in installed:
+                st.markdown(f"✅ {choice.name} is downloaded.")
+            else:
+                download_or_button(choice.name, f"Download {choice.name} ({choice.size_label})",
+                                   f"setup_download_{choice.name}", installed)
 
-# -- 4. Try it --------------------------------------------------------------------------------
-st.subheader("4. Try it")
-model = runtime.get_settings().model
-if full_model_name(model) not in installed:
-    st.caption("Download a model first, then ask it a test question here.")
-else:
+
+def try_it(installed: list[str]) -> None:
+    st.subheader("4. Try it")
+    model = runtime.get_settings().model
+    if full_model_name(model) not in installed:
+        st.caption("Download a model first, then ask it a test question here.")
+        return
     st.markdown(f"Ask **{model}** a tiny test question to check that answers work on this computer.")
     if st.button("Ask a test question", key="setup_test"):
         started = time.monotonic()
-        try:
-            with st.spinner(f"Waiting for {model} — the first answer can take a minute while it loads…"):
-                reply = llm.chat(model, [{"role": "user", "content": TEST_QUESTION}])
-        except AppError as exc:
-            st.error(exc.user_message)
-        else:
-            seconds = time.monotonic() - started
-            with st.container(border=True):
-                st.markdown(f"**{model} answered in {seconds:.1f} seconds:**")
-                st.markdown(safe_markdown(reply.strip()) or "_(an empty reply)_")
-            st.success("Everything works. Ask your documents on the “Ask your documents” page.")
+        with st.spinner(f"Waiting for {model} — the first answer can take a minute while it loads…"):
+            reply = llm.chat(model, [{"role": "user", "content": TEST_QUESTION}])  # a failure: app.py's boundary
+        seconds = time.monotonic() - started
+        with st.container(border=True):
+            st.markdown(f"**{model} answered in {seconds:.1f} seconds:**")
+            st.markdown(safe_markdown(reply.strip()) or "_(an empty reply)_")
+        st.success("Everything works. Ask your documents on the “Ask your documents” page.")
+
+
+def where_settings_are_kept() -> None:
+    """Each setting, its value, and where it is kept (the settings file, or a variable on this computer)."""
+    st.subheader("Where your settings are kept")
+    current = runtime.get_settings()
+    file = "the settings file"
+
+    def kept(name: str) -> str:
+        variable = env_override(name)
+        return f"the {variable} environment variable" if variable else file
+
+    rows = [("Ollama address", current.ollama_host, kept("ollama_host")),
+            ("Answer model", current.model, kept("model")),
+            ("Answer style", "set" if current.answer_style.strip() else "not set", file),
+            ("Search model", "built in" if current.embedder == "minilm" else current.embedder, kept("embedder")),
+            ("Data folder (documents, search index, conversations)", str(current.data_dir),
+             f"the {env_override('data_dir')} environment variable" if env_override("data_dir")
+             else "the usual place for app data on this computer")]
+    table = pd.DataFrame([[md(cell) for cell in row] for row in rows], columns=["Setting", "Now", "Kept in"])
+    st.table(table.set_index("Setting"), border="horizontal")
+    st.caption(f"The settings file is {md(settings_path(current))}. Settings are read every time a page opens, "
+               "so a change applies at once; an environment variable wins over the settings file.")
+
+
+if status.running:
+    model_sections()
+if not search_index_section_needed:
+    search_index_section()
+where_settings_are_kept()

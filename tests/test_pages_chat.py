@@ -148,14 +148,16 @@ def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
 
 
 def test_ollama_down_gives_the_notice_and_the_passages(library):
-    at = ask(page().run(), RETURNS_Q)  # conftest: OLLAMA_HOST is a dead port
+    at = page().run()
+    assert "🔴 Ollama isn't running" in texts(at)  # said before you even ask
+    at = ask(at, RETURNS_Q)  # conftest: OLLAMA_HOST is a dead port
     msg = last_answer()
     assert msg["meta"]["mode"] == "search_only"
     info = " ".join(i.value for i in at.info)
     assert "Ollama isn't running, so here are the passages" in info
     out = markdown(at)
     assert "Returns" in out and "<mark>" in out
-    assert "🔴 Ollama isn't running" in texts(at)  # said before you even ask, too
+    assert "🔴 Ollama isn't running" not in texts(at)  # once the answer says it, only the answer does
 
 
 def test_nothing_relevant_gets_the_honest_reply(library, ollama):

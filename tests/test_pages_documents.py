@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.ingest import add_files
+from core.render import literal_markdown as md
 from core.samples import sample_files
 from tests.apptest import app_test
 from tests.conftest import ROOT
@@ -237,3 +238,122 @@ def test_one_name_twice_in_one_drop_gets_one_decision():
     finish_batch(at)
     assert "1 of 1 file added" in texts(at)
     assert LOREM_TOPICS[2][:20] in runtime_library().page_text("Prices.pdf", 1)
+
+
+def add_to_library(items: list[tuple[str, bytes]]) -> None:
+    from core.library import Library
+    from core.settings import load_settings
+
+    add_files(Library(load_settings()), items)
+
+
+def button_types(at: AppTest, *keys: str) -> list[str]:
+    return [at.button(key=k).proto.type for k in keys]
+
+
+def test_remove_the_sample_documents_in_one_confirmed_step(library):
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    add_to_library([("Our own price list.pdf", make_pdf(LOREM_TOPICS))])
+    at = page("documents.py").run()
+    at.button(key="remove_samples").click().run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "Remove the sample documents?" in warning
+    assert button_types(at, "confirm_remove_no", "confirm_remove_yes") == ["primary", "secondary"]
+    assert library_names() == {p.name for p in sample_files()} | {"Our own price list.pdf"}  # nothing yet
+    at.button(key="confirm_remove_yes").click().run()
+    assert not at.exception
+    assert library_names() == {"Our own price list.pdf"}
+    assert "The sample documents were removed from your library." in texts(at)
+    assert "remove_samples" not in [b.key for b in at.button]
+
+
+def test_remove_several_ticked_documents_at_once(library):
+    at = page("documents.py").run()
+    frame = at.dataframe[0].value
+    ticked = [1, 3]
+    key = at.dataframe[0].key
+    at.session_state[key] = {"selection": {"rows": ticked, "columns": [], "cells": []}}
+    at.run()
+    names = [frame["Name"].iloc[i] for i in ticked]
+    at.button(key="remove_selected").click().run()
+    assert "Remove 2 documents?" in " ".join(w.value for w in at.warning)
+    at.button(key="confirm_remove_yes").click().run()
+    assert not at.exception
+    assert library_names() == {p.name for p in sample_files()} - set(names)
+    assert "2 documents were removed from your library." in texts(at)
+    # the ticks are forgotten: nothing else is offered for removal by accident
+    assert "remove_selected" not in [b.key for b in at.button]
+
+
+def test_warnings_are_full_sentences_next_to_the_library_table(library):
+    from core.library import Library
+    from core.settings import load_settings
+
+    warned = {d.file: d.warnings for d in Library(load_settings()).documents() if d.warnings}
+    assert warned, "the sample library has a scanned page to warn about"
+    at = page("documents.py").run()
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for name, sentences in warned.items():
+        for sentence in sentences:
+            assert any(md(sentence) in text for text in shown), sentence
+    assert not any("…" in str(v) for v in at.dataframe[0].value.to_numpy().ravel())
+
+
+def test_check_results_are_full_sentences():
+    manual = next(p for p in sample_files() if p.name == "Workshop_Service_Manual.pdf")
+    at = page("documents.py").run()
+    upload(at, [(manual.name, manual.read_bytes())])
+    captions = [c.value for c in at.caption]
+    scanned = [c for c in captions if "no text" in c and "scanned" in c]
+    assert scanned and all(c.rstrip().endswith(".") and "…" not in c for c in scanned), captions
+    assert not at.dataframe or "Will" not in at.dataframe[0].value.columns
+
+
+def test_cancel_is_the_default_when_removing_one_document():
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    add_to_library([("Handbook.pdf", make_pdf(LOREM_TOPICS))])
+    at = page("documents.py").run()
+    at.button(key="remove_doc").click().run()
+    assert button_types(at, "confirm_remove_no", "confirm_remove_yes") == ["primary", "secondary"]
+    assert at.button(key="confirm_remove_no").label == "Cancel"
+
+
+def test_no_none_in_cells_and_counts_in_plain_words():
+    import io
+
+    from docx import Document
+
+    from tests.builders import LOREM_TOPICS, make_docx
+
+    doc = Document(io.BytesIO(make_docx([("Prices", LOREM_TOPICS[2]), ("Rentals", LOREM_TOPICS[4])])))
+    table = doc.add_table(rows=2, cols=2)
+    for row, (item, price) in zip(table.rows, [("Trail 500", "1299"), ("Helmet", "49")]):
+        row.cells[0].text, row.cells[1].text = item, price
+    buf = io.BytesIO()
+    doc.save(buf)
+    add_to_library([("Price list.docx", buf.getvalue())])  # a Word file: no page numbers, one table
+    at = page("documents.py").run()
+    cells = at.dataframe[0].value.to_numpy().ravel()
+    assert not any(v is None or str(v) in ("None", "nan", "NaN") for v in cells), cells
+    out = texts(at)
+    assert "1 table" in out and "1 tables" not in out
+    assert "Will" not in at.dataframe[0].value.columns
+
+
+def test_confirming_the_removal_of_a_document_removed_meanwhile_is_calm():
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    add_to_library([("A.pdf", make_pdf(LOREM_TOPICS)), ("B.pdf", make_pdf(LOREM_TOPICS[::-1]))])
+    at = page("documents.py").run()
+    at.button(key="remove_doc").click().run()  # A.pdf, the first one
+    from core.library import Library
+    from core.settings import load_settings
+
+    Library(load_settings()).remove("A.pdf")  # from another window, or the command line
+    at.button(key="confirm_remove_yes").click().run()
+    assert not at.exception and not at.error
+    assert "That had already been removed from your library." in texts(at)
+    assert library_names() == {"B.pdf"}

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.llm import RECOMMENDED_MODEL
 from core.settings import load_settings
+from tests.apptest import app_test
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin, PullScript
 
@@ -140,11 +141,11 @@ def test_test_question_shows_the_reply(ollama):
     assert ollama.bodies("/api/chat")[-1]["model"] == "llama3.2:3b"
 
 
-def test_test_question_error_is_one_calm_sentence(ollama):
+def test_test_question_error_is_one_calm_sentence(ollama, monkeypatch):
     from tests.ollama_standin import error
 
     ollama.enqueue_chat(error(500, "model requires more system memory (5.6 GiB) than is available (3.1 GiB)"))
-    at = page().run()
+    at = app_test(monkeypatch).switch_page("pages/setup.py").run()  # app.py's boundary shows the failure
     at.button(key="setup_test").click().run()
     assert not at.exception
     assert "doesn't have enough free memory" in " ".join(e.value for e in at.error)
@@ -162,3 +163,106 @@ def test_chosen_model_not_downloaded_is_explained(monkeypatch, settings):
         assert at.selectbox(key="setup_model").value is None
         at.selectbox(key="setup_model").select("qwen2.5:3b").run()
         assert load_settings().model == "qwen2.5:3b"
+
+
+# -- the Ollama address, the search index and where settings are kept (issue 14) ---------------
+
+
+def test_ollama_address_is_saved_normalised_and_checked(monkeypatch):
+    monkeypatch.delenv("OLLAMA_HOST")  # nothing set on this computer: the saved address is the one used
+    with OllamaStandin() as standin:
+        at = page().run()
+        assert "🔴" in icons(at)
+        at.text_input(key="setup_host").input(standin.host.removeprefix("http://"))  # typed without http://
+        at.button(key="setup_host_save").click().run()
+        assert not at.exception
+        assert load_settings().ollama_host == standin.host
+        assert "🟢" in icons(at)
+        assert f"Saved, and Ollama answers at {standin.host}." in texts(at)
+        assert str(load_settings().data_dir / "settings.json") in texts(at).replace("\\", "")
+
+
+def test_a_mistyped_address_is_refused_calmly(monkeypatch):
+    monkeypatch.delenv("OLLAMA_HOST")
+    at = page().run()
+    at.text_input(key="setup_host").input("my computer:11434").run()
+    at.button(key="setup_host_save").click().run()
+    assert not at.exception
+    assert "That doesn't look like an address" in " ".join(e.value for e in at.error)
+    assert "ollama_host" not in read_saved()
+
+
+def read_saved() -> dict:
+    from core.settings import read_settings_file
+
+    return read_settings_file(load_settings().data_dir)
+
+
+def test_an_environment_variable_that_wins_is_explained_in_one_sentence(settings):
+    from core.settings import save_setting
+
+    save_setting(settings, "ollama_host", "http://192.168.1.20:11434")  # conftest sets OLLAMA_HOST too
+    at = page().run()
+    overriding = [w.value for w in at.warning if "OLLAMA_HOST" in w.value]
+    assert len(overriding) == 1
+    assert "http://127.0.0.1:9" in overriding[0] and "overrides the address saved here" in overriding[0]
+    assert overriding[0].count(". ") == 0  # one sentence
+    kept = at.table[0].value
+    assert "OLLAMA_HOST" in kept.loc["Ollama address", "Kept in"].replace("\\", "")
+
+
+def test_where_each_setting_is_kept_is_shown(ollama):
+    at = page().run()
+    kept = at.table[0].value
+    assert kept.loc["Answer model", "Kept in"] == "the settings file"
+    assert "GROUNDWORK_DATA_DIR" in kept.loc["Data folder (documents, search index, conversations)",
+                                             "Kept in"].replace("\\", "")
+    assert "settings.json" in texts(at)
+
+
+def switched_search_model_library(settings) -> None:
+    """Documents indexed by another search model: the built-in model's index is empty."""
+    from core.ingest import add_files
+    from core.library import Library
+    from tests.builders import LOREM_TOPICS, make_pdf
+    from tests.test_library import RenamedMiniLM
+
+    add_files(Library(settings, RenamedMiniLM()), [("A.pdf", make_pdf(LOREM_TOPICS)),
+                                                   ("B.pdf", make_pdf(LOREM_TOPICS[::-1]))])
+
+
+def test_rebuild_the_search_index_when_it_is_needed(settings):
+    from core import runtime
+    from core.search import search
+
+    switched_search_model_library(settings)
+    at = page().run()
+    assert not at.exception
+    assert "Your search index needs rebuilding" in " ".join(w.value for w in at.warning)
+    button = at.button(key="setup_rebuild")
+    assert button.proto.type == "primary" and "Search index" not in [e.label for e in at.expander]
+    button.click().run()
+    assert "Rebuild the search index of your 2 documents now?" in texts(at)
+    assert runtime.get_library().needs_rebuild()  # nothing happens before the confirmation
+    at.button(key="setup_rebuild_yes").click().run()
+    assert not at.exception
+    assert "The search index is rebuilt: 2 documents can be searched again." in texts(at)
+    lib = runtime.get_library()
+    assert not lib.needs_rebuild() and lib.vector_count() == lib.chunk_count()
+    assert search(lib, "rental deposit refund", k=1)[0].page == 5
+    assert "Your search index needs rebuilding" not in " ".join(w.value for w in at.warning)
+
+
+def test_the_rebuild_is_tucked_away_when_not_needed(settings):
+    from core.ingest import add_files
+    from core.library import Library
+    from tests.builders import LOREM_TOPICS, make_pdf
+
+    add_files(Library(settings), [("A.pdf", make_pdf(LOREM_TOPICS))])
+    at = page().run()
+    assert "Search index" in [e.label for e in at.expander]
+    assert at.button(key="setup_rebuild").proto.type == "secondary"
+    assert not any("needs rebuilding" in w.value for w in at.warning)
+    at.button(key="setup_rebuild").click().run()
+    at.button(key="setup_rebuild_no").click().run()  # Cancel: nothing rebuilt, the question gone
+    assert not at.exception and "Rebuild the search index of" not in texts(at)
