@@ -84,7 +84,7 @@ def _with_slots(text: str, result: AnswerResult) -> str:
         end = i + len(m.sentence)
         if text[end - 1:end] in (".", "!", "?"):
             end -= 1
-        text = f"{text[:end]}\ue000{m.n}\ue001{text[end:]}"
+        text = f"{text[:end]} \ue000{m.n}\ue001{text[end:]}"
         at = end
     return text
 
