@@ -121,11 +121,51 @@ def stats(xs: list[float]) -> dict:
 # --------------------------------------------------------------------------- 1 + 2: overhead
 
 
+def first_piece_ms(parts) -> float:
+    """Milliseconds until ``parts`` (started just now) gives its first piece; the rest is drained."""
+    t0 = time.perf_counter()
+    it = iter(parts)
+    next(it)
+    elapsed = (time.perf_counter() - t0) * 1000
+    for _ in it:
+        pass
+    return elapsed
+
+
+def time_runs(args, qs, lib, llm, direct, settings) -> dict:
+    """Ours and the direct client, alternating per question, after ``args.warmup`` model calls."""
+    from core.answer import answer
+
+    runs: dict = {k: [] for k in ("ours", "theirs", "beyond", "search_ms", "prompt_ms", "tokens", "paired",
+                                  "paired_beyond")}
+    runs["skipped"] = called = 0
+    for q in qs:
+        t0 = time.perf_counter()
+        stream = answer(q, library=lib, llm=llm, settings=settings)
+        t_ours = (time.perf_counter() - t0) * 1000 + first_piece_ms(stream)  # the call, then its first piece
+        if not stream.messages:  # nothing passed the gate: no model call to compare with
+            runs["skipped"] += 1
+            continue
+        t_direct = first_piece_ms(direct.chat(model=MODEL, messages=stream.messages, options=stream.options,
+                                              stream=True))
+        called += 1
+        if called <= args.warmup:
+            continue
+        searched = stream.timings["search_ms"]
+        for key, value in (("ours", t_ours), ("theirs", t_direct), ("beyond", t_ours - searched),
+                           ("search_ms", searched), ("prompt_ms", stream.timings["prompt_ms"]),
+                           ("tokens", stream.timings["prompt_tokens_estimate"]), ("paired", t_ours - t_direct),
+                           ("paired_beyond", t_ours - searched - t_direct)):
+            runs[key].append(value)
+        if len(runs["ours"]) >= args.runs:
+            break
+    return runs
+
+
 def overhead(args, real, standin) -> dict:
     import ollama as ollama_client
 
     import search as search_bench  # benchmarks/search.py, the shared 20k-chunk builder
-    from core.answer import answer
     from core.library import Library
     from core.llm import OllamaService
 
@@ -144,60 +184,28 @@ def overhead(args, real, standin) -> dict:
         lib = Library(settings, embedder=real)
         llm = OllamaService(standin.host, timeout=30)
         direct = ollama_client.Client(host=standin.host, timeout=30)
-
-        ours, theirs, beyond, search_ms, prompt_ms, tokens, paired, paired_beyond = [], [], [], [], [], [], [], []
-        skipped = called = 0
-        for q in qs:
-            t0 = time.perf_counter()
-            stream = answer(q, library=lib, llm=llm, settings=settings)
-            it = iter(stream)
-            next(it)
-            t_ours = (time.perf_counter() - t0) * 1000
-            for _ in it:
-                pass
-            if not stream.messages:  # nothing passed the gate: no model call to compare with
-                skipped += 1
-                continue
-            t0 = time.perf_counter()
-            parts = direct.chat(model=MODEL, messages=stream.messages, options=stream.options, stream=True)
-            next(iter(parts))
-            t_direct = (time.perf_counter() - t0) * 1000
-            for _ in parts:
-                pass
-            called += 1
-            if called <= args.warmup:
-                continue
-            paired.append(t_ours - t_direct)
-            paired_beyond.append(t_ours - stream.timings["search_ms"] - t_direct)
-            ours.append(t_ours)
-            theirs.append(t_direct)
-            beyond.append(t_ours - stream.timings["search_ms"])
-            search_ms.append(stream.timings["search_ms"])
-            prompt_ms.append(stream.timings["prompt_ms"])
-            tokens.append(stream.timings["prompt_tokens_estimate"])
-            if len(ours) >= args.runs:
-                break
+        runs = time_runs(args, qs, lib, llm, direct, settings)
         chunks = lib.chunk_count()
         llm.close()
         direct.close()
-    med_ours, med_direct = common.median(ours), common.median(theirs)
+    med_ours, med_direct = common.median(runs["ours"]), common.median(runs["theirs"])
     return {
         "chunks": chunks,
         "build_seconds": round(build_s, 1),
         "real_embedding_seconds": round(bank.embed_seconds, 1),
-        "runs": len(ours),
+        "runs": len(runs["ours"]),
         "warmup_runs": args.warmup,
-        "questions_skipped_nothing_relevant": skipped,
+        "questions_skipped_nothing_relevant": runs["skipped"],
         "standin_first_token_delay_ms": args.delay * 1000,
-        "ours_first_token_ms": stats(ours),
-        "direct_client_first_token_ms": stats(theirs),
-        "search_ms": stats(search_ms),
+        "ours_first_token_ms": stats(runs["ours"]),
+        "direct_client_first_token_ms": stats(runs["theirs"]),
+        "search_ms": stats(runs["search_ms"]),
         "overhead_ms": round(med_ours - med_direct, 2),
-        "overhead_beyond_search_ms": round(common.median(beyond) - med_direct, 2),
-        "overhead_paired_median_ms": round(common.median(paired), 2),
-        "overhead_beyond_search_paired_median_ms": round(common.median(paired_beyond), 2),
-        "prompt_build_ms": stats(prompt_ms),
-        "prompt_tokens_estimate": stats([float(t) for t in tokens]),
+        "overhead_beyond_search_ms": round(common.median(runs["beyond"]) - med_direct, 2),
+        "overhead_paired_median_ms": round(common.median(runs["paired"]), 2),
+        "overhead_beyond_search_paired_median_ms": round(common.median(runs["paired_beyond"]), 2),
+        "prompt_build_ms": stats(runs["prompt_ms"]),
+        "prompt_tokens_estimate": stats([float(t) for t in runs["tokens"]]),
     }
 
 
@@ -431,6 +439,27 @@ def targets(over: dict, prec: dict, lean: dict) -> dict:
     return out
 
 
+def on_samples(samples: Path, real, standin) -> tuple:
+    """Parts 3-5 on a library of ``sample_docs`` ingested for real."""
+    from core.library import Library
+
+    common.wait_for_samples(samples, need_questions=True)
+    questions = [json.loads(line) for line in (samples / "questions.jsonl").read_text().splitlines() if line.strip()]
+    with common.temp_dir("gw-bench-answer-samples-") as tmp:
+        settings = common.groundwork_settings(tmp / "data", model=MODEL)
+        lib = Library(settings, embedder=real)
+        log("ingesting sample_docs ...")
+        reports = lib.ingest_many([(p.name, p.read_bytes()) for p in common.corpus_files(samples)])
+        failed = [r.file for r in reports if r.status == "failed"]
+        log("measuring citation precision ...")
+        prec = precision(lib, settings, standin, questions)
+        log(f"precision {prec['precision']} ({prec['citations_pointing_at_a_prompt_passage']}/{prec['citations_shown']})")
+        fu = follow_ups(lib, settings)
+        log("measuring prompt tokens ...")
+        lean = lean_prompt(lib, settings, questions)
+    return failed, prec, fu, lean
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chunks", type=int, default=20000)
@@ -445,7 +474,6 @@ def main(argv: list[str] | None = None) -> int:
     common.block_network()
 
     from core.embeddings import MiniLMEmbedder
-    from core.library import Library
     from tests.ollama_standin import OllamaStandin, delay
 
     load_start = round(os.getloadavg()[0], 2)
@@ -463,22 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             over = overhead(args, real, standin)
             log(f"overhead {over['overhead_ms']} ms (beyond search {over['overhead_beyond_search_ms']} ms)")
 
-        samples = Path(args.samples)
-        common.wait_for_samples(samples, need_questions=True)
-        questions = [json.loads(line) for line in (samples / "questions.jsonl").read_text().splitlines() if line.strip()]
-        with common.temp_dir("gw-bench-answer-samples-") as tmp:
-            settings = common.groundwork_settings(tmp / "data", model=MODEL)
-            lib = Library(settings, embedder=real)
-            log("ingesting sample_docs ...")
-            items = [(p.name, p.read_bytes()) for p in common.corpus_files(samples)]
-            reports = lib.ingest_many(items)
-            failed = [r.file for r in reports if r.status == "failed"]
-            log("measuring citation precision ...")
-            prec = precision(lib, settings, standin, questions)
-            log(f"precision {prec['precision']} ({prec['citations_pointing_at_a_prompt_passage']}/{prec['citations_shown']})")
-            fu = follow_ups(lib, settings)
-            log("measuring prompt tokens ...")
-            lean = lean_prompt(lib, settings, questions)
+        failed, prec, fu, lean = on_samples(Path(args.samples), real, standin)
 
     payload = {
         "benchmark": "answer",
