@@ -194,6 +194,17 @@ class TestStream:
         assert len(shown) > 3
         assert "".join(shown) == stream.result.answer == "Pay day is the last Friday [1]. Leave is 25 days [2]. Done [1]."
 
+    def test_display_never_shows_a_pointer_that_a_made_up_number_empties(self, lib, llm, ollama, cfg):
+        def reply(request):
+            leave = number_of(request, "25 days")
+            return pieces(f"Staff receive 25 days of paid holiday each year [{leave}]. Also see [99]. "
+                          f"For more details, refer to [98].", size=2)
+
+        ollama.enqueue_chat(reply)
+        stream = answer(LEAVE_Q, library=lib, llm=llm, settings=cfg)
+        shown = "".join(stream.display())
+        assert shown == stream.result.answer == "Staff receive 25 days of paid holiday each year [1]."
+
     def test_display_passes_our_own_messages_through(self, lib, cfg):
         stream = answer(LEAVE_Q, library=lib, llm=OllamaService(dead_host(), timeout=5), settings=cfg)
         assert "".join(stream.display()) == stream.result.answer and "Ollama isn't running" in stream.result.answer

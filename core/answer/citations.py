@@ -164,16 +164,34 @@ _OPEN_TAIL = re.compile(r"(?:[\[［【(][^\]］】)\n]{0,40}|\bsources?\s*[#:]?[
                         re.IGNORECASE)
 
 
+_LAST_SENTENCE = re.compile(r"(?:^|(?<=[.!?\n]))[^.!?\n]*$")
+
+
 def live_text(raw: str, given: int) -> str:
     """The answer so far with citations normalised, for showing while it streams.
 
     Numbering by first use never changes as text is added, so the numbers shown
-    while streaming are the final ones. (Pointers left by dropped numbers are only
-    tidied away in the finished answer.)
+    while streaming are the final ones. An unfinished sentence that so far only
+    points somewhere ("Also see") is held back: a made-up number may follow, and
+    then the finished answer drops the whole pointer.
     """
     cut = _OPEN_TAIL.search(raw)
     stable = raw[: cut.start()] if cut else raw
-    return normalise_citations(stable, given, tidy=False)[0]
+    text = normalise_citations(stable, given)[0]
+    tail = _LAST_SENTENCE.search(text)
+    if tail and _only_pointing(tail.group(0), unfinished=not stable[-1:].isspace()):
+        text = text[: tail.start()]
+    return text
+
+
+def _only_pointing(fragment: str, unfinished: bool) -> bool:
+    """Is this start of a sentence only pointer words so far (the last one perhaps half-written)?"""
+    words = re.findall(r"[\w']+", fragment.lower())
+    if not words:
+        return False
+    *done, last = words
+    last_ok = last in _POINTER_WORDS or (unfinished and any(w.startswith(last) for w in _POINTER_WORDS))
+    return last_ok and all(w in _POINTER_WORDS for w in done)
 
 
 def content_words(text: str) -> list[str]:

@@ -132,9 +132,11 @@ class AnswerStream:
         Citations come out already as ``[n]`` with their final numbers (so they match
         ``result.citations`` while streaming); a marker is held back until it is
         complete, and so is trailing whitespace (a dropped marker takes the space
-        before it). ``"".join(stream.display()) == stream.result.answer`` apart from the
-        rare rewrite of a "General knowledge:" label, or a pointer left empty by a
-        made-up number ("Also see [99].") that the finished answer drops.
+        before it), and so is a sentence that so far only points somewhere ("Also see"),
+        which a made-up number would leave empty. ``"".join(stream.display()) ==
+        stream.result.answer`` apart from the rare rewrite of a "General knowledge:"
+        label, or a pointer after a claim (", as stated in [99]") that the finished
+        answer drops.
         """
         emitted = ""
         for piece in self:
