@@ -121,3 +121,13 @@ def test_try_it_without_a_style_asks_for_one_first(library, ollama):
     at.button(key="style_try_button").click().run()
     assert "Write a style above" in " ".join(i.value for i in at.info)
     assert ollama.calls("/api/chat") == []
+
+
+def test_the_last_try_stays_on_screen_after_saving(library, ollama):
+    at = page().run()
+    at.button(key="style_example_0").click().run()
+    at.button(key="style_try_button").click().run()
+    at.button(key="style_save").click().run()
+    assert not at.exception
+    out = "\n".join(str(m.value) for m in at.markdown)
+    assert "**Without a style**" in out and "**With this style**" in out and "Happy to help!" in out
