@@ -6,13 +6,11 @@ documents are ingested once (through the real library) and copied per test.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 
 from core.history import History
-from core.samples import sample_files
 from core.settings import load_settings
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
 from tests.ollama_standin import OllamaStandin, PullScript, Reply, dead_host
@@ -24,19 +22,6 @@ QUESTION = "Can a customer return a bike after 45 days?"
 CHAT_BOX = "[data-testid='stChatInput'] textarea"
 
 
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("browser-samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
 
 
 def quoting_reply(request: dict) -> Reply:

@@ -3,14 +3,12 @@ and a stand-in Ollama over real HTTP whose replies quote the sources it was give
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
 from core.render import literal_markdown as md
-from core.samples import sample_files
 from core.settings import load_settings
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin
@@ -24,20 +22,6 @@ def _fresh_cache(fresh_streamlit_cache):
     yield
 
 
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    """The sample documents ingested once; each test gets its own copy of the data folder."""
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
 
 
 def quote_first(request: dict) -> list[str]:

@@ -4,13 +4,11 @@ and the stand-in Ollama over real HTTP."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.answer import SYSTEM_STRICT
-from core.samples import sample_files
 from core.settings import SETTINGS_FILE, load_settings
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin
@@ -24,19 +22,6 @@ def _fresh_cache(fresh_streamlit_cache):
     yield
 
 
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("style-samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
 
 
 def styled_or_plain(request: dict) -> list[str]:

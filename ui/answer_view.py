@@ -18,10 +18,10 @@ import re
 import streamlit as st
 
 from core.answer import strip_markers
-from core.render import literal_markdown, place_label, safe_markdown
+from core.render import literal_markdown, safe_markdown
 from core.search import highlight_terms
 from core.types import AnswerResult, Passage
-from ui.passages import passage_card
+from ui.passages import passage_card, place_of
 
 SHOWN_PASSAGES = 3  # without a written answer, the best passages are shown and the rest folded away
 NOT_FOUND = "I couldn't find this in your documents."
@@ -63,7 +63,7 @@ def _plain(text: str) -> str:
 
 def chip(p: Passage, msg_id, matched: bool = False) -> str:
     """A citation number with its quote and place in a tooltip; a link to the source's card."""
-    place = f"{p.file} · {place_label(p.page, p.page_end, p.section)}"
+    place = f"{p.file} · {place_of(p)}"
     quote = f"“{_plain(p.quote)}”" if p.quote else ""
     note = f"<span class='gw-tip-note'>{MATCHED_LABEL}</span>" if matched else ""
     kind = "gw-cite gw-matched" if matched else "gw-cite"
