@@ -112,7 +112,7 @@ def _search_only(lib, mid, result: AnswerResult, words: list[str]) -> None:
         st.info(safe_markdown(text) if text else "Here are the passages that best match your question.", icon="🔎")
     else:
         st.markdown(NOT_FOUND)
-    if result.notice and result.notice != text:
+    if result.notice and result.notice != text and not result.error_kind:  # the line above already says why
         st.caption(safe_markdown(result.notice))
     if citations:
         st.markdown("**The passages that match your question best**")
