@@ -59,7 +59,7 @@ def get_library():
     return _library(str(s.data_dir), s.embedder, s.chroma_url)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)  # no "Running _jobs(...)" on screen
 def _jobs(data_dir: str, embedder: str, chroma_url: str):
     from core.ingest.jobs import JobBoard
 
@@ -81,7 +81,7 @@ def library_or_stop():
         st.stop()
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _llm(host: str, timeout: float):
     from core.llm import OllamaService
 
@@ -93,7 +93,7 @@ def get_llm():
     return _llm(s.ollama_host, s.ollama_timeout_s)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _history(db_path: str):
     from core.history import History
 

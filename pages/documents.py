@@ -5,6 +5,8 @@ batch, and coming back shows where it is. Thin on purpose: reading, deciding and
 ``core.ingest``'s; this page reads widgets and renders. File names are untrusted text: they go
 through ``literal_markdown`` wherever Markdown is drawn.
 """
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +27,14 @@ if "upload_round" not in st.session_state:
 
 ICON = {"added": "✅", "replaced": "🔄", "unchanged": "⏭️", "failed": "❌"}
 ACCEPTED = ["pdf", "docx", "doc"]
+
+
+def local_time(iso: str) -> str:
+    """'2026-11-30 09:14' in this computer's time zone (stored times are UTC)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso.replace("T", " ")[:16]
 
 
 def clear_drop_box() -> None:
@@ -214,7 +224,7 @@ c3.metric("Searchable passages", f"{stats.chunks:,}")
 
 table = st.dataframe(
     pd.DataFrame([{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
-                   "Passages": d.chunks, "Added": d.added_at.replace("T", " ")[:16], "Version": d.versions,
+                   "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
                    "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]),
     hide_index=True, width="stretch", key=f"library_table_{st.session_state.get('table_round', 0)}", on_select="rerun", selection_mode="multi-row")
 warned = [d for d in docs if d.warnings]

@@ -166,7 +166,8 @@ def search_index_section() -> None:
                    "then, searches and answers miss passages of your documents.", icon="⚠️")
         search_index(lib, needed=True)
         return
-    with st.expander("Search index"):
+    st.divider()
+    with st.expander("🔎 Search index: complete"):
         st.caption("The search index lets Groundwork find passages by meaning. It is complete; rebuild it only "
                    "if searches miss something you know is in your documents.")
         search_index(lib, needed=False)
@@ -220,7 +221,7 @@ def address_box(running: bool) -> None:
     if variable and saved and settings.ollama_host != saved:
         st.warning(f"The {variable} setting on this computer ({settings.ollama_host}) overrides the address saved "
                    f"here, so Groundwork uses it; remove {variable} to use the saved one.")
-    st.caption(f"Saved in Groundwork's settings file ({md(settings_path(settings))}). You can also start "
+    st.caption(f"Saved in Groundwork's settings file (`{settings_path(settings)}`). You can also start "
                "Groundwork with the OLLAMA_HOST environment variable set; it wins over the address saved here.")
 
 
@@ -237,7 +238,7 @@ status = llm.status()
 st.subheader("1. Ollama")
 if status.running:
     st.success(status.message, icon="🟢")
-    with st.expander(f"Ollama address: {settings.ollama_host}"):
+    with st.expander(f"Ollama address: `{settings.ollama_host}`"):
         address_box(running=True)
 else:
     st.error(status.message.replace("the Setup page shows how", "the steps below show how"), icon="🔴")
@@ -352,9 +353,10 @@ def where_settings_are_kept() -> None:
             ("Data folder (documents, search index, conversations)", str(current.data_dir),
              f"the {env_override('data_dir')} environment variable" if env_override("data_dir")
              else "the usual place for app data on this computer")]
-    table = pd.DataFrame([[md(cell) for cell in row] for row in rows], columns=["Setting", "Now", "Kept in"])
+    rows = [(name, f"`{value}`" if "/" in value or "\\" in value else md(value), where) for name, value, where in rows]
+    table = pd.DataFrame(rows, columns=["Setting", "Now", "Kept in"])  # addresses and folders as code: no links
     st.table(table.set_index("Setting"), border="horizontal")
-    st.caption(f"The settings file is {md(settings_path(current))}. Settings are read every time a page opens, "
+    st.caption(f"The settings file is `{settings_path(current)}`. Settings are read every time a page opens, "
                "so a change applies at once; an environment variable wins over the settings file.")
 
 
