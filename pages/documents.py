@@ -227,14 +227,6 @@ table = st.dataframe(
                    "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
                    "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]),
     hide_index=True, width="stretch", key=f"library_table_{st.session_state.get('table_round', 0)}", on_select="rerun", selection_mode="multi-row")
-warned = [d for d in docs if d.warnings]
-if warned:
-    # Open by default: these sentences say what to do, so they are never cut off or hidden.
-    with st.expander(f"⚠️ Things to know about {plural(len(warned), 'document')}", expanded=True):
-        for d in warned:
-            st.markdown(f"**{md(d.file)}**")
-            for w in d.warnings:
-                st.markdown(f"- {md(w)}")
 
 selected = [docs[i].file for i in table.selection.rows] if table and table.selection else []
 samples_here = sample_documents_in(docs)
@@ -292,6 +284,14 @@ with st.container(horizontal=True):
 if not selected:
     st.caption("Tick documents in the table to remove several at once.")
 confirm_removal("table")
+warned = [d for d in docs if d.warnings]
+if warned:
+    # Open by default: these sentences say what to do, so they are never cut off or hidden.
+    with st.expander(f"⚠️ Things to know about {plural(len(warned), 'document')}", expanded=True):
+        for d in warned:
+            st.markdown(f"**{md(d.file)}**")
+            for w in d.warnings:
+                st.markdown(f"- {md(w)}")
 
 st.subheader("Manage a document")
 chosen = st.selectbox("Document", [d.file for d in docs], key="manage_doc")

@@ -161,6 +161,8 @@ def search_index_section() -> None:
     flash_text = st.session_state.pop("setup_index_flash", None)
     if flash_text:
         st.success(flash_text)
+    if not lib.chunk_count():
+        return  # nothing to index yet
     if lib.needs_rebuild():
         st.warning("Your search index needs rebuilding (after a change of search model, or damage to it): until "
                    "then, searches and answers miss passages of your documents.", icon="⚠️")
@@ -340,15 +342,17 @@ def where_settings_are_kept() -> None:
     """Each setting, its value, and where it is kept (the settings file, or a variable on this computer)."""
     st.subheader("Where your settings are kept")
     current = runtime.get_settings()
-    file = "the settings file"
+    saved = read_settings_file(current.data_dir)
 
     def kept(name: str) -> str:
         variable = env_override(name)
-        return f"the {variable} environment variable" if variable else file
+        if variable:
+            return f"the {variable} environment variable"
+        return "the settings file" if name in saved else "Groundwork's default"
 
     rows = [("Ollama address", current.ollama_host, kept("ollama_host")),
             ("Answer model", current.model, kept("model")),
-            ("Answer style", "set" if current.answer_style.strip() else "not set", file),
+            ("Answer style", "set" if current.answer_style.strip() else "not set", kept("answer_style")),
             ("Search model", "built in" if current.embedder == "minilm" else current.embedder, kept("embedder")),
             ("Data folder (documents, search index, conversations)", str(current.data_dir),
              f"the {env_override('data_dir')} environment variable" if env_override("data_dir")

@@ -214,7 +214,9 @@ def test_an_environment_variable_that_wins_is_explained_in_one_sentence(settings
 def test_where_each_setting_is_kept_is_shown(ollama):
     at = page().run()
     kept = at.table[0].value
-    assert kept.loc["Answer model", "Kept in"] == "the settings file"
+    assert kept.loc["Answer model", "Kept in"] == "Groundwork's default"
+    at.selectbox(key="setup_model").select("qwen2.5:3b").run()
+    assert at.table[0].value.loc["Answer model", "Kept in"] == "the settings file"
     assert "GROUNDWORK_DATA_DIR" in kept.loc["Data folder (documents, search index, conversations)",
                                              "Kept in"].replace("\\", "")
     assert "settings.json" in texts(at)
