@@ -70,7 +70,7 @@ def batch_progress() -> None:
     st.progress(view.fraction, text=f"Adding file {min(view.current + 1, view.total)} of {view.total} — "
                                     "you can keep using Groundwork; this goes on in the background.")
     for f in view.files:
-        left, right = st.columns([1, 3])
+        left, right = st.columns([2, 3])
         left.markdown(md(f.name))
         right.progress(1.0 if f.report else f.fraction, text=md(f.report.status.capitalize() if f.report
                                                                  else f.message))

@@ -199,9 +199,9 @@ def host_saved_note(running: bool) -> None:
     if runtime.get_settings().ollama_host != saved:
         return  # the sentence about the environment variable below says why it isn't used
     if running:
-        st.success(f"Saved, and Ollama answers at {saved}.")
+        st.success(f"Saved, and Ollama answers at `{saved}`.")
     else:
-        st.warning(f"Saved, but nothing answers at {saved} yet; the steps above show what to do.")
+        st.warning(f"Saved, but nothing answers at `{saved}` yet; the steps above show what to do.")
 
 
 def address_box(running: bool) -> None:
@@ -240,7 +240,8 @@ status = llm.status()
 st.subheader("1. Ollama")
 if status.running:
     st.success(status.message, icon="🟢")
-    with st.expander(f"Ollama address: `{settings.ollama_host}`"):
+    just_saved = bool(st.session_state.get("setup_host_saved") or st.session_state.get("setup_host_problem"))
+    with st.expander(f"Ollama address: `{settings.ollama_host}`", expanded=just_saved):
         address_box(running=True)
 else:
     st.error(status.message.replace("the Setup page shows how", "the steps below show how"), icon="🔴")

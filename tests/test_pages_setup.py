@@ -178,7 +178,7 @@ def test_ollama_address_is_saved_normalised_and_checked(monkeypatch):
         assert not at.exception
         assert load_settings().ollama_host == standin.host
         assert "🟢" in icons(at)
-        assert f"Saved, and Ollama answers at {standin.host}." in texts(at)
+        assert f"Saved, and Ollama answers at `{standin.host}`." in texts(at)
         assert str(load_settings().data_dir / "settings.json") in texts(at).replace("\\", "")
 
 
