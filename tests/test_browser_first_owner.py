@@ -48,7 +48,9 @@ def own_files(folder) -> list[str]:
     (folder / "Opening hours.pdf").write_bytes(make_pdf([
         "Millbrook Bakery opens at 7:00 from Monday to Friday and at 8:00 on Saturdays. We close on Sundays.",
         "From 20 December to 2 January we open from 9:00 to 13:00 only."]))
-    (folder / "Cake orders.pdf").write_bytes(make_pdf([t.replace("bike", "cake") for t in LOREM_TOPICS]))
+    orders = [f"Cake order {n}: {t.replace('bike', 'cake')} {LOREM_TOPICS[(n + 1) % 5]}"
+              for n, t in enumerate(LOREM_TOPICS * 12)]  # 60 pages: long enough to still be adding 2.5 s later
+    (folder / "Cake orders.pdf").write_bytes(make_pdf(orders))
     doc = Document(io.BytesIO(make_docx([("Supplier terms", "Flour comes every Tuesday from Hill Farm Mills.")])))
     table = doc.add_table(rows=2, cols=2)
     for row, (item, price) in zip(table.rows, [("Sourdough loaf", "4.50"), ("Rye loaf", "4.20")]):
