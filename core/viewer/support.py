@@ -1,0 +1,130 @@
+"""Which sentences of a passage to mark: the ones that back up a claim.
+
+``supporting_sentences(claim, passage_text)`` is owned by ``core.answer`` (the support check); until it
+is there, ``core.viewer`` uses the small stand-in below, which does the same thing: the passage's
+sentences that share the most content words with the claim, or the whole passage when none stands out.
+
+Passage text comes from pypdf (a PDF's printed lines, one per line) or from a Word file (one paragraph
+or table row per line). ``passage_sentences`` rejoins printed lines into sentences but keeps the line
+breaks inside each one, so a sentence can still be found line by line on the page.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from core.search import terms
+
+STANDS_OUT = 2  # a sentence must share at least this many content words with the claim to be picked alone
+NEAR_BEST = 0.75  # ... and at least this share of the best sentence's count
+
+_TERMINAL = re.compile(r"[.!?:;]['\")\]”’]*$")
+_LIST_START = re.compile(r"^\s*(?:[-*•▪‣◦]|\d{1,3}[.)]|[a-z][.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])['\")\]”’]*\s+(?=['\"(“‘\[]?[A-Z0-9])")
+_NUMBERING = re.compile(r"(?:\d{1,3}\.)+\d{0,3}|[A-Za-z]\.|[IVXivx]{1,4}\.")
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_LEADING_MARKERS = re.compile(r"^((?:\[\d{1,3}\]\s*)+)")
+
+
+def _hard_break(line: str, next_line: str, typical: int) -> bool:
+    """Does the printed line end a unit (sentence, heading, list item, table row) rather than wrap?"""
+    line = line.rstrip()
+    if _TERMINAL.search(line) or " | " in line or _LIST_START.match(next_line):
+        return True
+    if len(line) < 0.6 * typical:
+        return True  # a short line: a heading, a table row, the end of a paragraph
+    return next_line[:1].isupper() and line[-1:].isdigit()  # "... 52.00" then "Saturday ..." (table rows)
+
+
+def _units(block: str) -> list[str]:
+    """The lines of one block rejoined into units, a soft (wrapping) break kept as a newline."""
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    if not lines:
+        return []
+    typical = sorted(len(line) for line in lines)[math.ceil(0.9 * (len(lines) - 1))]
+    units, current = [], [lines[0]]
+    for line in lines[1:]:
+        if _hard_break(current[-1], line, typical):
+            units.append("\n".join(current))
+            current = [line]
+        else:
+            current.append(line)
+    units.append("\n".join(current))
+    return units
+
+
+def passage_sentences(text: str) -> list[str]:
+    """Sentences, headings, list items and table rows of a passage, in order (soft line breaks kept)."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text or ""):
+        for unit in _units(block):
+            carry = ""
+            for part in _SENTENCE_END.split(unit):
+                part = (carry + " " + part.strip()).strip() if carry else part.strip()
+                carry = ""
+                if _NUMBERING.fullmatch(part):
+                    carry = part  # "3." of "3. Before You Return an Item" stays with its heading
+                elif part:
+                    out.append(part)
+            if carry:
+                out.append(carry)
+    return out
+
+
+def tidy(sentence: str) -> str:
+    """A sentence for reading: printed line breaks joined ("return-\\nable" -> "returnable")."""
+    text = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", sentence or "")
+    return " ".join(text.split())
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 5 and w.endswith("ing"):
+        return w[:-3]
+    if len(w) > 4 and w.endswith("ed"):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in terms(tidy(text))}
+
+
+def local_supporting_sentences(claim: str, passage_text: str) -> list[str]:
+    """The passage's sentences sharing the most content words with ``claim``; all of them when none stands out."""
+    sentences = passage_sentences(passage_text)
+    wanted = _stems(_MARKER.sub(" ", claim or ""))
+    if not sentences or not wanted:
+        return sentences
+    scores = [len(wanted & _stems(s)) for s in sentences]
+    best = max(scores)
+    if best < STANDS_OUT:
+        return sentences
+    floor = max(STANDS_OUT, math.ceil(best * NEAR_BEST))
+    return [s for s, score in zip(sentences, scores) if score >= floor]
+
+
+def _answer_sentences(answer: str) -> list[str]:
+    """An answer's sentences and list items; a citation right after a full stop stays with its sentence."""
+    out: list[str] = []
+    for line in (answer or "").splitlines():
+        line = _LIST_START.sub("", line).strip()
+        for part in _SENTENCE_END.split(line) if line else []:
+            part = part.strip()
+            lead = _LEADING_MARKERS.match(part)
+            if lead and out:
+                out[-1] = f"{out[-1]} {lead.group(1).strip()}"
+                part = part[lead.end():].strip()
+            if part:
+                out.append(part)
+    return out
+
+
+def claims_citing(answer: str, n: int) -> str:
+    """The sentences of an answer that cite ``[n]``, without their citation numbers ("" when none)."""
+    picked = [s for s in _answer_sentences(answer) if str(n) in _MARKER.findall(s)]
+    return " ".join(" ".join(_MARKER.sub(" ", s).split()) for s in picked)
