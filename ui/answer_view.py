@@ -12,6 +12,7 @@ import streamlit as st
 from core.render import safe_markdown
 from core.search import highlight_terms
 from core.types import AnswerResult
+from core.viewer import claims_citing
 from ui.passages import passage_card
 
 SHOWN_PASSAGES = 3  # without a written answer, the best passages are shown and the rest folded away
@@ -74,7 +75,8 @@ def _written(lib, mid, result: AnswerResult, words: list[str]) -> None:
     if citations:
         st.markdown("**Sources**")
         for c in citations:
-            passage_card(lib, c, words, key=f"chat_page_{mid}_{c.n}", number=c.n, anchor=f"gw-src-{mid}-{c.n}")
+            passage_card(lib, c, words, key=f"chat_page_{mid}_{c.n}", number=c.n, anchor=f"gw-src-{mid}-{c.n}",
+                         claim=claims_citing(text, c.n))
 
 
 def render_answer(lib, mid, result: AnswerResult, question: str = "") -> None:
