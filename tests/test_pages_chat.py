@@ -269,6 +269,11 @@ def test_scope_and_strict_mode_reach_the_answer(library, ollama):
 
 def test_export_is_offered_and_holds_the_sources(library, ollama):
     at = ask(page().run(), RETURNS_Q)
-    assert at.download_button(key="chat_export").label == "Export"
-    text = history().export_markdown(last_answer()["conversation_id"])
+    assert at.download_button(key="chat_export").label == "Markdown file"
+    assert at.download_button(key="chat_export_html").label == "Printable page (HTML)"
+    from core.exports import export_html, export_markdown
+
+    conv_id = last_answer()["conversation_id"]
+    text = export_markdown(history(), conv_id)
     assert "**Question:** " + RETURNS_Q in text and "[1]" in text
+    assert "<section>" in export_html(history(), conv_id)
