@@ -226,10 +226,14 @@ def _marks(section: _Section, targets: Sequence[str]) -> tuple[list[list], int]:
     return marks, sum(m.found for m in matches)
 
 
+ANY_SECTION = "\x00any"  # section_view(..., ANY_SECTION, targets): the section holding the most targets
+
+
 def section_view(source, section: Optional[str], targets: Sequence[str] = ()) -> SectionView:
     """The section titled ``section`` (None: the text before the first heading) as safe HTML, the
     ``targets`` marked. Among sections sharing a title, the one holding the most targets; when no
-    section has that title (the file changed), the one holding the most targets, else the first."""
+    section has that title (the file changed, or ``ANY_SECTION``), the one holding the most targets,
+    else the first."""
     sections = read_sections(source)
     if not sections:
         return SectionView(section, "<div class='gw-doc'></div>", False, 0, len(targets))

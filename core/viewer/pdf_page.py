@@ -16,7 +16,7 @@ import io
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -110,13 +110,21 @@ class PdfPages:
                     chars = _page_chars(textpage)
                     matches = locate_all(Keyed.of(chars), targets)
                     spans = merged(s for m in matches for s in m.spans)
-                    rects = [r for a, b in spans for r in _rects(textpage, a, b - a + 1)]
+                    rects = [textpage.get_charbox(i, loose=True) for a, b in spans for i in range(a, b + 1)
+                             if chars[i].strip()]
                 finally:
                     textpage.close()
                 boxes = _lines([_to_printed(page, r, size) for r in rects])
             finally:
                 page.close()
         return PageMarks(number, size, boxes, matches)
+
+    def first_marked(self, pages: Sequence[int], targets: Sequence[str]) -> Optional[int]:
+        """The first of ``pages`` on which any of ``targets`` is found (None: on none of them)."""
+        for number in pages:
+            if 1 <= number <= self.page_count and self.locate(number, targets).found:
+                return number
+        return None
 
     def render(self, number: int, targets: Sequence[str] = (), scale: float = SCREEN_SCALE) -> PageImage:
         """Page ``number`` rendered at ``scale`` pixels per point, the ``targets`` found on it marked."""
@@ -141,12 +149,6 @@ def _page_chars(textpage) -> list[str]:
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         out.append(chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "")
     return out
-
-
-def _rects(textpage, index: int, count: int) -> list[Box]:
-    """PDFium's own rectangles for a run of characters (one per line or text run), in page space."""
-    n = textpage.count_rects(index, count)
-    return [textpage.get_rect(i) for i in range(n)]
 
 
 def _to_printed(page, rect: Box, size: tuple[float, float]) -> Box:
