@@ -114,7 +114,7 @@ class PdfPages:
                              if chars[i].strip()]
                 finally:
                     textpage.close()
-                boxes = _lines([_to_printed(page, r, size) for r in rects])
+                boxes = _lines([_to_printed(page, r, size) for r in rects], page.get_rotation() in (90, 270))
             finally:
                 page.close()
         return PageMarks(number, size, boxes, matches)
@@ -164,8 +164,11 @@ def _to_printed(page, rect: Box, size: tuple[float, float]) -> Box:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _lines(boxes: list[Box]) -> list[Box]:
-    """Boxes on the same printed line (mostly overlapping heights, close together) joined into one."""
+def _lines(boxes: list[Box], turned: bool = False) -> list[Box]:
+    """Boxes on the same printed line (mostly overlapping heights, close together) joined into one; on a
+    page turned a quarter (``turned``) lines run up or down the printed page, so x and y swap roles."""
+    if turned:
+        return [(b[1], b[0], b[3], b[2]) for b in _lines([(y0, x0, y1, x1) for x0, y0, x1, y1 in boxes])]
     out: list[list[float]] = []
     for x0, y0, x1, y1 in sorted(boxes, key=lambda b: (round(b[1]), b[0])):
         for line in out:

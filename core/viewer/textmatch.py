@@ -6,22 +6,25 @@ to a *key*: letters and digits only, accents dropped, ligatures split, case fold
 "Hy-\\nphen" matches "Hyphen"), with a map from every key character back to the index it came from.
 
 A target is located in three tries, each never looser than "these exact letters and digits, in this
-order": the whole text; else a long enough start of it ending a page (the rest is on the next page),
-or end of it starting a page; else each of its own lines that is long enough to be unmistakable.
+order": the whole text; else each of its own lines that is long enough to be unmistakable; else a long
+enough start of it that ends the page's last line of text (the rest is on the next page; a footer may
+follow), or an end of it that starts the page's first line (a header may come before).
 Nothing found means nothing is marked: a mark is never guessed.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 MIN_KEY = 3  # shorter targets (after reduction) are not looked for at all
 EDGE_MIN = 20  # letters and digits a sentence cut by a page break must keep on this page (~4 words)
-EDGE_SLACK = 60  # ... allowing a running footer or header (e.g. "Page 3 of 12") between it and the edge
+EDGE_LINES = 2  # ... with at most this many lines (a running footer or header) between it and the page edge
+PUNCT_REACH = 2  # punctuation characters taken in at either end of a match
 LINE_MIN = 16  # a single line is looked for alone only when it is at least this long
-
+_BREAKS = "\r\n\x0b\x0c\u2028\u2029"
 
 @lru_cache(maxsize=4096)
 def _reduce(ch: str) -> str:
@@ -43,20 +46,74 @@ class Keyed:
 
     key: str
     back: list[int] = field(default_factory=list)
+    chars: Sequence[str] = ()
 
     @classmethod
     def of(cls, chars: Iterable[str]) -> "Keyed":
+        chars = list(chars)
         key: list[str] = []
         back: list[int] = []
         for i, ch in enumerate(chars):
             for c in _reduce(ch):
                 key.append(c)
                 back.append(i)
-        return cls("".join(key), back)
+        return cls("".join(key), back, chars)
+
+    @cached_property
+    def _line_ids(self) -> tuple[list[int], list[int]]:
+        """Each character's printed line number, and the numbers of the lines holding any text."""
+        ids, current, filled = [], 0, []
+        for ch in self.chars:
+            if ch and ch in _BREAKS:
+                current += 1
+            elif ch.strip() and (not filled or filled[-1] != current):
+                filled.append(current)
+            ids.append(current)
+        return ids, filled
+
+    def _lines_after(self, index: int) -> int:
+        ids, filled = self._line_ids
+        return sum(1 for line in filled if line > ids[index])
+
+    def _lines_before(self, index: int) -> int:
+        ids, filled = self._line_ids
+        return sum(1 for line in filled if line < ids[index])
+
+    def ends_a_line(self, key_end: int) -> bool:
+        """Is key character ``key_end`` the last of its printed line, followed by no more than
+        ``EDGE_LINES`` lines (a footer) before the end of the page?"""
+        last = self.back[key_end]
+        following = self.back[key_end + 1] if key_end + 1 < len(self.back) else len(self.chars)
+        gap = "".join(self.chars[last + 1: following])
+        if key_end + 1 < len(self.back) and not any(b in gap for b in _BREAKS):
+            return False
+        return self._lines_after(last) <= EDGE_LINES
+
+    def starts_a_line(self, key_start: int) -> bool:
+        """Is key character ``key_start`` the first of its printed line, with no more than ``EDGE_LINES``
+        lines (a header) before it on the page?"""
+        first = self.back[key_start]
+        previous = self.back[key_start - 1] if key_start > 0 else -1
+        gap = "".join(self.chars[previous + 1: first])
+        if key_start > 0 and not any(b in gap for b in _BREAKS):
+            return False
+        return self._lines_before(first) <= EDGE_LINES
 
     def span(self, start: int, length: int) -> tuple[int, int]:
-        """Original indexes [first, last] (inclusive) of key characters start..start+length-1."""
-        return self.back[start], self.back[start + length - 1]
+        """Original indexes [first, last] (inclusive) of key characters start..start+length-1, widened to
+        take in punctuation stuck to them ("$1,249", "bike.", "(section 3)")."""
+        first, last = self.back[start], self.back[start + length - 1]
+        for _ in range(PUNCT_REACH):
+            if first > 0 and self._stuck(first - 1):
+                first -= 1
+        for _ in range(PUNCT_REACH):
+            if last + 1 < len(self.chars) and self._stuck(last + 1):
+                last += 1
+        return first, last
+
+    def _stuck(self, index: int) -> bool:
+        ch = self.chars[index]
+        return bool(ch.strip()) and not _reduce(ch)
 
 
 def key_of(text: str) -> str:
@@ -71,18 +128,19 @@ def _all(key: str, target: str) -> list[int]:
     return out
 
 
-def _edge_parts(page: str, target: str) -> list[tuple[int, int]]:
-    """(start, length) of the longest start of ``target`` that ends this page, and of the longest end of
-    it that starts this page (a sentence carried over a page break), each at least ``EDGE_MIN`` long."""
+def _edge_parts(page: Keyed, target: str) -> list[tuple[int, int]]:
+    """(start, length) of the longest start of ``target`` that ends this page's text, and of the longest
+    end of it that starts it (a sentence carried over a page break), each at least ``EDGE_MIN`` long and
+    each a whole printed line's worth: ending (starting) a line, with only a footer (header) beyond it."""
     found = []
     for k in range(len(target) - 1, EDGE_MIN - 1, -1):
-        pos = page.rfind(target[:k])
-        if pos >= 0 and pos + k >= len(page) - EDGE_SLACK:
+        pos = page.key.rfind(target[:k])
+        if pos >= 0 and page.ends_a_line(pos + k - 1):
             found.append((pos, k))
             break
     for k in range(len(target) - 1, EDGE_MIN - 1, -1):
-        pos = page.find(target[-k:])
-        if 0 <= pos <= EDGE_SLACK:
+        pos = page.key.find(target[-k:])
+        if pos >= 0 and page.starts_a_line(pos):
             found.append((pos, k))
             break
     return found
@@ -110,17 +168,19 @@ def locate(page: Keyed, target: str, edges: bool = True) -> Match:
     hits = _all(page.key, key)
     if hits:
         return Match(target, [page.span(p, len(key)) for p in hits], "whole")
-    if edges and len(key) >= EDGE_MIN:
-        parts = _edge_parts(page.key, key)
-        if parts:
-            return Match(target, [page.span(p, n) for p, n in parts], "edge")
     spans = []
     lines = [line for line in target.splitlines() if len(key_of(line)) >= LINE_MIN]
     if len(lines) > 1:
         for line in lines:
             line_key = key_of(line)
             spans.extend(page.span(p, len(line_key)) for p in _all(page.key, line_key))
-    return Match(target, sorted(spans), "lines" if spans else "none")
+    if spans:
+        return Match(target, sorted(spans), "lines")
+    if edges and len(key) >= EDGE_MIN:
+        parts = _edge_parts(page, key)
+        if parts:
+            return Match(target, [page.span(p, n) for p, n in parts], "edge")
+    return Match(target, [], "none")
 
 
 def locate_all(page: Keyed, targets: Sequence[str], edges: bool = True) -> list[Match]:
