@@ -127,4 +127,4 @@ def _answer_sentences(answer: str) -> list[str]:
 def claims_citing(answer: str, n: int) -> str:
     """The sentences of an answer that cite ``[n]``, without their citation numbers ("" when none)."""
     picked = [s for s in _answer_sentences(answer) if str(n) in _MARKER.findall(s)]
-    return " ".join(" ".join(_MARKER.sub(" ", s).split()) for s in picked)
+    return " ".join(" ".join(re.sub(r"\s*\[\d{1,3}\]", "", s).split()) for s in picked)
