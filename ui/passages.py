@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.render import highlight_html, literal_markdown as md, place_label
 from core.types import Passage
-from ui.source_view import show_source as _show_source
+from ui.source_view import open_dialog, source_dialog, show_source as _show_source
 
 FOLD_CHARS = 280  # about three lines of a card: the rest is behind "Show more"
 FOLD_SLACK = 120  # a passage only this much longer is shown whole
@@ -65,5 +65,5 @@ def passage_card(lib, p: Passage, words: list[str], key: str, number=None, ancho
             head = f"<span id='{anchor}'></span>" + head
         st.markdown(head, unsafe_allow_html=True)
         st.markdown(folded_html(p.text or "", words), unsafe_allow_html=True)
-        if st.button(open_label(p), key=key, icon=":material/description:"):
-            show_source(lib, p, words, claim=claim, key=f"{key}_view")
+        st.button(open_label(p), key=key, icon=":material/description:", on_click=open_dialog, args=(f"{key}_view",))
+        source_dialog(lib, p, claim=claim, words=words, key=f"{key}_view")

@@ -19,7 +19,7 @@ import streamlit as st
 from core.errors import AppError
 from core.render import highlight_html, literal_markdown as md, place_label, safe_markdown
 from core.types import Passage
-from core.viewer import DocumentRemoved, marks_for, open_source, tidy
+from core.viewer import DocumentRemoved, marks_for, open_source
 from core.viewer.docx_section import section_view
 from core.viewer.pdf_page import SCREEN_SCALE, PdfPages
 
@@ -162,16 +162,40 @@ def source_view(lib, p: Passage, claim: str = "", words: Optional[list[str]] = N
         _download(source, key)
 
 
-def show_source(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
-    """Open the dialog; ``key`` keeps this passage's page and zoom apart from other passages'."""
-    st.session_state.pop(f"{key}_page", None)  # each opening starts at the cited page
+OPEN = "gw_source_open"  # the key of the source dialog that is open, if any
+
+
+def open_dialog(key: str) -> None:
+    """Button callback: open the dialog ``key`` at its cited page (kept open across reruns until dismissed)."""
+    st.session_state[OPEN] = key
+    st.session_state.pop(f"{key}_page", None)
+
+
+def _dismissed(key: str) -> None:
+    if st.session_state.get(OPEN) == key:
+        st.session_state.pop(OPEN, None)
+
+
+def source_dialog(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
+    """Show the dialog ``key`` when it is the open one (call on every run, after its button).
+
+    Opened from session state rather than from the button's click, so a click inside it (next page,
+    zoom) still finds it even when the whole page runs again."""
+    if st.session_state.get(OPEN) != key:
+        return
     title = f"{p.file} — {place_label(p.page, p.page_end, p.section)}"
 
-    @st.dialog(md(title), width="large")
+    @st.dialog(md(title), width="large", on_dismiss=lambda: _dismissed(key))
     def dialog() -> None:
         source_view(lib, p, claim, words, key)
 
     dialog()
 
 
-__all__ = ["show_source", "source_view", "tidy"]
+def show_source(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
+    """Open the dialog now, at the cited page; ``key`` keeps this passage's page and zoom apart from others'."""
+    open_dialog(key)
+    source_dialog(lib, p, claim, words, key)
+
+
+__all__ = ["open_dialog", "show_source", "source_dialog", "source_view"]
