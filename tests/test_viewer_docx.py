@@ -145,3 +145,21 @@ def test_a_word_file_from_the_fixtures_and_a_broken_one(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(AppError, match="couldn't open this Word file"):
         section_view(bad, "x", [])
+
+
+def test_a_passage_running_on_into_the_next_section_brings_it_along(path):
+    passage = "Workshop\n\nA basic tune-up costs $79 and takes one day.\n\nBicycles\n\nKids' bikes start at $279."
+    alone = section_view(path, "Workshop", ["Kids' bikes start at $279."])
+    assert not alone.found and "Kids" not in alone.html
+    view = section_view(path, "Workshop", ["Kids' bikes start at $279."], passage=passage)
+    shape = Outline(view.html)
+    assert view.found and view.section == "Workshop"
+    assert shape.marked == ["Kids' bikes start at $279."] and "tune-up" in "".join(shape.text)
+    assert "Trail 500" not in view.html  # the first "Bicycles" section is not part of it
+
+
+def test_a_passage_starting_in_the_section_before_brings_it_along(path):
+    passage = "Bicycles\n\nEvery bike comes with a free first service.\n\nWorkshop\n\nA basic tune-up costs $79 and takes one day."
+    view = section_view(path, "Workshop", ["Every bike comes with a free first service."], passage=passage)
+    assert view.found and view.section == "Bicycles" and "tune-up" in view.html
+    assert "Kids" not in view.html

@@ -119,7 +119,7 @@ def _pdf(source, p: Passage, claim: str, key: str) -> None:
 
 
 def _docx(source, p: Passage, claim: str, key: str) -> None:
-    view = section_view(source.path, p.section, marks_for(claim, p.text or ""))
+    view = section_view(source.path, p.section, marks_for(claim, p.text or ""), passage=p.text or "")
     _claim_line(claim)
     st.caption(WORD_PAGES)
     if not view.found:

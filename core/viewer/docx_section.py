@@ -24,7 +24,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from core.errors import AppError
-from core.viewer.textmatch import Keyed, locate_all, merged
+from core.viewer.support import passage_sentences
+from core.viewer.textmatch import LINE_MIN, Keyed, key_of, locate_all, merged
 
 MSG_DAMAGED = "Groundwork couldn't open this Word file to show it; download the original to see it."
 
@@ -229,20 +230,27 @@ def _marks(section: _Section, targets: Sequence[str]) -> tuple[list[list], int]:
 ANY_SECTION = "\x00any"  # section_view(..., ANY_SECTION, targets): the section holding the most targets
 
 
-def section_view(source, section: Optional[str], targets: Sequence[str] = ()) -> SectionView:
+def section_view(source, section: Optional[str], targets: Sequence[str] = (), passage: str = "") -> SectionView:
     """The section titled ``section`` (None: the text before the first heading) as safe HTML, the
     ``targets`` marked. Among sections sharing a title, the one holding the most targets; when no
     section has that title (the file changed, or ``ANY_SECTION``), the one holding the most targets,
-    else the first."""
+    else the first. A ``passage`` that runs over into the sections before or after it (short sections
+    are stored together) brings those sections along."""
     sections = read_sections(source)
     if not sections:
         return SectionView(section, "<div class='gw-doc'></div>", False, 0, len(targets))
     wanted = [t for t in targets if t and t.strip()]
     scored = []
     for index, s in enumerate(sections):
-        marks, located = _marks(s, wanted)
-        scored.append((s.title == section, located, -index, s, marks))
+        scored.append((s.title == section, _marks(s, wanted)[1], -index))
     if any(item[0] for item in scored):
         scored = [item for item in scored if item[0]]
-    _, located, _, chosen, marks = max(scored, key=lambda item: (item[1], item[2]))
-    return SectionView(chosen.title, _section_html(chosen.blocks, marks), located > 0, located, len(wanted))
+    first = last = -max(scored, key=lambda item: (item[1], item[2]))[2]
+    own = [s for s in passage_sentences(passage) if len(key_of(s)) >= LINE_MIN]  # not a bare "Prices" heading
+    while own and first > 0 and _marks(sections[first - 1], own)[1]:
+        first -= 1
+    while own and last + 1 < len(sections) and _marks(sections[last + 1], own)[1]:
+        last += 1
+    shown = _Section(sections[first].title, [b for s in sections[first:last + 1] for b in s.blocks])
+    marks, located = _marks(shown, wanted)
+    return SectionView(shown.title, _section_html(shown.blocks, marks), located > 0, located, len(wanted))
