@@ -221,10 +221,10 @@ if conv:
                 st.rerun()
         if messages:
             with st.popover("Export", icon=":material/download:"):
-                st.download_button("Printable page (HTML)", conversation_html(conv, messages), key="chat_export_html",
+                st.download_button("Printable page", conversation_html(conv, messages), key="chat_export_html",
                                    file_name=export_file_name(conv["title"], "html"), mime="text/html",
                                    on_click="ignore", icon=":material/print:", width="stretch")
-                st.download_button("Markdown file", conversation_markdown(conv, messages), key="chat_export",
+                st.download_button("Text file (Markdown)", conversation_markdown(conv, messages), key="chat_export",
                                    file_name=export_file_name(conv["title"], "md"), mime="text/markdown",
                                    on_click="ignore", icon=":material/description:", width="stretch")
                 st.caption("Both keep every warning and each source's page and quote. Open the printable page "

@@ -96,6 +96,16 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         assert page.locator("mark").count() > 0
         shot(page, "chat-answer")
 
+        # a long passage is folded to its first lines; "Show more" unfolds it in place
+        fold = page.locator(".gw-fold").first
+        rest = fold.locator("details")
+        assert not rest.evaluate("d => d.open")
+        fold.get_by_text("Show more").click()
+        fold.get_by_text("Show less").wait_for()
+        assert rest.evaluate("d => d.open")
+        fold.get_by_text("Show less").click()
+        fold.get_by_text("Show more").wait_for()
+
         # open the cited page: the page as printed with the supporting lines marked, and the original
         page.get_by_role("button", name=f"Open page {cited['page']}").click()
         dialog = page.locator("[data-testid='stDialog']")

@@ -269,8 +269,8 @@ def test_scope_and_strict_mode_reach_the_answer(library, ollama):
 
 def test_export_is_offered_and_holds_the_sources(library, ollama):
     at = ask(page().run(), RETURNS_Q)
-    assert at.download_button(key="chat_export").label == "Markdown file"
-    assert at.download_button(key="chat_export_html").label == "Printable page (HTML)"
+    assert at.download_button(key="chat_export").label == "Text file (Markdown)"
+    assert at.download_button(key="chat_export_html").label == "Printable page"
     from core.exports import export_html, export_markdown
 
     conv_id = last_answer()["conversation_id"]

@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.render import highlight_html, literal_markdown as md, place_label
 from core.types import Passage
-from ui.source_view import open_dialog, source_dialog, show_source as _show_source
+from ui.source_view import is_word, open_dialog, source_dialog, show_source as _show_source
 
 FOLD_CHARS = 280  # about three lines of a card: the rest is behind "Show more"
 FOLD_SLACK = 120  # a passage only this much longer is shown whole
@@ -23,7 +23,7 @@ def place_of(p: Passage) -> str:
 
 
 def open_label(p: Passage) -> str:
-    if p.page is not None:
+    if p.page is not None and not is_word(p):
         return f"Open {place_of(p)}"
     return "Open this section" if p.section else "Open the document"
 

@@ -108,7 +108,7 @@ def _pdf(source, p: Passage, claim: str, key: str) -> None:
     elif elsewhere:
         st.caption(ELSEWHERE.format(page=elsewhere))
     elif not found:
-        st.info(REPLACED if not source.current else NOT_LOCATED, icon="ℹ️")
+        st.info(REPLACED if not source.current else NOT_LOCATED, icon=":material/info:")
     alt = f"Page {number} of {source.file}" + (", with the supporting lines highlighted" if found else "")
     st.html(f"<div class='gw-sheet'><img src='data:image/png;base64,{base64.b64encode(png).decode()}' "
             f"alt='{highlight_html(alt, [])}' data-marked='{str(found).lower()}' "
@@ -123,7 +123,7 @@ def _docx(source, p: Passage, claim: str, key: str) -> None:
     _claim_line(claim)
     st.caption(WORD_PAGES)
     if not view.found:
-        st.info(REPLACED if not source.current else WORD_NOT_LOCATED, icon="ℹ️")
+        st.info(REPLACED if not source.current else WORD_NOT_LOCATED, icon=":material/info:")
     st.html(view.html)
     if not view.found:
         _read_text(p)
@@ -143,7 +143,7 @@ def source_view(lib, p: Passage, claim: str = "", words: Optional[list[str]] = N
     try:
         source = open_source(lib, p.file or "", p.chunk_id or "")
     except DocumentRemoved as exc:
-        st.info(exc.user_message, icon="🗂️")
+        st.info(exc.user_message, icon=":material/folder_off:")
         st.caption("The passage this answer used:")
         _read_text(p)
         return
@@ -160,6 +160,18 @@ def source_view(lib, p: Passage, claim: str = "", words: Optional[list[str]] = N
     except AppError as exc:
         st.warning(exc.user_message)
         _download(source, key)
+
+
+def is_word(p: Passage) -> bool:
+    return str(p.file or "").lower().endswith(".docx")
+
+
+def dialog_place(p: Passage) -> str:
+    """Where the dialog opens: a Word file's section (its page numbers are only where Word last laid
+    it out), else the page."""
+    if is_word(p) and p.section:
+        return place_label(None, None, p.section)
+    return place_label(p.page, p.page_end, p.section)
 
 
 OPEN = "gw_source_open"  # the key of the source dialog that is open, if any
@@ -183,7 +195,7 @@ def source_dialog(lib, p: Passage, claim: str = "", words: Optional[list[str]] =
     zoom) still finds it even when the whole page runs again."""
     if st.session_state.get(OPEN) != key:
         return
-    title = f"{p.file} — {place_label(p.page, p.page_end, p.section)}"
+    title = f"{p.file} — {dialog_place(p)}"
 
     @st.dialog(md(title), width="large", on_dismiss=lambda: _dismissed(key))
     def dialog() -> None:
