@@ -209,3 +209,15 @@ def test_first_marked_page_skips_pages_without_the_text():
     with PdfPages(data) as pdf:
         assert pdf.first_marked([1, 2], ["The deposit is 200 dollars per bike."]) == 2
         assert pdf.first_marked([1, 2], ["Not anywhere in this file at all."]) is None
+
+
+def test_short_lines_mark_only_where_they_stand_alone_and_words_only_whole():
+    data, _ = layout_pdf([(40, 80, "Rules"), (40, 110, "These rules apply to bikes that were ridden."),
+                          (40, 140, "Ride safely.")])
+    with PdfPages(data) as pdf:
+        heading = pdf.locate(1, ["Rules"])  # a heading of the passage: its own line, not the word in line 2
+        typed = pdf.locate(1, ["rules"], loose=True)  # someone looking for the word: both
+        ride = pdf.locate(1, ["ride"], loose=True)  # a whole word: not the start of "ridden"
+    assert len(heading.boxes) == 1 and heading.boxes[0][1] < 80 < heading.boxes[0][3]
+    assert len(typed.boxes) == 2
+    assert len(ride.boxes) == 1 and ride.boxes[0][1] < 140 < ride.boxes[0][3]

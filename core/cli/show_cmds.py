@@ -34,7 +34,8 @@ def _word_section(lib, args) -> str:
 def _show_word(lib, args, source) -> dict:
     from core.viewer.docx_section import section_view
 
-    view = section_view(source.path, _word_section(lib, args), [args.highlight] if args.highlight else [])
+    view = section_view(source.path, _word_section(lib, args), [args.highlight] if args.highlight else [],
+                        loose=True)
     return {"file": source.file, "page": args.page, "found": view.found, "section": view.section, "html": view.html}
 
 
@@ -46,7 +47,7 @@ def _show_pdf(args, source) -> dict:
     if not args.png:
         raise UsageError("Say where to save the page image with --png OUT.png.")
     with PdfPages(source.path) as pdf:
-        shot = pdf.render(args.page, [args.highlight] if args.highlight else [], args.scale)
+        shot = pdf.render(args.page, [args.highlight] if args.highlight else [], args.scale, loose=True)
     out = Path(args.png)
     try:
         out.write_bytes(shot.png(compress_level=6))

@@ -213,10 +213,10 @@ def _section_html(blocks: list[_Block], marks: list[list]) -> str:
     return "<div class='gw-doc'>" + "".join(out) + "</div>"
 
 
-def _marks(section: _Section, targets: Sequence[str]) -> tuple[list[list], int]:
+def _marks(section: _Section, targets: Sequence[str], loose: bool = False) -> tuple[list[list], int]:
     """Per block, the [first, last] ranges to mark (block-local), and how many targets were found."""
     joined = "\n".join(b.text for b in section.blocks)
-    matches = locate_all(Keyed.of(joined), targets, edges=False)
+    matches = locate_all(Keyed.of(joined), targets, edges=False, loose=loose)
     spans = merged(s for m in matches for s in m.spans)
     marks: list[list] = []
     start = 0
@@ -230,19 +230,20 @@ def _marks(section: _Section, targets: Sequence[str]) -> tuple[list[list], int]:
 ANY_SECTION = "\x00any"  # section_view(..., ANY_SECTION, targets): the section holding the most targets
 
 
-def section_view(source, section: Optional[str], targets: Sequence[str] = (), passage: str = "") -> SectionView:
+def section_view(source, section: Optional[str], targets: Sequence[str] = (), passage: str = "",
+                 loose: bool = False) -> SectionView:
     """The section titled ``section`` (None: the text before the first heading) as safe HTML, the
     ``targets`` marked. Among sections sharing a title, the one holding the most targets; when no
     section has that title (the file changed, or ``ANY_SECTION``), the one holding the most targets,
     else the first. A ``passage`` that runs over into the sections before or after it (short sections
-    are stored together) brings those sections along."""
+    are stored together) brings those sections along. ``loose``: see ``textmatch.locate``."""
     sections = read_sections(source)
     if not sections:
         return SectionView(section, "<div class='gw-doc'></div>", False, 0, len(targets))
     wanted = [t for t in targets if t and t.strip()]
     scored = []
     for index, s in enumerate(sections):
-        scored.append((s.title == section, _marks(s, wanted)[1], -index))
+        scored.append((s.title == section, _marks(s, wanted, loose)[1], -index))
     if any(item[0] for item in scored):
         scored = [item for item in scored if item[0]]
     first = last = -max(scored, key=lambda item: (item[1], item[2]))[2]
@@ -252,5 +253,5 @@ def section_view(source, section: Optional[str], targets: Sequence[str] = (), pa
     while own and last + 1 < len(sections) and _marks(sections[last + 1], own)[1]:
         last += 1
     shown = _Section(sections[first].title, [b for s in sections[first:last + 1] for b in s.blocks])
-    marks, located = _marks(shown, wanted)
+    marks, located = _marks(shown, wanted, loose)
     return SectionView(shown.title, _section_html(shown.blocks, marks), located > 0, located, len(wanted))

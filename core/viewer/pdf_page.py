@@ -97,8 +97,9 @@ class PdfPages:
                              f"{self.page_count} page{'s' if self.page_count != 1 else ''}.")
         return self._pdf[number - 1]
 
-    def locate(self, number: int, targets: Sequence[str]) -> PageMarks:
-        """Boxes (points, top-left origin) around every line of ``targets`` found on page ``number``."""
+    def locate(self, number: int, targets: Sequence[str], loose: bool = False) -> PageMarks:
+        """Boxes (points, top-left origin) around every line of ``targets`` found on page ``number``
+        (``loose``: text someone typed, found even as part of a line; see ``textmatch.locate``)."""
         with _LOCK:
             page = self._page(number)
             try:
@@ -108,7 +109,7 @@ class PdfPages:
                 textpage = page.get_textpage()
                 try:
                     chars = _page_chars(textpage)
-                    matches = locate_all(Keyed.of(chars), targets)
+                    matches = locate_all(Keyed.of(chars), targets, loose=loose)
                     spans = merged(s for m in matches for s in m.spans)
                     rects = [textpage.get_charbox(i, loose=True) for a, b in spans for i in range(a, b + 1)
                              if chars[i].strip()]
@@ -126,10 +127,11 @@ class PdfPages:
                 return number
         return None
 
-    def render(self, number: int, targets: Sequence[str] = (), scale: float = SCREEN_SCALE) -> PageImage:
+    def render(self, number: int, targets: Sequence[str] = (), scale: float = SCREEN_SCALE,
+               loose: bool = False) -> PageImage:
         """Page ``number`` rendered at ``scale`` pixels per point, the ``targets`` found on it marked."""
         scale = max(0.25, min(float(scale), MAX_SCALE))
-        marks = self.locate(number, targets)
+        marks = self.locate(number, targets, loose)
         with _LOCK:
             page = self._page(number)
             try:

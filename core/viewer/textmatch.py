@@ -13,7 +13,6 @@ Nothing found means nothing is marked: a mark is never guessed.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -25,6 +24,8 @@ EDGE_LINES = 2  # ... with at most this many lines (a running footer or header) 
 PUNCT_REACH = 2  # punctuation characters taken in at either end of a match
 LINE_MIN = 16  # a single line is looked for alone only when it is at least this long
 _BREAKS = "\r\n\x0b\x0c\u2028\u2029"
+_SENTENCE_STOPS = ".!?:;|•▪‣◦-–—)]”\"'"  # what may stand before a short target that starts a sentence
+
 
 @lru_cache(maxsize=4096)
 def _reduce(ch: str) -> str:
@@ -111,6 +112,22 @@ class Keyed:
                 last += 1
         return first, last
 
+    def bounded(self, start: int, length: int, alone: bool = False) -> bool:
+        """Do key characters start..start+length-1 begin and end on word edges ("ride" is not in
+        "ridden")? With ``alone``, they must also start a line or a sentence (after ". ", ": ", "| ",
+        a bullet), so a heading "Rules" is not the word in "these rules apply"."""
+        first, last = self.back[start], self.back[start + length - 1]
+        before = self.chars[first - 1] if first > 0 else "\n"
+        after = self.chars[last + 1] if last + 1 < len(self.chars) else "\n"
+        if _reduce(before) or _reduce(after):
+            return False
+        if not alone:
+            return True
+        i = first - 1
+        while i >= 0 and self.chars[i] and not self.chars[i].strip() and self.chars[i] not in _BREAKS:
+            i -= 1
+        return i < 0 or self.chars[i] in _BREAKS or self.chars[i] in _SENTENCE_STOPS
+
     def _stuck(self, index: int) -> bool:
         ch = self.chars[index]
         return bool(ch.strip()) and not _reduce(ch)
@@ -120,11 +137,15 @@ def key_of(text: str) -> str:
     return Keyed.of(text or "").key
 
 
-def _all(key: str, target: str) -> list[int]:
-    out, pos = [], key.find(target)
+def _all(page: "Keyed", target: str, alone: bool = False) -> list[int]:
+    """Start of every occurrence of ``target`` in the page's key that begins and ends on word edges."""
+    out, pos = [], page.key.find(target)
     while pos >= 0:
-        out.append(pos)
-        pos = key.find(target, pos + len(target))
+        if page.bounded(pos, len(target), alone):
+            out.append(pos)
+            pos = page.key.find(target, pos + len(target))
+        else:
+            pos = page.key.find(target, pos + 1)
     return out
 
 
@@ -159,13 +180,16 @@ class Match:
         return bool(self.spans)
 
 
-def locate(page: Keyed, target: str, edges: bool = True) -> Match:
+def locate(page: Keyed, target: str, edges: bool = True, loose: bool = False) -> Match:
     """Every place ``target`` sits among the page's characters (see the module notes for the three tries;
-    ``edges=False`` skips the second, for text that has no page breaks)."""
+    ``edges=False`` skips the third, for text that has no page breaks). Matches begin and end on word
+    edges; a short target (a heading, a short sentence) only counts where it starts a line or a
+    sentence, so a heading "Rules" never marks the word in "these rules apply"; ``loose`` lifts that
+    for text someone typed to look for."""
     key = key_of(target)
     if len(key) < MIN_KEY or not page.key:
         return Match(target, [], "none")
-    hits = _all(page.key, key)
+    hits = _all(page, key, alone=not loose and len(key) < LINE_MIN)
     if hits:
         return Match(target, [page.span(p, len(key)) for p in hits], "whole")
     spans = []
@@ -173,7 +197,7 @@ def locate(page: Keyed, target: str, edges: bool = True) -> Match:
     if len(lines) > 1:
         for line in lines:
             line_key = key_of(line)
-            spans.extend(page.span(p, len(line_key)) for p in _all(page.key, line_key))
+            spans.extend(page.span(p, len(line_key)) for p in _all(page, line_key))
     if spans:
         return Match(target, sorted(spans), "lines")
     if edges and len(key) >= EDGE_MIN:
@@ -183,8 +207,8 @@ def locate(page: Keyed, target: str, edges: bool = True) -> Match:
     return Match(target, [], "none")
 
 
-def locate_all(page: Keyed, targets: Sequence[str], edges: bool = True) -> list[Match]:
-    return [locate(page, t, edges) for t in targets if t and t.strip()]
+def locate_all(page: Keyed, targets: Sequence[str], edges: bool = True, loose: bool = False) -> list[Match]:
+    return [locate(page, t, edges, loose) for t in targets if t and t.strip()]
 
 
 def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
