@@ -3,7 +3,7 @@
 1. Overhead at 20k chunks. The library is built exactly like ``benchmarks/search.py``
    builds it (its ``VectorBank`` / ``PrecomputedEmbedder`` / ``fill`` are imported:
    ``--base`` distinct synthetic business passages embedded for real, the rest
-   variants with perturbed vectors, stored through ``Library.ingest_parsed``), then
+   variants with perturbed vectors, stored through ``core.ingest.add_files``), then
    searched through a ``Library`` opened with the real built-in embedder. The
    stand-in Ollama (``tests/ollama_standin.py``, real HTTP on loopback) answers
    every chat after a fixed ``--delay`` (a model's time to first token), quoting
@@ -46,6 +46,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from core.ingest import add_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -370,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             lib = Library(settings, embedder=real)
             log("ingesting sample_docs ...")
             items = [(p.name, p.read_bytes()) for p in common.corpus_files(samples)]
-            reports = lib.ingest_many(items)
+            reports = add_files(lib, items)
             failed = [r.file for r in reports if r.status == "failed"]
             log("measuring citation precision ...")
             prec = precision(lib, settings, standin, questions)
@@ -381,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "answer",
         "method": (
             f"20k-chunk library built with benchmarks/search.py's builder ({args.base} synthetic passages embedded for "
-            f"real, the others perturbed variants, stored via Library.ingest_parsed); stand-in Ollama over real HTTP "
+            f"real, the others perturbed variants, stored via core.ingest.add_files); stand-in Ollama over real HTTP "
             f"answering after {args.delay * 1000:g} ms; ours = core.answer.answer() call to first text piece, "
             f"direct = ollama.Client.chat(stream=True) with the same messages to first piece, alternating per "
             f"question; medians over the timed runs"),

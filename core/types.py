@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Callable, Optional
+from typing import Any, Callable, Iterable, Optional, Protocol
 
 # progress(fraction 0..1, message) -- pages pass a callback that moves a bar
 Progress = Callable[[float, str], None]
@@ -56,6 +56,8 @@ class Chunk:
     page_end: Optional[int]
     section: Optional[str]
     ordinal: int  # position within the document
+    row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
+    row_end: Optional[int] = None
 
 
 @dataclass
@@ -69,10 +71,13 @@ class SearchResult:
     score: float  # fused score, higher is better
     vector_score: float = 0.0  # cosine similarity (0..1), 0 when not in vector hits
     keyword_rank: Optional[int] = None  # 1-based rank in BM25 hits, None if absent
+    row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
+    row_end: Optional[int] = None
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""
-        return Passage(n, self.file, self.page, self.page_end, self.section, self.text, self.chunk_id)
+        return Passage(n, self.file, self.page, self.page_end, self.section, self.text, self.chunk_id,
+                       self.row_start, self.row_end)
 
     def as_dict(self) -> dict:
         return {
@@ -152,6 +157,8 @@ class Passage:
     section: Optional[str] = None
     text: str = ""
     chunk_id: str = ""
+    row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
+    row_end: Optional[int] = None
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -204,3 +211,18 @@ class AnswerResult:
             values[name] = [Passage.from_dict(p) for p in values.get(name) or [] if isinstance(p, dict)]
         values["unsupported"] = [str(s) for s in values.get("unsupported") or []]
         return cls(**values)
+
+
+class SearchIndex(Protocol):
+    """What search needs from the library (``core.library.Library`` provides it)."""
+
+    embedder: Any
+
+    def vector_query(self, embedding: list[float], limit: int,
+                     files: Optional[list[str]] = None) -> list[tuple[str, float]]: ...
+
+    def keyword_query(self, match: str, limit: int, files: Optional[list[str]] = None) -> list[str]: ...
+
+    def chunks_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Chunk, str]]: ...
+
+    def similarities(self, embedding: list[float], ids: list[str]) -> dict[str, float]: ...

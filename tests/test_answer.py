@@ -27,6 +27,7 @@ from core.answer import (
 )
 from core.embeddings import MiniLMEmbedder
 from core.errors import UsageError
+from core.ingest import add_files
 from core.library import Library
 from core.llm import STREAM_BROKEN, OllamaService
 from core.render import safe_markdown
@@ -73,10 +74,10 @@ def lib(tmp_path_factory):
 
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("answer"))
     library = Library(settings, MiniLMEmbedder())
-    library.ingest("Employee_Handbook.pdf", make_pdf(HANDBOOK))
-    library.ingest("Price_List.docx", make_docx(PRICES))
-    library.ingest("Supplier_Notes.pdf", make_pdf([INJECTION]))
-    library.ingest("Refund_Procedures.pdf", make_pdf([refund_page(i) for i in range(1, 9)]))
+    add_files(library, [("Employee_Handbook.pdf", make_pdf(HANDBOOK))])
+    add_files(library, [("Price_List.docx", make_docx(PRICES))])
+    add_files(library, [("Supplier_Notes.pdf", make_pdf([INJECTION]))])
+    add_files(library, [("Refund_Procedures.pdf", make_pdf([refund_page(i) for i in range(1, 9)]))])
     return library
 
 

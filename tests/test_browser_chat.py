@@ -12,6 +12,7 @@ import time
 import pytest
 
 from core.history import History
+from core.ingest import add_files
 from core.samples import sample_files
 from core.settings import load_settings
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
@@ -29,7 +30,7 @@ def samples_dir(tmp_path_factory):
     from core.library import Library
 
     path = tmp_path_factory.mktemp("browser-samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
+    add_files(Library(load_settings(environ={}, data_dir=path)), [(p.name, p.read_bytes()) for p in sample_files()])
     return path
 
 

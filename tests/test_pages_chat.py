@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
+from core.ingest import add_files
 from core.render import literal_markdown as md
 from core.samples import sample_files
 from core.settings import load_settings
@@ -30,7 +31,7 @@ def samples_dir(tmp_path_factory):
     from core.library import Library
 
     path = tmp_path_factory.mktemp("samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
+    add_files(Library(load_settings(environ={}, data_dir=path)), [(p.name, p.read_bytes()) for p in sample_files()])
     return path
 
 

@@ -56,19 +56,23 @@ def cmd_advise(args) -> int:
     if not isinstance(answers, dict):
         raise UsageError("The answers file must hold one JSON object of question ids and values.")
     settings = settings_from(args)
-    measured = None
+    library_stats = usage = None
     if settings.db_path.exists():
         from core.history import History
 
-        lib = library_from(args)
-        measured = advisor.measure(lib.stats(), History(settings.db_path).usage_stats())
+        library_stats = library_from(args).stats()
+        style_since = settings.answer_style_changed_at if settings.answer_style else ""
+        usage = History(settings.db_path).usage_stats(style_since=style_since)
+    measured = advisor.measure(library_stats, usage, advisor.load_selftest(settings))
     advice = advisor.advise(answers, measured)
     payload = advice.as_dict()
 
     def human(p):
-        lines = [p.get("headline") or p["verdict"], ""]
+        """Plain words only: the codes are for --json."""
+        lines = [p["verdict_label"], p["headline"], "", "Why:"]
         lines += [f"- {r}" for r in p["reasons"]]
         lines += ["", "Next steps:"] + [f"{i}. {s}" for i, s in enumerate(p["next_steps"], 1)]
+        lines += ["", "Could the model just read everything?", p["long_context"]]
         return "\n".join(lines)
 
     emit(args, payload, human)
@@ -80,6 +84,6 @@ def register(sub, common) -> None:
     p.add_argument("question")
     p.add_argument("--file", help="only use this document")
     p.set_defaults(func=cmd_ask)
-    p = sub.add_parser("advise", parents=[common], help="RAG or fine-tuning? from a JSON file of answers")
+    p = sub.add_parser("advise", parents=[common], help="look things up or train a model? advice from a JSON file of answers")
     p.add_argument("answers")
     p.set_defaults(func=cmd_advise)
