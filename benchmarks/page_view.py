@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     fast = speed(samples, args.repeats)
     log(f"render+mark p50 {fast['render_and_mark_ms']['p50']} ms, +png p50 {fast['render_mark_png_ms']['p50']} ms")
 
+    from core.ingest import add_files
     from core.library import Library
     from tests.ollama_standin import OllamaStandin
 
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = common.groundwork_settings(tmp / "data", model=MODEL)
         lib = Library(settings)
         log("ingesting sample_docs ...")
-        lib.ingest_many([(p.name, p.read_bytes()) for p in common.corpus_files(samples)])
+        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(samples)])
         log("answering the sample questions and looking for the marks ...")
         marks = found_share(lib, settings, standin, questions)
     log(f"marks found for {marks['citations_marked']}/{marks['citations_shown']} citations")

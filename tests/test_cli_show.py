@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from core.ingest import add_files
 from core.library import Library
 from tests.builders import make_docx
 from tests.test_cli import run
@@ -18,9 +19,9 @@ pytestmark = pytest.mark.slow  # every test starts Python processes that open th
 def library(settings):
     lib = Library(settings)
     data, _ = layout_pdf()
-    lib.ingest("Deposits.pdf", data)
-    lib.ingest("Hours.docx", make_docx([("Opening hours", "We open at nine and close at six."),
-                                        ("Parking", "Park behind the shop <b>for free</b>.")]))
+    add_files(lib, [("Deposits.pdf", data),
+                    ("Hours.docx", make_docx([("Opening hours", "We open at nine and close at six."),
+                                              ("Parking", "Park behind the shop <b>for free</b>.")]))])
     return lib
 
 

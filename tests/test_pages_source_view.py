@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
+from core.ingest import add_files
 from core.library import Library
 from core.search import search
 from core.settings import load_settings
@@ -37,9 +38,9 @@ def _fresh_cache(fresh_streamlit_cache):
 def lib(settings):
     lib = Library(settings)
     data, _ = layout_pdf([PAGE_ONE, PAGE_TWO], pages=2)
-    lib.ingest("Rentals.pdf", data)
-    lib.ingest("Prices.docx", make_docx([("Workshop", "A basic tune-up costs 79 dollars and takes one day."),
-                                         ("Rules", LONG)]))
+    add_files(lib, [("Rentals.pdf", data)])
+    add_files(lib, [("Prices.docx", make_docx([("Workshop", "A basic tune-up costs 79 dollars and takes one day."),
+                                         ("Rules", LONG)]))])
     return lib
 
 
@@ -118,7 +119,7 @@ def test_a_page_whose_quoted_lines_are_gone_is_shown_unmarked_and_says_so(lib):
     mid = cite(lib, "How much is the deposit per bike?", "The deposit is 200 dollars for each bike [1].")
     data, _ = layout_pdf([[(40, 80, "Rental deposits."), (40, 110, "The deposit is 300 dollars per bike.")],
                           PAGE_TWO], pages=2)
-    lib.ingest("Rentals.pdf", data)  # a new version: the cited lines are no longer printed anywhere
+    add_files(lib, [("Rentals.pdf", data)])  # a new version: the cited lines are no longer printed anywhere
     at = chat()
     at.button(key=f"chat_page_{mid}_1").click().run()
     assert image_of(at)["marked"] is False

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from core.errors import NotFoundError
+from core.ingest import add_files
 from core.library import Library
 from core.viewer import DocumentRemoved, claims_citing, marks_for, open_source, passage_sentences
 from core.viewer.source import day_label, removed_sentence
@@ -62,7 +63,7 @@ def lib(settings):
 
 
 def test_a_removed_document_says_when_it_was_removed(lib):
-    lib.ingest("Handbook.pdf", make_pdf(["Staff get 25 days of leave.", "Returns within 30 days."]))
+    add_files(lib, [("Handbook.pdf", make_pdf(["Staff get 25 days of leave.", "Returns within 30 days."]))])
     source = open_source(lib, "Handbook.pdf")
     assert (source.kind, source.pages, source.current) == ("pdf", 2, True) and source.path.exists()
     lib.remove("Handbook.pdf")
@@ -75,16 +76,16 @@ def test_a_removed_document_says_when_it_was_removed(lib):
     with pytest.raises(NotFoundError, match="There is no document called 'Other.pdf'"):
         open_source(lib, "Other.pdf")
     # back again: shown as usual
-    lib.ingest("Handbook.pdf", make_pdf(["Staff get 25 days of leave.", "Returns within 30 days."]))
+    add_files(lib, [("Handbook.pdf", make_pdf(["Staff get 25 days of leave.", "Returns within 30 days."]))])
     assert open_source(lib, "Handbook.pdf").kind == "pdf"
 
 
 def test_a_replaced_document_is_known_not_to_hold_the_old_passage(lib):
-    lib.ingest("Hours.docx", make_docx([("Opening hours", "We open at nine and close at six.")]))
+    add_files(lib, [("Hours.docx", make_docx([("Opening hours", "We open at nine and close at six.")]))])
     old = lib.segments("Hours.docx")
     chunk_id = _chunk_ids(lib)[0]
     assert open_source(lib, "Hours.docx", chunk_id).current is True
-    lib.ingest("Hours.docx", make_docx([("Opening hours", "We open at ten and close at five.")]))
+    add_files(lib, [("Hours.docx", make_docx([("Opening hours", "We open at ten and close at five.")]))])
     assert lib.segments("Hours.docx") != old
     source = open_source(lib, "Hours.docx", chunk_id)
     assert source.kind == "docx" and source.current is False
