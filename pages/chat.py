@@ -210,7 +210,7 @@ def confirm_delete(conv_id: int, title: str) -> None:
 
 # -- the header: this conversation and what you can do with it ----------------------------------
 messages = history.messages(conv["id"]) if conv else []
-head, actions = st.columns([3, 2], vertical_alignment="center")
+head, actions = st.columns([5, 4], vertical_alignment="center")
 head.subheader(md(conv["title"]) if conv else DEFAULT_TITLE)
 if conv:
     with actions.container(horizontal=True, horizontal_alignment="right"):
