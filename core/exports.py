@@ -1,8 +1,8 @@
 """A conversation to keep or to print, telling the same truth as the screen.
 
-Every warning an answer carried goes with it (not clearly supported sentences, no citation, stopped,
-Ollama notices, general knowledge), each citation as file, place and the quoted lines that back the
-answer up, and the owner's rating. Two forms:
+Every warning an answer carried goes with it (not clearly supported sentences, sentences nothing
+supports, sources matched by Groundwork, no citation, stopped, Ollama notices, general knowledge), each
+citation as file, place and the quoted lines that back the answer up, and the owner's rating. Two forms:
 
 - ``conversation_markdown``: a Markdown file. Model output, document text and file names go through
   ``core.render.safe_markdown``, so opening it in a Markdown viewer loads and links nothing.
@@ -20,13 +20,16 @@ from typing import Optional
 
 from core.render import highlight_html, place_label, safe_markdown
 from core.types import AnswerResult, Passage
-from core.viewer import claims_citing, marks_for, passage_sentences, tidy
+from core.viewer import claim_for, marks_for, passage_sentences, tidy
 
 QUOTE_CHARS = 300
+_MARKER = re.compile(r"\s*\[\d{1,3}\]")
 
 NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "Not clearly supported by the cited page: "
+NO_SOURCE = "Nothing in your documents says this: "
+MATCHED = "Source [{n}] was matched by Groundwork (the model didn't cite it) for: "
 GENERAL = ("“Answer only from my documents” was off: parts of this answer may come from the model's general "
            "knowledge, not from your documents.")
 
@@ -40,7 +43,17 @@ def answer_warnings(result: AnswerResult) -> list[tuple[str, str]]:
         out.append(("warning", NOT_FOUND))
     if result.notice and result.notice.strip() != text:
         out.append(("warning" if result.error_kind else "note", result.notice.strip()))
-    out.extend(("warning", UNSUPPORTED + s) for s in result.unsupported)
+    matched = {m.sentence: m.n for m in result.matched}
+    for sentence in result.unsupported:
+        quoted = f"“{_bare(sentence)}”"
+        if not _MARKER.search(sentence):
+            out.append(("warning", NO_SOURCE + quoted))
+        elif sentence in matched:
+            out.append(("warning", f"{UNSUPPORTED}{quoted} Groundwork found it in source [{matched[sentence]}]."))
+        else:
+            out.append(("warning", UNSUPPORTED + quoted))
+    out.extend(("note", MATCHED.format(n=m.n) + f"“{_bare(m.sentence)}”") for m in result.matched
+               if m.sentence not in result.unsupported)
     if result.found and result.no_citations:
         out.append(("warning", NO_CITATIONS))
     if result.general_knowledge:
@@ -48,10 +61,17 @@ def answer_warnings(result: AnswerResult) -> list[tuple[str, str]]:
     return out
 
 
+def _bare(sentence: str) -> str:
+    return " ".join(_MARKER.sub("", sentence or "").split())
+
+
 def citation_quote(result: AnswerResult, passage: Passage) -> str:
-    """The lines of a cited passage that back up what the answer says with it (shortened)."""
-    claim = claims_citing(result.answer or "", passage.n) if result.mode != "search_only" else ""
-    picked = marks_for(claim, passage.text or "")
+    """The lines of a cited passage that back up what the answer says with it (the answer's own quote,
+    the one shown on hover, when it has one), shortened."""
+    if passage.quote:
+        quote = " ".join(passage.quote.split())
+        return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+    picked = marks_for(claim_for(result, passage.n), passage.text or "")
     order = {s: i for i, s in enumerate(passage_sentences(passage.text or ""))}
     quote, last = "", None
     for s in picked:  # sentences next to each other read on; a gap between them is shown as "…"

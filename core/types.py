@@ -159,6 +159,10 @@ class Passage:
     chunk_id: str = ""
     row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
+    # for a cited passage: its sentences that back up the claim citing it (shown on hover)
+    quote: str = ""
+    # listed because Groundwork matched an uncited sentence to it, not because the model cited it
+    matched_by_groundwork: bool = False
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -170,6 +174,32 @@ class Passage:
         values = {k: v for k, v in (d or {}).items() if k in known}
         values.setdefault("n", 0)
         values.setdefault("file", "")
+        return cls(**values)
+
+
+@dataclass
+class MatchedSentence:
+    """A sentence of an answer that Groundwork attributed to a passage after the model had finished.
+
+    ``n`` is the citation (``AnswerResult.citations`` numbering) whose passage supports it best;
+    ``model_cited`` the numbers the model itself gave the sentence ([] when it cited nothing,
+    otherwise numbers whose passages don't back it up).
+    """
+
+    sentence: str
+    n: int
+    model_cited: list[int] = field(default_factory=list)
+    matched_by_groundwork: bool = True
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "MatchedSentence":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in (d or {}).items() if k in known}
+        values.setdefault("sentence", "")
+        values.setdefault("n", 0)
         return cls(**values)
 
 
@@ -191,6 +221,8 @@ class AnswerResult:
     query: str = ""  # what was searched (a follow-up carries the earlier topic)
     num_ctx: Optional[int] = None
     trimmed_sources: int = 0
+    # uncited (or wrongly cited) sentences Groundwork matched to a passage after the answer finished
+    matched: list[MatchedSentence] = field(default_factory=list)
 
     _PASSAGE_LISTS = ("citations", "consulted", "closest")
 
@@ -199,7 +231,9 @@ class AnswerResult:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = [p.as_dict() for p in value] if f.name in self._PASSAGE_LISTS else value
+            if f.name in self._PASSAGE_LISTS or f.name == "matched":
+                value = [item.as_dict() for item in value]
+            out[f.name] = value
         return out
 
     @classmethod
@@ -210,6 +244,7 @@ class AnswerResult:
         for name in cls._PASSAGE_LISTS:
             values[name] = [Passage.from_dict(p) for p in values.get(name) or [] if isinstance(p, dict)]
         values["unsupported"] = [str(s) for s in values.get("unsupported") or []]
+        values["matched"] = [MatchedSentence.from_dict(m) for m in values.get("matched") or [] if isinstance(m, dict)]
         return cls(**values)
 
 

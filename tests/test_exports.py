@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import pytest
 
 from core.errors import NotFoundError
-from core.exports import (GENERAL, NO_CITATIONS, NOT_FOUND, UNSUPPORTED, export_file_name, export_html,
+from core.exports import (GENERAL, NO_CITATIONS, NO_SOURCE, NOT_FOUND, UNSUPPORTED, export_file_name, export_html,
                           export_markdown)
 from core.history import History
-from core.types import AnswerResult, Passage
+from core.types import AnswerResult, MatchedSentence, Passage
 
 RETURNS = ("4.1 Returns within 30 days. Within 30 days of the purchase date you can return any product,\n"
            "for any reason, for a full refund. 4.2 Returns after 30 days. From day 31 to day 60 you get\n"
@@ -39,10 +39,13 @@ def answered(history, conv, question, result: AnswerResult, rating=None, comment
 def conversation(history):
     conv = history.new_conversation()
     answered(history, conv, "Can I return a bike after 45 days?", AnswerResult(
-        answer="Between day 31 and day 60 you get store credit only [1]. The manager decides on the colour [2].",
+        answer=("Between day 31 and day 60 you get store credit only [1]. The manager decides on the colour [2]. "
+                "On Saturdays we open at ten. The owner is called Sam."),
         found=True, citations=[Passage(1, "Returns.pdf", 3, None, None, RETURNS, "c1"),
-                               Passage(2, "Hours.docx", None, None, "Opening hours", HOURS, "c2")],
-        unsupported=["The manager decides on the colour [2]."]), rating=1, comment="clear, thanks")
+                               Passage(2, "Hours.docx", None, None, "Opening hours", HOURS, "c2",
+                                       matched_by_groundwork=True)],
+        unsupported=["The manager decides on the colour [2].", "The owner is called Sam."],
+        matched=[MatchedSentence("On Saturdays we open at ten.", 2)]), rating=1, comment="clear, thanks")
     answered(history, conv, "When do we open?", AnswerResult(
         answer="We open at nine on weekdays.", found=True, no_citations=True, notice="The answer was stopped "
         "before it finished."), rating=-1)
@@ -60,16 +63,17 @@ def test_markdown_keeps_every_warning_citation_and_rating(history, conversation)
     md = export_markdown(history, conversation)
     assert md.startswith("# Can I return a bike after 45 days?\n")
     # the unsupported sentence is flagged, not shown as clean
-    assert f"\n> ⚠️ {UNSUPPORTED}The manager decides on the colour [2].\n\n" in md
+    assert f"\n> ⚠️ {UNSUPPORTED}“The manager decides on the colour.”\n\n" in md  # no raw [2] in a warning
+    assert f"\n> ⚠️ {NO_SOURCE}“The owner is called Sam.”\n\n" in md
+    assert "\n> ℹ️ Source [2] was matched by Groundwork (the model didn't cite it) for: “On Saturdays we open at ten.”" in md
     assert f"> ⚠️ {NO_CITATIONS}" in md
     assert "> ℹ️ The answer was stopped before it finished." in md
     assert "> ⚠️ Groundwork can't reach Ollama at" in md
     assert f"> ⚠️ {NOT_FOUND}" in md and f"> ℹ️ {GENERAL}" in md
     # each citation: file, place and the lines that back the claim up (not just the passage's start)
     assert '- [1] Returns.pdf, page 3: "From day 31 to day 60 you get store credit only."' in md
-    # nothing in the passage backs [2] up: the whole passage is quoted, reading on as one text
-    assert ('- [2] Hours.docx, section “Opening hours”: "Opening hours. We open at nine and close at six on '
-            'weekdays. On Saturdays we open at ten."') in md
+    # [2] was matched to "On Saturdays we open at ten." (and cited for the colour, which it doesn't say)
+    assert '- [2] Hours.docx, section “Opening hours”: "On Saturdays we open at ten."' in md
     # ratings
     assert "_Rated helpful: “clear, thanks”._" in md and "_Rated not helpful._" in md and "_Not rated._" in md
     # warnings sit under their own answer
@@ -105,7 +109,8 @@ def test_printable_html_keeps_the_warnings_and_is_self_contained(history, conver
     parsed = _Tags()
     parsed.feed(page)
     text = " ".join("".join(parsed.text).split())
-    assert UNSUPPORTED + "The manager decides on the colour [2]." in text
+    assert UNSUPPORTED + "“The manager decides on the colour.”" in text and NO_SOURCE + "“The owner is called Sam.”" in text
+    assert "Source [2] was matched by Groundwork (the model didn't cite it) for: “On Saturdays we open at ten.”" in text
     assert NO_CITATIONS in text and "The answer was stopped before it finished." in text
     assert NOT_FOUND in text and GENERAL in text
     assert "[1] Returns.pdf, page 3" in text and "From day 31 to day 60 you get store credit only." in text
@@ -121,7 +126,7 @@ def test_printable_html_escapes_model_and_document_text(history):
     answered(history, conv, "<i>Discount?</i>", AnswerResult(
         answer="It is **10%** [1]. <img src=https://evil.example/x.png> <script>alert(1)</script>", found=True,
         citations=[Passage(1, EVIL_FILE, 2, None, None, EVIL_TEXT, "c9")],
-        unsupported=["<script>bad()</script> [1]"]))
+        unsupported=["<script>bad()</script> [1]"], matched=[MatchedSentence("<b>matched</b>", 1)]))
     page = export_html(history, conv)
     parsed = _Tags()
     parsed.feed(page)
@@ -130,6 +135,7 @@ def test_printable_html_escapes_model_and_document_text(history):
     text = "".join(parsed.text)
     assert "<script>alert(1)</script>" in text and "<b>Prices</b>" in text and "<i>Discount?</i>" in text
     assert "<img src=https://evil.example/x.png>" in text  # shown as text, never loaded
+    assert "“<b>matched</b>”" in text and "<script>bad()</script>" in text
 
 
 def test_exports_of_a_missing_conversation_say_so(history):

@@ -9,7 +9,7 @@ from core.errors import UsageError
 
 
 def cmd_ask(args) -> int:
-    from core.answer import answer
+    from core.answer import answer, strip_markers
     from core.llm import OllamaService
 
     settings = settings_from(args)
@@ -23,25 +23,20 @@ def cmd_ask(args) -> int:
             print(piece, end="", flush=True)
     result = stream.result
     if args.json:
-        emit(args, {k: result[k] for k in ("answer", "found", "mode", "citations")} | {
-            k: v for k, v in result.items() if k not in ("answer", "found", "mode", "citations") and _jsonable(v)
-        }, lambda p: "")
+        emit(args, result.as_dict(), lambda p: "")
     else:
         print()
-        if result.get("notice"):
-            print(f"\n{result['notice']}")
-        for c in result["citations"]:
-            where = f"page {c['page']}" if c.get("page") is not None else f"section {c.get('section') or ''}"
-            print(f"[{c['n']}] {c['file']}, {where}")
+        if result.notice:
+            print(f"\n{result.notice}")
+        for c in result.citations:
+            where = f"page {c.page}" if c.page is not None else f"section {c.section or ''}"
+            matched = " (source matched by Groundwork)" if c.matched_by_groundwork else ""
+            print(f"[{c.n}] {c.file}, {where}{matched}")
+            if c.quote:
+                print(f"    \"{c.quote}\"")
+        for sentence in result.unsupported:
+            print(f"\nNot clearly supported by your documents: {strip_markers(sentence)}")
     return 0
-
-
-def _jsonable(v) -> bool:
-    try:
-        json.dumps(v)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def cmd_advise(args) -> int:

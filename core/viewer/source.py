@@ -7,19 +7,21 @@ library's "There is no document called ...". Reads only public ``Library`` metho
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
 from core.errors import NotFoundError
-from core.viewer.support import local_supporting_sentences, passage_sentences
+from core.viewer.support import claims_citing, local_supporting_sentences, passage_sentences
 
 try:  # the support check's own choice, once core.answer offers it
     from core.answer import supporting_sentences as _shared_supporting_sentences
 except ImportError:  # until then, the stand-in that does the same
     _shared_supporting_sentences = None
 
+_MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -76,6 +78,15 @@ def open_source(lib, name: str, chunk_id: str = "") -> Source:
     if chunk_id:
         current = bool(lib.chunks_by_id([chunk_id]))
     return Source(name, str(info.type or Path(name).suffix.lstrip(".")).lower(), path, int(info.pages or 0), current)
+
+
+def claim_for(result, n: int) -> str:
+    """What an answer (``core.types.AnswerResult``) says on the authority of its citation ``n``: the
+    sentences citing [n], and those Groundwork matched to it after the model left them uncited."""
+    said = [claims_citing(result.answer or "", n)] if result.mode != "search_only" else []
+    said += [" ".join(_MARKERS.sub("", m.sentence).split()) for m in getattr(result, "matched", None) or []
+             if m.n == n]
+    return " ".join(s for s in said if s)
 
 
 def marks_for(claim: str, passage_text: str) -> list[str]:
