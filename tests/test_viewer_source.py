@@ -9,7 +9,7 @@ import pytest
 from core.errors import NotFoundError
 from core.ingest import add_files
 from core.library import Library
-from core.viewer import DocumentRemoved, claims_citing, marks_for, open_source, passage_sentences
+from core.viewer import DocumentRemoved, claim_for, claims_citing, marks_for, open_source, passage_sentences
 from core.viewer.source import day_label, removed_sentence
 from core.viewer.support import local_supporting_sentences, tidy
 from tests.builders import make_docx, make_pdf
@@ -95,3 +95,13 @@ def _chunk_ids(lib) -> list[str]:
     from core.search import search
 
     return [r.chunk_id for r in search(lib, "opening hours", k=3)]
+
+
+def test_what_an_answer_says_with_a_source_includes_sentences_groundwork_matched():
+    from core.types import AnswerResult, MatchedSentence
+
+    result = AnswerResult(answer="Refunds take 5 days [1]. Helmets are free with every rental.", found=True,
+                          matched=[MatchedSentence("Helmets are free with every rental.", 2)])
+    assert claim_for(result, 1) == "Refunds take 5 days."
+    assert claim_for(result, 2) == "Helmets are free with every rental."
+    assert claim_for(AnswerResult(answer="Passages [1].", mode="search_only"), 1) == ""  # no written claim
