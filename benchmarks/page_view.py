@@ -121,25 +121,26 @@ def _flat(text: str) -> str:
 def citation_found(lib, result, c, pdfs: dict, quotes: list[str], state_whole: list) -> tuple[bool, str, int, int]:
     """Whether the viewer finds marks for citation ``c``; its kind; and, of the stand-in's quoted
     sentences that are in this passage, how many are among the lines marked (right lines / quotes)."""
-    from core.viewer import claims_citing, marks_for, passage_sentences
+    from core.answer import passage_sentences as answer_sentences  # what the shared support check splits
+    from core.viewer import claim_for, marks_for, passage_sentences
     from core.viewer.docx_section import section_view
     from core.viewer.textmatch import key_of
     from core.viewer.pdf_page import PdfPages
 
-    targets = marks_for(claims_citing(result["answer"], c["n"]), c["text"])
-    here = [q for q in quotes if _flat(q) in _flat(c["text"])]
+    targets = marks_for(claim_for(result, c.n), c.text)
+    here = [q for q in quotes if _flat(q) in _flat(c.text)]
     # a marked line and a quote match when one holds the other, letters and digits compared (the
     # stand-in's quotes drop the full stop and can run a heading into the sentence: "Breaks - Shifts ...")
     right = sum(1 for q in here if any(key_of(q) in key_of(t) or (len(key_of(t)) >= 16 and key_of(t) in key_of(q))
                                        for t in targets))
-    state_whole.append(targets == passage_sentences(c["text"]))
-    path = lib.original_path(c["file"])
-    if c["file"].lower().endswith(".pdf"):
-        pdf = pdfs.setdefault(c["file"], PdfPages(path))
-        first = int(c["page"])
-        found = any(pdf.locate(p, targets).found for p in range(first, int(c["page_end"] or first) + 1))
+    state_whole.append(targets in (passage_sentences(c.text), answer_sentences(c.text)))
+    path = lib.original_path(c.file)
+    if c.file.lower().endswith(".pdf"):
+        pdf = pdfs.setdefault(c.file, PdfPages(path))
+        first = int(c.page)
+        found = any(pdf.locate(p, targets).found for p in range(first, int(c.page_end or first) + 1))
         return found, "pdf", right, len(here)
-    return section_view(path, c["section"], targets, passage=c["text"]).found, "docx", right, len(here)
+    return section_view(path, c.section, targets, passage=c.text).found, "docx", right, len(here)
 
 
 def found_share(lib, settings, standin, questions: list[dict]) -> dict:
@@ -157,7 +158,7 @@ def found_share(lib, settings, standin, questions: list[dict]) -> dict:
     for i, q in enumerate(questions):
         state.update(q=q, i=i, quotes=[])
         result = answer(q["question"], library=lib, llm=llm, settings=settings).result
-        for c in result["citations"]:
+        for c in result.citations:
             ok, kind, hits, quotes = citation_found(lib, result, c, pdfs, state["quotes"], whole)
             right += hits
             quoted += quotes
@@ -166,8 +167,8 @@ def found_share(lib, settings, standin, questions: list[dict]) -> dict:
             by_kind[kind][0] += ok
             by_kind[kind][1] += 1
             if not ok:
-                missed.append({"id": q["id"], "file": c["file"], "page": c["page"], "section": c["section"],
-                               "answer": result["answer"][:160]})
+                missed.append({"id": q["id"], "file": c.file, "page": c.page, "section": c.section,
+                               "answer": result.answer[:160]})
     for pdf in pdfs.values():
         pdf.close()
     llm.close()
