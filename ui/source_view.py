@@ -38,7 +38,7 @@ WORD_NOT_LOCATED = ("Groundwork couldn't find the quoted lines in this section o
                     "without highlights and the text it read is below.")
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@st.cache_data(max_entries=12, show_spinner=False)  # a 200% page is a few MB
 def _page_png(path: str, page: int, targets: tuple[str, ...], scale: float) -> tuple[bytes, bool, int]:
     """The page as PNG, whether anything was marked, and the page count (originals never change in place:
     their file name is their content's hash)."""
