@@ -11,7 +11,7 @@ from core.ingest import add_files
 from core.library import Library
 from core.viewer import DocumentRemoved, claim_for, claims_citing, marks_for, open_source, passage_sentences
 from core.viewer.source import day_label, removed_sentence
-from core.viewer.support import local_supporting_sentences, tidy
+from core.viewer.support import tidy
 from tests.builders import make_docx, make_pdf
 
 PRINTED = ("4. Returns and Refunds\n"
@@ -31,13 +31,16 @@ def test_printed_lines_are_rejoined_into_sentences_that_keep_their_line_breaks()
     assert tidy("a re-\nfund for\nyou") == "a refund for you"
 
 
-def test_the_sentences_sharing_the_most_words_with_the_claim_are_picked():
-    claim = "Between day 31 and day 60 customers get store credit for a returned product [1]."
-    assert local_supporting_sentences(claim, PRINTED) == [
-        "From day\n31 to day 60 after the purchase date, you can return a product for store credit only."]
+def test_the_lines_marked_are_the_support_checks_choice():
+    from core.answer import passage_sentences as answer_sentences, supporting_sentences
+
+    claim = "Between day 31 and day 60 customers get store credit for a returned product."
+    picked = marks_for(claim, PRINTED)
+    assert picked == supporting_sentences(claim, PRINTED)  # the same lines as the quote shown on hover
+    assert any("store credit only" in s for s in picked) and not any("full refund" in s for s in picked)
     # nothing stands out: the whole passage
-    assert local_supporting_sentences("Our staff are friendly.", PRINTED) == passage_sentences(PRINTED)
-    assert marks_for("", PRINTED) == passage_sentences(PRINTED)  # no claim (Find): the whole passage
+    assert marks_for("Our staff are friendly.", PRINTED) == answer_sentences(PRINTED)
+    assert marks_for("", PRINTED) == passage_sentences(PRINTED)  # no claim (Find): every sentence
 
 
 def test_the_claims_citing_a_source():

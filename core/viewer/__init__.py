@@ -4,7 +4,7 @@
     docx_section.section_view   a Word file's section as safe HTML, tables as tables, marks added
     source.open_source     the document behind a passage (removed since? replaced since?)
     source.marks_for       which lines of a passage back up a claim (claim_for: what an answer says with it)
-    support                sentence splitting and the stand-in support check
+    support                passages and answers cut into sentences
     textmatch              finding stored text among a page's characters
 """
 from core.viewer.source import DocumentRemoved, Source, claim_for, marks_for, open_source, removed_sentence

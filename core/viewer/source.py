@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Optional
 
 from core.errors import NotFoundError
-from core.viewer.support import claims_citing, local_supporting_sentences, passage_sentences
+from core.answer import supporting_sentences
+from core.viewer.support import claims_citing, passage_sentences
 
-try:  # the support check's own choice, once core.answer offers it
-    from core.answer import supporting_sentences as _shared_supporting_sentences
-except ImportError:  # until then, the stand-in that does the same
-    _shared_supporting_sentences = None
 
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -90,12 +87,10 @@ def claim_for(result, n: int) -> str:
 
 
 def marks_for(claim: str, passage_text: str) -> list[str]:
-    """The lines of a passage to mark: those that back up ``claim``; every sentence when there is no
-    claim (a passage opened from Find, or shown without a written answer)."""
+    """The lines of a passage to mark: those that back up ``claim`` (``core.answer``'s support check, the
+    quote shown on hover); every sentence when there is no claim (a passage opened from Find, or shown
+    without a written answer)."""
     if not (claim or "").strip():
         return passage_sentences(passage_text)
-    choose = _shared_supporting_sentences or local_supporting_sentences
-    picked = choose(claim, passage_text)
-    if isinstance(picked, str):
-        picked = [picked]
+    picked = supporting_sentences(claim, passage_text)
     return [s for s in picked if s and s.strip()] or passage_sentences(passage_text)

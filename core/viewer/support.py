@@ -1,8 +1,8 @@
-"""Which sentences of a passage to mark: the ones that back up a claim.
+"""Sentences of passages and answers, for marking.
 
-``supporting_sentences(claim, passage_text)`` is owned by ``core.answer`` (the support check); until it
-is there, ``core.viewer`` uses the small stand-in below, which does the same thing: the passage's
-sentences that share the most content words with the claim, or the whole passage when none stands out.
+Which sentences back up a claim is decided by ``core.answer.supporting_sentences`` (the support check,
+the same choice as the quote shown on hover). Here: a passage cut into sentences when every one of them
+is to be marked (a passage opened from Find), and the claims an answer makes with a citation.
 
 Passage text comes from pypdf (a PDF's printed lines, one per line) or from a Word file (one paragraph
 or table row per line). ``passage_sentences`` rejoins printed lines into sentences but keeps the line
@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-
-from core.search import terms
-
-STANDS_OUT = 2  # a sentence must share at least this many content words with the claim to be picked alone
-NEAR_BEST = 0.75  # ... and at least this share of the best sentence's count
 
 _TERMINAL = re.compile(r"[.!?:;]['\")\]”’]*$")
 _LIST_START = re.compile(r"^\s*(?:[-*•▪‣◦]|\d{1,3}[.)]|[a-z][.)])\s+")
@@ -75,37 +70,6 @@ def tidy(sentence: str) -> str:
     """A sentence for reading: printed line breaks joined ("return-\\nable" -> "returnable")."""
     text = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", sentence or "")
     return " ".join(text.split())
-
-
-def _stem(word: str) -> str:
-    w = word.lower()
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 5 and w.endswith("ing"):
-        return w[:-3]
-    if len(w) > 4 and w.endswith("ed"):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        return w[:-1]
-    return w
-
-
-def _stems(text: str) -> set[str]:
-    return {_stem(w) for w in terms(tidy(text))}
-
-
-def local_supporting_sentences(claim: str, passage_text: str) -> list[str]:
-    """The passage's sentences sharing the most content words with ``claim``; all of them when none stands out."""
-    sentences = passage_sentences(passage_text)
-    wanted = _stems(_MARKER.sub(" ", claim or ""))
-    if not sentences or not wanted:
-        return sentences
-    scores = [len(wanted & _stems(s)) for s in sentences]
-    best = max(scores)
-    if best < STANDS_OUT:
-        return sentences
-    floor = max(STANDS_OUT, math.ceil(best * NEAR_BEST))
-    return [s for s, score in zip(sentences, scores) if score >= floor]
 
 
 def _answer_sentences(answer: str) -> list[str]:
