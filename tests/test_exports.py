@@ -149,3 +149,28 @@ def test_export_file_names_are_plain():
     assert export_file_name("Can I return a bike after 45 days?", "md") == "Can-I-return-a-bike-after-45-days.md"
     assert export_file_name("¿¡!!", "html") == "conversation.html"
     assert re.fullmatch(r"[A-Za-z0-9-]+\.md", export_file_name("a/b\\c:..d" * 20, "md"))
+
+
+def test_markdown_export_of_stored_messages(history):
+    """Moved from tests/test_history.py when the export left History (answers stored as plain messages)."""
+    conv = history.new_conversation("Opening hours")
+    cites = [{"n": 1, "file": "Handbook.pdf", "page": 3, "text": "We open at nine and close at six on weekdays."},
+             {"n": 2, "file": "Policies.docx", "page": None, "section": "Weekends", "text": "word " * 100}]
+    history.add_message(conv, "user", "When do we open?")
+    answer = history.add_message(conv, "assistant", "At nine on weekdays [1] and ten on Saturdays [2].", cites,
+                                 {"found": True, "question": "When do we open?"})
+    history.set_feedback(answer, 1, "right")
+    history.add_message(conv, "user", "Sundays?")
+    history.add_message(conv, "assistant", "The documents don't say.", [], {"found": False, "question": "Sundays?"})
+    md = export_markdown(history, conv)
+    assert md.startswith("# Opening hours\n")
+    assert "**Question:** When do we open?" in md and "**Question:** Sundays?" in md
+    assert "At nine on weekdays [1] and ten on Saturdays [2]." in md
+    assert '[1] Handbook.pdf, page 3: "We open at nine and close at six on weekdays."' in md
+    assert '[2] Policies.docx, section “Weekends”: "word word' in md and "…\"" in md
+    assert len(md.split("[2] Policies.docx")[1].splitlines()[0]) < 400  # a 500-character passage is shortened
+    assert md.index("[1] Handbook.pdf") < md.index("**Question:** Sundays?")  # sources under their answer
+    assert "Rated helpful: “right”" in md
+    assert "I couldn't find this in your documents." in md.split("**Question:** Sundays?")[1]
+    with pytest.raises(NotFoundError):
+        export_markdown(history, 123456)
