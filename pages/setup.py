@@ -220,11 +220,17 @@ def address_box(running: bool) -> None:
         st.error(problem)
     host_saved_note(running)
     variable = env_override("ollama_host")
+    where = f"Groundwork's settings file (`{settings_path(settings)}`)."
+    st.caption(f"Saved in {where}" if saved else f"Once saved, kept in {where}")
     if variable and saved and settings.ollama_host != saved:
         st.warning(f"The {variable} setting on this computer ({settings.ollama_host}) overrides the address saved "
                    f"here, so Groundwork uses it; remove {variable} to use the saved one.")
-    st.caption(f"Saved in Groundwork's settings file (`{settings_path(settings)}`). You can also start "
-               "Groundwork with the OLLAMA_HOST environment variable set; it wins over the address saved here.")
+    elif variable:
+        st.caption(f"Right now the address comes from the {variable} environment variable on this computer, "
+                   "which wins over an address saved here.")
+    else:
+        st.caption("An OLLAMA_HOST environment variable set when Groundwork starts would win over the address "
+                   "saved here.")
 
 
 # -- 1. Is Ollama running? ------------------------------------------------------------

@@ -223,8 +223,11 @@ def test_ollama_down_shows_passages_and_setup_explains(library):
         page.get_by_text("The passages that match your question best").wait_for()
         wait_idle(page)
         assert "Returns_and_Warranty_Policy.pdf" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
-        page.locator("[data-testid='stChatMessage']").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(1000)  # the chat scrolls itself to its end once the answer is in; then show its top
+        page.locator("[data-testid='stChatMessage']").nth(0).scroll_into_view_if_needed()
+        page.mouse.move(700, 400)
+        page.mouse.wheel(0, -400)
+        page.wait_for_timeout(800)
         shot(page, "chat-ollama-down")
 
         page.goto(url + "/setup")
