@@ -49,11 +49,14 @@ with st.sidebar:
     try:
         stats = runtime.get_library().stats()
         documents = stats.documents
+        adding = runtime.get_jobs().busy()
         if stats.documents:
             st.markdown(
                 f"**Library:** {stats.documents} document{'s' if stats.documents != 1 else ''}, "
-                f"{stats.pages:,} pages"
+                f"{stats.pages:,} pages" + (" — adding more…" if adding else "")
             )
+        elif adding:
+            st.markdown("**Library:** your first files are being added…")
         else:
             st.markdown("**Library:** empty — add files on the Documents page.")
     except Exception:  # the page itself explains library problems

@@ -50,6 +50,7 @@ def test_try_the_samples_from_the_chat_and_see_where_they_are(monkeypatch):
     if job.view().running:  # on a fast computer it may be done already
         assert "Your documents are being added" in everything(at)
         assert at.button(key="chat_watch_progress").label == "Watch the progress on the Documents page"
+        assert "your first files are being added" in " ".join(m.value for m in at.sidebar.markdown)
     job.wait(300)
     at.run()
     assert {d.file for d in runtime.get_library().documents()} == {p.name for p in sample_files()}
