@@ -1,0 +1,71 @@
+"""The relevance gate: does the library answer this question at all, and which passages are relevant enough?
+
+Both decisions come from calibrated scores (``benchmarks/calibrate.py`` fits them on the sample
+questions plus a second library of other businesses, each with questions that have no answer):
+
+- ``support``: the probability that the results answer the question, from the best passage's
+  relevance, the best single sentence's similarity and the share of the question's weight that no
+  candidate contains at all ("absent": a question about skateboards in a bike shop's library).
+  Below ``SUPPORT_MIN`` Groundwork says the documents don't answer it.
+- every passage kept is relevant enough on its own (``KEEP_MIN``) and not far below the best one
+  (``KEEP_RELATIVE``), so a short question keeps its right page even when another page ranks first.
+
+Measured trade-off (``benchmarks/retrieval.py`` prints the whole curve): no threshold separates every
+unanswerable question, so the model's own "the documents don't say" is still checked by the answer.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional, Sequence
+
+from core.types import SearchResult
+
+# support = sigmoid(BIAS + LOGIT * logit(best relevance) + ABSENT * absent + SENTENCE * best sentence cosine)
+SUPPORT_WEIGHTS = {"logit": 0.88, "absent": -0.66, "sentence": 0.25}
+SUPPORT_BIAS = 2.18
+SUPPORT_MIN = 0.475  # keeps 0.95 of the answerable calibration questions
+KEEP_MIN = 0.02  # a passage's own relevance needed to reach the model
+KEEP_RELATIVE = 0.1  # ... and at least this share of the best passage's relevance
+WEAK = SUPPORT_MIN  # Find says "the best match is weak" below this
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def support(best_relevance: float, absent: float, best_sentence: float) -> float:
+    z = (SUPPORT_BIAS + SUPPORT_WEIGHTS["logit"] * _logit(best_relevance)
+         + SUPPORT_WEIGHTS["absent"] * absent + SUPPORT_WEIGHTS["sentence"] * best_sentence)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def answers(results: Sequence[SearchResult]) -> bool:
+    """True when the results are judged to answer the question."""
+    return bool(results) and (results[0].support or 0.0) >= SUPPORT_MIN
+
+
+def gate(results: Sequence[SearchResult], query: Optional[str] = None) -> list[SearchResult]:
+    """The passages relevant enough to answer from, best first; [] means "nothing relevant was found".
+
+    ``results`` come from ``search`` (reranked: each carries ``relevance`` and ``support``).
+    """
+    if not answers(results):
+        return []
+    best = max(r.relevance or 0.0 for r in results)
+    floor = max(KEEP_MIN, KEEP_RELATIVE * best)
+    return [r for i, r in enumerate(results) if i == 0 or (r.relevance or 0.0) >= floor]
+
+
+def relevant(results: Sequence[SearchResult], limit: int) -> list[SearchResult]:
+    """What Find shows: passages relevant enough to be worth reading, up to ``limit``; at least the best one."""
+    if not results:
+        return []
+    best = max(r.relevance or 0.0 for r in results)
+    floor = max(KEEP_MIN, KEEP_RELATIVE * best)
+    return [r for i, r in enumerate(results[:limit]) if i == 0 or (r.relevance or 0.0) >= floor]
+
+
+def is_weak(results: Sequence[SearchResult]) -> bool:
+    """True when even the best match probably doesn't answer the question."""
+    return not answers(results)
