@@ -99,6 +99,12 @@ def test_eval_shape_and_scoring(folder, tmp_path):
     assert [p["id"] for p in out["per_question"]] == ["a", "b", "c"]
     assert out["per_question"][0]["hit"] is True and len(out["per_question"][0]["results"]) <= 3
     assert out["per_question"][2]["hit"] is None
+    # what reaches the model: the right page among the passages that pass the gate
+    assert out["context_recall"] == 1.0 and out["gate_kept_answerable"] == 1.0
+    assert out["gate_declined_unanswerable"] == 1.0 and out["per_question"][2]["gate"] is False
+    assert out["per_question"][0]["context_hit"] is True and out["passages_per_answer"] >= 1
+    _, fused = run("eval", str(qfile), "--k", "3", "--no-rerank", "--json")
+    assert fused["recall_at_k"] == 1.0 and fused["context_recall"] is None and fused["reranked"] is False
     # page tolerance widens the hit window
     qfile.write_text(json.dumps({"id": "d", "question": "eye protection grinder", "sources": [{"file": "Handbook.pdf", "page": 5}]}))
     _, strict = run("eval", str(qfile), "--k", "1", "--json")
