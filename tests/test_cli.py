@@ -127,3 +127,17 @@ def test_human_output_names_pages_or_says_there_are_none(folder, data_dir):
     assert "0 pages" not in proc.stdout
     proc, _ = run("library", check_json=False)
     assert "5 pages" in proc.stdout and "no page numbers" in proc.stdout and "0 pages" not in proc.stdout
+
+
+def test_selftest_writes_questions_searches_and_keeps_the_result(folder, data_dir):
+    run("ingest", str(folder), "--json")
+    proc, out = run("selftest", "--questions", "8", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert {"run_at", "questions", "top1", "top3", "findability", "hard_documents", "documents", "asked"} <= set(out)
+    assert out["questions"] == len(out["asked"]) > 0 and 0 <= out["findability"] <= 1
+    kept = json.loads((data_dir / "selftest.json").read_text())
+    assert kept["run_at"] == out["run_at"] and kept["findability"] == out["findability"]
+    proc, _ = run("selftest", check_json=False)
+    assert proc.returncode == 0 and "Findability:" in proc.stdout and "out of 100" in proc.stdout
+    proc, _ = run("selftest", "--questions", "0", "--json")
+    assert proc.returncode == 1 and "--questions" in proc.stderr
