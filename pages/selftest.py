@@ -55,7 +55,8 @@ hard = [d for d in details["documents"] if d["hard"]]
 if hard:
     st.subheader("Hard to find")
     for d in hard:
-        found = f"{d['top3']} of {d['questions']} questions found its page" if d["questions"] else "no questions"
+        found = (f"the right page came up for {d['top3']} of {d['questions']} questions" if d["questions"]
+                 else "Groundwork found no text to ask about")
         with st.container(border=True):
             st.markdown(f"**{md(d['file'])}** — {md(found)}")
             for reason in d["reasons"]:
