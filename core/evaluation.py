@@ -53,8 +53,9 @@ def judge(library, q: dict, k: int, tolerance: int, rerank: bool = True) -> dict
     results = search(library, q["question"], k=k, rerank_results=rerank)
     passed = gate(results, q["question"]) if rerank else []
     dicts = [r.as_dict() for r in results]
+    support = results[0].support if results and results[0].support is not None else None
     row = {"id": q.get("id"), "hit": None, "rank": None, "gate": bool(passed), "passed": len(passed),
-           "context_hit": None, "results": dicts}
+           "context_hit": None, "support": None if support is None else round(support, 4), "results": dicts}
     if is_answerable(q):
         rank = next((i for i, r in enumerate(dicts, 1) if is_hit(r, q["sources"], tolerance)), None)
         row.update(hit=rank is not None, rank=rank,
