@@ -9,7 +9,8 @@ For each question: the fused candidates (``core.search.hybrid.candidates``), the
 (``core.search.rerank.evidence`` with the built-in sentence model), labelled by ``is_hit``.
 1. passage model: logistic regression (L2 = 1, Newton steps) of "this passage is a right page";
 2. support model: logistic regression of "this question is answerable" on the best passage's
-   log-odds, the "absent" share and the best sentence cosine;
+   log-odds, the "absent" share, the best sentence cosine and the share of numbers/names no
+   candidate contains;
 3. ``SUPPORT_MIN``: the support that keeps ``--kept`` (0.95) of the answerable questions;
 4. ``KEEP_MIN`` / ``KEEP_RELATIVE``: the pair with the fewest passages per answer whose context
    recall is within 0.01 of the best.
@@ -63,12 +64,12 @@ def collect(folder: Path, questions: list[dict]) -> list[dict]:
         for q in questions:
             qvec = lib.embedder.embed_query(q["question"])
             pool = candidates(lib, q["question"], qvec, R.RERANK_CANDIDATES)
-            evs, absent = R.evidence(q["question"], pool, R.UnitScorer(q["question"], qvec))
+            evs, missing = R.evidence(q["question"], pool, R.UnitScorer(q["question"], qvec))
             sources = q.get("sources") or []
             out.append({"id": q["id"], "answerable": bool(q.get("answerable", True)) and bool(sources),
                         "X": np.array([e.row() for e in evs], float).reshape(-1, len(R.FEATURES)),
                         "hit": np.array([bool(sources) and is_hit(r.as_dict(), sources, 0) for r in pool], float),
-                        "absent": absent})
+                        "absent": missing.words, "exact_absent": missing.exact})
     return out
 
 
@@ -99,7 +100,8 @@ def support_rows(data: list[dict], w: np.ndarray) -> tuple[np.ndarray, np.ndarra
     for d in data:
         p = probs(d["X"], w) if len(d["X"]) else np.array([1e-6])
         best = float(np.clip(p.max(), 1e-6, 1 - 1e-6))
-        rows.append([math.log(best / (1 - best)), d["absent"], float(d["X"][:, 1].max()) if len(d["X"]) else 0.0])
+        rows.append([math.log(best / (1 - best)), d["absent"], float(d["X"][:, 1].max()) if len(d["X"]) else 0.0,
+                     d["exact_absent"]])
         labels.append(float(d["answerable"]))
     return np.array(rows), np.array(labels)
 
@@ -163,8 +165,8 @@ def constants(model: dict) -> dict:
     w, v = model["weights"], model["support"]
     return {"WEIGHTS": [round(float(x), 2) for x in w[:-1]], "FEATURES": list(FEATURES), "BIAS": round(float(w[-1]), 2),
             "SUPPORT_WEIGHTS": {"logit": round(float(v[0]), 2), "absent": round(float(v[1]), 2),
-                                "sentence": round(float(v[2]), 2)},
-            "SUPPORT_BIAS": round(float(v[3]), 2), "SUPPORT_MIN": round(model["support_min"], 3),
+                                "sentence": round(float(v[2]), 2), "exact_absent": round(float(v[3]), 2)},
+            "SUPPORT_BIAS": round(float(v[4]), 2), "SUPPORT_MIN": round(model["support_min"], 3),
             "KEEP_MIN": model["keep_min"], "KEEP_RELATIVE": model["keep_relative"]}
 
 

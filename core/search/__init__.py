@@ -42,8 +42,8 @@ def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
         return []
     builtin = uses_builtin_model(library.embedder)
     scorer = UnitScorer(query, qvec if builtin else None)
-    ranked, evs, absent = rescore(query, pool, scorer, library_vectors=builtin)
-    chance = support(ranked[0].relevance or 0.0, absent, max(e.sentence for e in evs))
+    ranked, evs, missing = rescore(query, pool, scorer, library_vectors=builtin)
+    chance = support(ranked[0].relevance or 0.0, missing.words, max(e.sentence for e in evs), missing.exact)
     for r in ranked:
         r.support = chance
     return ranked[:k]

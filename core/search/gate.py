@@ -4,8 +4,9 @@ Both decisions come from calibrated scores (``benchmarks/calibrate.py`` fits the
 questions plus a second library of other businesses, each with questions that have no answer):
 
 - ``support``: the probability that the results answer the question, from the best passage's
-  relevance, the best single sentence's similarity and the share of the question's weight that no
-  candidate contains at all ("absent": a question about skateboards in a bike shop's library).
+  relevance, the best single sentence's similarity, the share of the question's weight that no
+  candidate contains at all ("absent": a question about skateboards in a bike shop's library) and the
+  share of its numbers and names that no candidate contains ("Riverton", "401(k)").
   Below ``SUPPORT_MIN`` Groundwork says the documents don't answer it.
 - every passage kept is relevant enough on its own (``KEEP_MIN``) and not far below the best one
   (``KEEP_RELATIVE``), so a short question keeps its right page even when another page ranks first.
@@ -20,10 +21,11 @@ from typing import Optional, Sequence
 
 from core.types import SearchResult
 
-# support = sigmoid(BIAS + LOGIT * logit(best relevance) + ABSENT * absent + SENTENCE * best sentence cosine)
-SUPPORT_WEIGHTS = {"logit": 0.88, "absent": -0.66, "sentence": 0.25}
-SUPPORT_BIAS = 2.18
-SUPPORT_MIN = 0.475  # keeps 0.95 of the answerable calibration questions
+# support = sigmoid(BIAS + logit * logit(best relevance) + absent * missing words + sentence * best sentence cosine
+#                   + exact_absent * missing numbers/names)
+SUPPORT_WEIGHTS = {"logit": 0.9, "absent": -0.59, "sentence": 0.25, "exact_absent": -0.3}
+SUPPORT_BIAS = 2.16
+SUPPORT_MIN = 0.442  # keeps 0.95 of the answerable calibration questions
 KEEP_MIN = 0.02  # a passage's own relevance needed to reach the model
 KEEP_RELATIVE = 0.1  # ... and at least this share of the best passage's relevance
 WEAK = SUPPORT_MIN  # Find says "the best match is weak" below this
@@ -34,9 +36,11 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def support(best_relevance: float, absent: float, best_sentence: float) -> float:
-    z = (SUPPORT_BIAS + SUPPORT_WEIGHTS["logit"] * _logit(best_relevance)
-         + SUPPORT_WEIGHTS["absent"] * absent + SUPPORT_WEIGHTS["sentence"] * best_sentence)
+def support(best_relevance: float, absent: float, best_sentence: float, exact_absent: float = 0.0) -> float:
+    """The probability that the results answer the question (see the module docstring)."""
+    w = SUPPORT_WEIGHTS
+    z = (SUPPORT_BIAS + w["logit"] * _logit(best_relevance) + w["absent"] * absent
+         + w["sentence"] * best_sentence + w["exact_absent"] * exact_absent)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

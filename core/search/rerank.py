@@ -40,8 +40,8 @@ UNIT_CHARS = 240  # a longer sentence is compared by its start (about 50 tokens)
 
 # Fitted by benchmarks/calibrate.py (logistic regression, L2 1.0) on sample_docs + benchmarks/other_docs.
 FEATURES = ("vector", "sentence", "coverage", "proximity", "phrase", "exact")
-WEIGHTS = (2.78, 5.11, 2.71, 1.78, 0.36, 0.49)
-BIAS = -8.69
+WEIGHTS = (2.66, 5.0, 2.57, 1.75, 0.37, 0.57)
+BIAS = -8.5
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,17 @@ def _best_units(q: _Question, pieces: list[str], piece_stems: list[set[str]], n:
 # --------------------------------------------------------------------------- evidence
 
 
+@dataclass(frozen=True)
+class Missing:
+    """What the question asks about that none of the candidates contains."""
+
+    words: float  # share of the question's weight (rare words weigh more) found in no candidate
+    exact: float  # share of its numbers, codes and names found in no candidate
+
+
 def evidence(query: str, results: Sequence[SearchResult], unit_similarity: Callable[[list[str]], Sequence[float]],
-             library_vectors: bool = True) -> tuple[list[Evidence], float]:
-    """Each passage's evidence, and the share of the question's weight found in none of them ("absent").
+             library_vectors: bool = True) -> tuple[list[Evidence], Missing]:
+    """Each passage's evidence, and what no candidate contains (``Missing``).
 
     ``library_vectors`` False: the library's vectors come from another model (Ollama), whose cosines
     are on another scale than the fitted weights; the passage's best sentence stands in for them.
@@ -128,7 +136,7 @@ def evidence(query: str, results: Sequence[SearchResult], unit_similarity: Calla
     texts = [passage_text(r) for r in results]
     all_stems = [stems_of(t) for t in texts]
     union = set().union(*all_stems) if all_stems else set()
-    absent = 1.0 - q.found(union) if q.stems else 0.0
+    missing = Missing(1.0 - q.found(union) if q.stems else 0.0, 1.0 - _exact_share(q.exact, "\n".join(texts), union))
     piece_lists = [units(r.text) for r in results]
     piece_stems = [[stems_of(p) for p in pieces] for pieces in piece_lists]
     chosen = [[pieces[i] for i in _best_units(q, pieces, st, UNITS_PER_PASSAGE)]
@@ -149,7 +157,7 @@ def evidence(query: str, results: Sequence[SearchResult], unit_similarity: Calla
             phrase=(sum(1 for p in q.pairs if p in pairs) / len(q.pairs)) if q.pairs else 0.0,
             exact=_exact_share(q.exact, text, stems),
         ))
-    return out, absent
+    return out, missing
 
 
 # --------------------------------------------------------------------------- the sentence model
@@ -202,12 +210,12 @@ def uses_builtin_model(embedder) -> bool:
 
 
 def rescore(query: str, results: list[SearchResult], scorer: Callable[[list[str]], Sequence[float]],
-           library_vectors: bool = True) -> tuple[list[SearchResult], list[Evidence], float]:
-    """``results`` re-ordered by relevance (each gets ``relevance`` and ``score`` set), their evidence, and "absent"."""
-    evs, absent = evidence(query, results, scorer, library_vectors)
+            library_vectors: bool = True) -> tuple[list[SearchResult], list[Evidence], Missing]:
+    """``results`` re-ordered by relevance (each gets ``relevance`` and ``score`` set), their evidence, what's missing."""
+    evs, missing = evidence(query, results, scorer, library_vectors)
     for r, ev in zip(results, evs):
         r.relevance = relevance(ev)
         r.score = r.relevance
         r.sentence_score = ev.sentence
     order = sorted(range(len(results)), key=lambda i: results[i].relevance, reverse=True)
-    return [results[i] for i in order], [evs[i] for i in order], absent
+    return [results[i] for i in order], [evs[i] for i in order], missing

@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"[\w][\w'\-]*", re.UNICODE)
 _TOKEN = re.compile(r"[\w$£€][\w\-./:()$£€,]*", re.UNICODE)  # numbers and codes: 52.00, TR-500X, 401(k), 23:30
-_QUOTED = re.compile(r"[\"“”']([^\"“”']{3,80})[\"“”']")
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,80})[\"“”]")  # double quotes only: an apostrophe is not a quote
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z])")
 
 
