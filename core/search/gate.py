@@ -23,9 +23,9 @@ from core.types import SearchResult
 
 # support = sigmoid(BIAS + logit * logit(best relevance) + absent * missing words + sentence * best sentence cosine
 #                   + exact_absent * missing numbers/names)
-SUPPORT_WEIGHTS = {"logit": 0.9, "absent": -0.59, "sentence": 0.25, "exact_absent": -0.3}
-SUPPORT_BIAS = 2.16
-SUPPORT_MIN = 0.442  # keeps 0.95 of the answerable calibration questions
+SUPPORT_WEIGHTS = {"logit": 0.91, "absent": -0.59, "sentence": 0.17, "exact_absent": -0.3}
+SUPPORT_BIAS = 2.18
+SUPPORT_MIN = 0.444  # keeps 0.95 of the answerable calibration questions
 KEEP_MIN = 0.02  # a passage's own relevance needed to reach the model
 KEEP_RELATIVE = 0.1  # ... and at least this share of the best passage's relevance
 WEAK = SUPPORT_MIN  # Find says "the best match is weak" below this

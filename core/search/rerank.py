@@ -17,8 +17,8 @@ So the reranker is built from what is pinned and offline, and fitted on labelled
 
 ``relevance`` is a logistic model over these; its weights come from
 ``benchmarks/calibrate.py`` (samples + a second library of other businesses, see there).
-Cost is bounded: at most ``RERANK_CANDIDATES`` passages, ``UNITS_PER_PASSAGE`` pieces each,
-embedded once and cached by text.
+Cost is bounded: at most ``SENTENCE_CANDIDATES`` passages of the ``RERANK_CANDIDATES`` get
+``UNITS_PER_PASSAGE`` pieces each embedded (cached by text), so a search embeds at most 12 short texts.
 """
 from __future__ import annotations
 
@@ -35,13 +35,14 @@ from core.search.text import importance, phrases, specifics, stem, stem_sequence
 from core.types import SearchResult
 
 RERANK_CANDIDATES = 10  # fused passages re-scored per search (cost: 2 short pieces each, see benchmarks/search.py)
+SENTENCE_CANDIDATES = 6  # ... of which the most promising get their sentences compared with the question
 UNITS_PER_PASSAGE = 2  # sentences/rows of each passage compared with the question (the most word-matched)
 UNIT_CHARS = 240  # a longer sentence is compared by its start (about 50 tokens)
 
 # Fitted by benchmarks/calibrate.py (logistic regression, L2 1.0) on sample_docs + benchmarks/other_docs.
 FEATURES = ("vector", "sentence", "coverage", "proximity", "phrase", "exact")
-WEIGHTS = (2.66, 5.0, 2.57, 1.75, 0.37, 0.57)
-BIAS = -8.5
+WEIGHTS = (2.46, 5.25, 2.52, 1.7, 0.4, 0.54)
+BIAS = -8.42
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,26 @@ class Missing:
     exact: float  # share of its numbers, codes and names found in no candidate
 
 
+def _lexical(q: _Question, text: str, stems: set[str], piece_stems: list[set[str]]) -> dict:
+    windows = [piece_stems[i] | (piece_stems[i + 1] if i + 1 < len(piece_stems) else set())
+               for i in range(len(piece_stems))]
+    seq = stem_sequence(text)
+    pairs = set(zip(seq, seq[1:]))
+    return {"coverage": q.found(stems) if q.stems else 0.0,
+            "proximity": max((q.found(w) for w in windows), default=0.0) if q.stems else 0.0,
+            "phrase": (sum(1 for p in q.pairs if p in pairs) / len(q.pairs)) if q.pairs else 0.0,
+            "exact": _exact_share(q.exact, text, stems)}
+
+
 def evidence(query: str, results: Sequence[SearchResult], unit_similarity: Callable[[list[str]], Sequence[float]],
              library_vectors: bool = True) -> tuple[list[Evidence], Missing]:
     """Each passage's evidence, and what no candidate contains (``Missing``).
 
+    Sentences are compared only for the ``SENTENCE_CANDIDATES`` passages that look best on everything
+    else (their own vector standing in for their best sentence); the others keep that stand-in.
     ``library_vectors`` False: the library's vectors come from another model (Ollama), whose cosines
-    are on another scale than the fitted weights; the passage's best sentence stands in for them.
+    are on another scale than the fitted weights; then every passage's sentences are compared and the
+    best sentence stands in for the passage's vector.
     """
     q = _question(query)
     texts = [passage_text(r) for r in results]
@@ -139,24 +154,18 @@ def evidence(query: str, results: Sequence[SearchResult], unit_similarity: Calla
     missing = Missing(1.0 - q.found(union) if q.stems else 0.0, 1.0 - _exact_share(q.exact, "\n".join(texts), union))
     piece_lists = [units(r.text) for r in results]
     piece_stems = [[stems_of(p) for p in pieces] for pieces in piece_lists]
-    chosen = [[pieces[i] for i in _best_units(q, pieces, st, UNITS_PER_PASSAGE)]
-              for pieces, st in zip(piece_lists, piece_stems)]
-    flat = list(dict.fromkeys(p[:UNIT_CHARS] for c in chosen for p in c))
+    lexical = [_lexical(q, t, st, ps) for t, st, ps in zip(texts, all_stems, piece_stems)]
+    first = [Evidence(vector=float(r.vector_score), sentence=float(r.vector_score), **lx) for r, lx in zip(results, lexical)]
+    order = sorted(range(len(results)), key=lambda i: relevance(first[i]), reverse=True)
+    scored = set(order if not library_vectors else order[:SENTENCE_CANDIDATES])
+    chosen = {i: [piece_lists[i][j][:UNIT_CHARS] for j in _best_units(q, piece_lists[i], piece_stems[i], UNITS_PER_PASSAGE)]
+              for i in scored}
+    flat = list(dict.fromkeys(p for picked in chosen.values() for p in picked))
     sims = dict(zip(flat, unit_similarity(flat))) if flat else {}
     out = []
-    for r, text, stems, pieces, st, picked in zip(results, texts, all_stems, piece_lists, piece_stems, chosen):
-        windows = [st[i] | (st[i + 1] if i + 1 < len(st) else set()) for i in range(len(st))]
-        seq = stem_sequence(text)
-        pairs = set(zip(seq, seq[1:]))
-        sentence = max((float(sims[p[:UNIT_CHARS]]) for p in picked), default=float(r.vector_score))
-        out.append(Evidence(
-            vector=float(r.vector_score) if library_vectors else sentence,
-            sentence=sentence,
-            coverage=q.found(stems) if q.stems else 0.0,
-            proximity=max((q.found(w) for w in windows), default=0.0) if q.stems else 0.0,
-            phrase=(sum(1 for p in q.pairs if p in pairs) / len(q.pairs)) if q.pairs else 0.0,
-            exact=_exact_share(q.exact, text, stems),
-        ))
+    for i, (r, lx) in enumerate(zip(results, lexical)):
+        sentence = max((float(sims[p]) for p in chosen.get(i, [])), default=float(r.vector_score))
+        out.append(Evidence(vector=float(r.vector_score) if library_vectors else sentence, sentence=sentence, **lx))
     return out, missing
 
 
