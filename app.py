@@ -22,6 +22,7 @@ PAGES = [
     ("pages/find.py", "Find in my documents", "🔎", False),
     ("pages/selftest.py", "Check my library", "✅", False),
     ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
+    ("pages/style.py", "Answer style", "✍️", False),
     ("pages/setup.py", "Setup", "⚙️", False),
 ]
 

@@ -53,6 +53,7 @@ def logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 60) -> 
 def collect(folder: Path, questions: list[dict]) -> list[dict]:
     """Per question: evidence rows of its candidates, labels, absent share."""
     from core.evaluation import is_hit
+    from core.ingest import add_files
     from core.library import Library
     from core.search import rerank as R
     from core.search.hybrid import candidates
@@ -60,7 +61,7 @@ def collect(folder: Path, questions: list[dict]) -> list[dict]:
     out = []
     with common.temp_dir("gw-calibrate-") as tmp:
         lib = Library(common.groundwork_settings(tmp / "data"))
-        lib.ingest_many([(p.name, p.read_bytes()) for p in common.corpus_files(folder)])
+        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(folder)])
         for q in questions:
             qvec = lib.embedder.embed_query(q["question"])
             pool = candidates(lib, q["question"], qvec, R.RERANK_CANDIDATES)

@@ -63,6 +63,7 @@ def ours_eval(folders: list[Path], questions: list[dict], k: int, tolerance: int
               chunk_overlap=None) -> dict:
     """One library from ``folders``; the questions evaluated reranked (with the gate) and fused only."""
     from core.evaluation import run_eval
+    from core.ingest import add_files
     from core.library import Library
 
     with common.temp_dir("gw-bench-retrieval-") as tmp:
@@ -70,7 +71,7 @@ def ours_eval(folders: list[Path], questions: list[dict], k: int, tolerance: int
         lib = Library(settings, embedder=embedder)
         start = time.perf_counter()
         files = [p for folder in folders for p in common.corpus_files(folder)]
-        reports = lib.ingest_many([(p.name, p.read_bytes()) for p in files])
+        reports = add_files(lib, [(p.name, p.read_bytes()) for p in files])
         ingest_s = time.perf_counter() - start
         report = run_eval(lib, questions, k, tolerance, rerank=True)
         report["fused"] = run_eval(lib, questions, k, tolerance, rerank=False)

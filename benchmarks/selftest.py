@@ -2,7 +2,7 @@
 
 The library is a real ``core.library.Library`` in a temp folder: ``--pages`` distinct synthetic
 business passages (``benchmarks/search.py``'s generator: policies, prices, opening hours...), one per
-page, ``--per-doc`` pages per document, embedded for real through ``Library.ingest_parsed``. Then
+page, ``--per-doc`` pages per document, embedded for real through ``core.ingest.add_checked``. Then
 ``core.selftest.run`` writes its questions from the text (no model: Ollama isn't reachable here) and
 searches each one. Timed: writing + searching, wall clock and CPU. The baseline, in the same run, is
 the same questions searched without the reranker (what the self-test would cost on the fused search).
@@ -30,15 +30,16 @@ TARGET_SECONDS = 120.0  # "within a couple of minutes for a 300-page library"
 def build(lib, pages: int, per_doc: int) -> None:
     from search import passage  # benchmarks/search.py's deterministic passages
 
+    from core.ingest import FileCheck, add_checked
     from core.types import ParsedDocument, Segment, Triage
 
     for doc_no, start in enumerate(range(0, pages, per_doc)):
         segments = [Segment(passage(i, 0), i - start + 1, None) for i in range(start, min(start + per_doc, pages))]
         name = f"Company_Policies_{doc_no:02d}.pdf"
         data = f"synthetic {doc_no}".encode()
-        lib.ingest_parsed(ParsedDocument(name, "pdf", hashlib.sha256(data).hexdigest(), segments,
-                                         Triage(pages=len(segments), words=sum(len(s.text.split()) for s in segments))),
-                          data)
+        doc = ParsedDocument(name, "pdf", hashlib.sha256(data).hexdigest(), segments,
+                             Triage(pages=len(segments), words=sum(len(s.text.split()) for s in segments)))
+        add_checked(FileCheck(name=name, size=len(data), data=data, doc=doc), lib)
 
 
 def main(argv: list[str] | None = None) -> int:

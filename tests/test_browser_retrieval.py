@@ -1,30 +1,11 @@
 """Find and "Check my library" in a real browser (Debian's Chromium), on the sample documents."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from core.samples import sample_files
-from core.settings import load_settings
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("browser-samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
 
 
 def test_find_shows_relevant_passages_opens_the_page_and_says_when_weak(library):

@@ -2,34 +2,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.samples import sample_files
-from core.settings import load_settings
 from tests.conftest import ROOT
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(fresh_streamlit_cache):
     yield
-
-
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
 
 
 def find(query: str) -> AppTest:

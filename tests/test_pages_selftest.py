@@ -6,6 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.ingest import add_files
 from core.library import Library
 from core.settings import load_settings
 from tests.builders import make_docx, make_pdf
@@ -31,12 +32,11 @@ def test_empty_library_says_what_to_do():
 @pytest.mark.slow
 def test_runs_the_check_shows_the_figures_and_keeps_them(data_dir):
     lib = Library(load_settings())
-    lib.ingest("Handbook.pdf", make_pdf([
+    add_files(lib, [("Handbook.pdf", make_pdf([
         "Annual leave\nFull-time staff receive 25 days of paid holiday each year, plus public holidays.",
         "Pay day\nWages are paid on the last Friday of every month by bank transfer, with a payslip by email.",
         "",  # a scanned page: no text
-    ]))
-    lib.ingest("Prices.docx", make_docx([("Bikes", "Model: Trail 500 | Price: $1,299\nModel: City Glide | Price: $849")]))
+    ])), ("Prices.docx", make_docx([("Bikes", "Model: Trail 500 | Price: $1,299\nModel: City Glide | Price: $849")]))])
     at = page()
     assert "Press the button" in at.info[0].value
     at.button(key="selftest_run").click().run()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from core.embeddings import MiniLMEmbedder
+from core.ingest import add_files
 from core.library import Library
 from core.samples import sample_files
 from core.search import gate, search
@@ -37,7 +38,7 @@ def lib(tmp_path_factory):
     from core.settings import load_settings
 
     library = Library(load_settings(environ={}, data_dir=tmp_path_factory.mktemp("mixed")), MiniLMEmbedder())
-    library.ingest_many([(p.name, p.read_bytes()) for p in sample_files()] + [(CONTRACT, make_pdf(CONTRACT_PAGES))])
+    add_files(library, [(p.name, p.read_bytes()) for p in sample_files()] + [(CONTRACT, make_pdf(CONTRACT_PAGES))])
     return library
 
 

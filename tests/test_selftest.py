@@ -7,6 +7,7 @@ from dataclasses import fields
 import pytest
 
 from core.embeddings import MiniLMEmbedder
+from core.ingest import add_files
 from core.library import Library
 from core.llm import OllamaService
 from core.selftest import SUMMARY_FILE, load_summary, run, save
@@ -32,9 +33,8 @@ def lib(tmp_path_factory):
     from core.settings import load_settings
 
     library = Library(load_settings(environ={}, data_dir=tmp_path_factory.mktemp("selftest")), MiniLMEmbedder())
-    library.ingest("Handbook.pdf", make_pdf(HANDBOOK))
-    library.ingest("Prices.docx", make_docx(PRICES))
-    library.ingest("Scanned.pdf", make_pdf(["Brake bleeding steps for the workshop team, with the torque values.", ""]))
+    add_files(library, [("Handbook.pdf", make_pdf(HANDBOOK)), ("Prices.docx", make_docx(PRICES)),
+                        ("Scanned.pdf", make_pdf(["Brake bleeding steps for the workshop team, with the torque values.", ""]))])
     return library
 
 

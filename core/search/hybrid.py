@@ -48,7 +48,7 @@ def candidates(library, query: str, qvec: list[float], limit: int,
         results.append(SearchResult(
             chunk_id=cid, file=name, page=chunk.page, page_end=chunk.page_end, section=chunk.section,
             text=chunk.text, score=fused[cid], vector_score=similarity.get(cid, 0.0),
-            keyword_rank=keyword_rank.get(cid),
+            keyword_rank=keyword_rank.get(cid), row_start=chunk.row_start, row_end=chunk.row_end,
         ))
         if len(results) >= limit:
             break
