@@ -96,3 +96,11 @@ def test_a_model_reply_that_is_not_a_question_falls_back_to_the_text(lib):
         standin.default_reply = lambda request: ["Sure! Here is a question about the page."]
         report = run(lib, llm=OllamaService(standin.host, 10.0), model="llama3.2:3b", limit=3)
     assert report.model_written == 0 and len(report.asked) == 3
+
+
+def test_the_advisor_reads_what_the_check_keeps(lib, settings):
+    from core.advisor import load_selftest
+
+    report = run(lib, limit=5)
+    save(report, settings.data_dir)
+    assert load_selftest(settings) == report.summary
