@@ -4,9 +4,13 @@ Navigation, the sidebar status and the one error boundary; every page lives in p
 (each page's first call, ``runtime.page_setup()``, makes a page address opened as the
 first visit still go through this file).
 """
-from pathlib import Path
+from core.privacy import keep_local
 
-import streamlit as st
+keep_local()  # before anything loads a library that could phone home
+
+from pathlib import Path  # noqa: E402
+
+import streamlit as st  # noqa: E402
 
 from core import runtime
 from core.errors import AppError
