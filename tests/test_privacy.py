@@ -98,3 +98,12 @@ def test_make_private_closes_a_folder_and_everything_in_it(tmp_path):
     assert modes == {"chroma": 0o700, "chroma/segment": 0o700, "chroma/chroma.sqlite3": 0o600,
                      "chroma/segment/x.bin": 0o600, "groundwork.db": 0o600, "groundwork.db-wal": 0o600,
                      "settings.json": 0o600}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits; on Windows the app-data folder is per-user")
+def test_saving_a_setting_leaves_the_data_folder_private(settings):
+    from core.settings import save_setting
+
+    save_setting(settings, "model", "llama3.2:3b")
+    assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((settings.data_dir / "settings.json").stat().st_mode) == 0o600
