@@ -26,7 +26,7 @@ def run_ingest(items, checks=None):
     rows = []
     for name, _ in items:
         col1, col2 = st.columns([1, 3])
-        col1.write(name)
+        col1.markdown(md(name))
         rows.append(col2.progress(0.0, text="Waiting"))
     results = []
     n = len(items)
@@ -35,8 +35,8 @@ def run_ingest(items, checks=None):
 
         def progress(fraction, message, i=i, bar=bar, name=name):
             fraction = max(0.0, min(1.0, fraction))
-            bar.progress(fraction, text=message or "Working")
-            overall.progress((i + fraction) / n, text=f"File {i + 1} of {n}: {name} — {message}")
+            bar.progress(fraction, text=md(message or "Working"))
+            overall.progress((i + fraction) / n, text=f"File {i + 1} of {n}: {md(name)} — {md(message)}")
 
         if checks is not None:
             check = checks[i]
@@ -84,7 +84,7 @@ if st.session_state.ingest_results:
         for r in results:
             st.markdown(f"{ICON.get(r['status'], '•')} **{md(r['file'])}** — {md(r['message'])}")
             for w in r.get("warnings", []):
-                st.caption(f"⚠️ {w}")
+                st.caption(f"⚠️ {md(w)}")
         if st.button("Dismiss", key="dismiss_results"):
             st.session_state.ingest_results = []
             st.rerun()
@@ -103,7 +103,7 @@ if uploads:
     if st.session_state.get("checks_key") != batch_key:
         bar = st.progress(0.0, text="Checking your files…")
         items = [(u.name, u.getvalue()) for u in uploads]
-        st.session_state.checks = check_batch(items, lib, settings, lambda f, m: bar.progress(min(f, 1.0), text=m))
+        st.session_state.checks = check_batch(items, lib, settings, lambda f, m: bar.progress(min(f, 1.0), text=md(m)))
         st.session_state.checks_key = batch_key
         bar.empty()
     checks = st.session_state.checks
@@ -177,7 +177,7 @@ with st.container(border=True):
     facts.append(f"version {info.versions}")
     st.markdown(" · ".join(facts))
     for w in info.warnings:
-        st.caption(f"⚠️ {w}")
+        st.caption(f"⚠️ {md(w)}")
     a, b, c = st.columns(3)
     path = lib.original_path(chosen)
     if path.exists():
@@ -191,13 +191,13 @@ with st.container(border=True):
 
 if st.session_state.get("confirm_remove") == chosen:
     with st.container(border=True):
-        st.warning(f"Remove {chosen}? It and everything Groundwork learned from it will be removed from your "
+        st.warning(f"Remove {md(chosen)}? It and everything Groundwork learned from it will be removed from your "
                    "library; your own copy of the file is not touched.")
         yes, no = st.columns(2)
         if yes.button("Yes, remove it", type="primary", key="confirm_remove_yes"):
             lib.remove(chosen)
             st.session_state.confirm_remove = None
-            st.session_state.doc_notice = f"{chosen} was removed from your library."
+            st.session_state.doc_notice = f"{md(chosen)} was removed from your library."
             st.rerun()
         if no.button("Keep it", key="confirm_remove_no"):
             st.session_state.confirm_remove = None

@@ -5,8 +5,6 @@ links); passages through ``ui.passages``.
 """
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from core.render import safe_markdown
@@ -22,13 +20,10 @@ UNSUPPORTED = "⚠️ Not clearly supported by the cited page: "
 
 def with_chips(text: str, msg_id, numbers: set) -> str:
     """Safe markdown with each valid [n] as a small badge that jumps to its source card."""
-    def chip(m: re.Match) -> str:
-        n = int(m.group(1))
-        if n not in numbers:
-            return m.group(0)
-        return f"[:green-badge[{n}]](#gw-src-{msg_id}-{n})"
+    def chip(n: int):
+        return f"[:green-badge[{n}]](#gw-src-{msg_id}-{n})" if n in numbers else None
 
-    return re.sub(r"\[(\d{1,3})\]", chip, safe_markdown(text))
+    return safe_markdown(text, cite=chip)
 
 
 def _search_only(lib, mid, result: AnswerResult, words: list[str]) -> None:

@@ -5,8 +5,6 @@ through ``highlight_html`` (escaped, only ``<mark>`` added) and ``literal_markdo
 """
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from core.errors import AppError
@@ -26,7 +24,7 @@ def open_label(p: Passage) -> str:
 
 def show_source(lib, p: Passage, words: list[str]) -> None:
     """The full page (or Word section) a passage came from, and the original file."""
-    title = f"{p.file} — {place_of(p)}"
+    title = f"{md(p.file)} — {md(place_of(p))}"  # a dialog title is Markdown too
 
     @st.dialog(title, width="large")
     def dialog() -> None:
@@ -53,7 +51,7 @@ def show_source(lib, p: Passage, words: list[str]) -> None:
         st.caption("The words of your question are highlighted. This is the text Groundwork read; "
                    "the original file shows the page exactly as printed.")
         if path.exists():
-            st.download_button(f"Download {name}", path.read_bytes(), file_name=name,
+            st.download_button(f"Download {md(name)}", path.read_bytes(), file_name=name,
                                key=f"dl_{p.chunk_id or name}", on_click="ignore",
                                icon=":material/download:")
 
@@ -64,7 +62,7 @@ def passage_card(lib, p: Passage, words: list[str], key: str, number=None, ancho
     """One passage in a bordered card, with a button that opens its page."""
     with st.container(border=True):
         head = f"**[{number}]** " if number is not None else ""
-        head += f"{md(html.escape(str(p.file)))} · {md(html.escape(place_of(p)))}"
+        head += f"{md(p.file)} · {md(place_of(p))}"  # escaped: no HTML, link or image survives
         if anchor:
             head = f"<span id='{anchor}'></span>" + head
         st.markdown(head, unsafe_allow_html=True)
