@@ -2,26 +2,32 @@
 
 Every command takes ``--data-dir`` and ``--json``. With ``--json`` exactly one
 JSON document goes to stdout; progress and errors go to stderr. Exit codes:
-0 ok, 1 bad input (an ``AppError``), 2 usage (argparse).
+0 ok, 1 bad input (an ``AppError``) or any other failure, 2 usage (argparse).
+A failure is one plain sentence on stderr, never a traceback; ``--debug`` (or
+``GROUNDWORK_DEBUG=1``) adds the details for whoever is fixing it.
 
 Each module below registers its own commands (``register(subparsers, common)``).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from typing import Optional, Sequence
 
 from core.cli import answer_cmds, library_cmds, search_cmds
 from core.errors import AppError
 
 COMMAND_MODULES = (library_cmds, search_cmds, answer_cmds)
+UNEXPECTED = "Something unexpected went wrong; try again, and if it happens again, run the command with --debug."
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="data folder (default: GROUNDWORK_DATA_DIR or your app-data folder)")
     common.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    common.add_argument("--debug", action="store_true", help="on an unexpected failure, print the details")
     parser = argparse.ArgumentParser(prog="python -m core", description="Groundwork without the browser.")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
@@ -35,10 +41,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         parser.error("--k must be 1 or more")
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # inside the guard: a reader that went away is handled below
+        return code
     except AppError as exc:
         print(exc.user_message, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception:  # never a traceback for the owner; the details on request
+        if args.debug or os.environ.get("GROUNDWORK_DEBUG"):
+            traceback.print_exc()
+        print(UNEXPECTED, file=sys.stderr)
         return 1
