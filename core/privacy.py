@@ -77,8 +77,12 @@ FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 
 
+# What Groundwork keeps in its data folder (names start with these: "groundwork.db-wal", ".lock.x"...).
+DATA_ENTRIES = ("groundwork.db", "settings.json", "chroma", "files", ".lock", ".settings-")
+
+
 def make_private(path: Path) -> None:
-    """Make ``path`` (a folder, with everything in it, or one file) readable by its owner only.
+    """Make ``path`` (a folder of Groundwork's own, with everything in it, or one file) its owner's alone.
 
     Folders become 0700 and files 0600. On Windows, where these bits mean nothing, the app-data
     folder is already private to the signed-in user, so nothing is changed there. A file that
@@ -93,6 +97,23 @@ def make_private(path: Path) -> None:
     for root, dirs, files in os.walk(path):
         for name in dirs + files:
             _chmod(Path(root) / name)
+
+
+def make_data_folder_private(data_dir: Path) -> None:
+    """The data folder and what Groundwork keeps in it become its owner's alone (0700, files 0600).
+
+    Only Groundwork's own entries are touched: the folder may be one the owner chose
+    (``GROUNDWORK_DATA_DIR``) with other files of theirs in it.
+    """
+    if sys.platform == "win32":
+        return
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return
+    _chmod(data_dir)
+    for entry in data_dir.iterdir():
+        if entry.name.startswith(DATA_ENTRIES):
+            make_private(entry)
 
 
 def _chmod(path: Path) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from core.privacy import OFF_SWITCHES, keep_local, make_private
+from core.privacy import OFF_SWITCHES, keep_local, make_data_folder_private, make_private
 from tests.builders import LOREM_TOPICS, make_docx, make_pdf
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 from tests.offline import ConnectionRecorder
 from tests.ollama_standin import OllamaStandin
 
@@ -107,3 +107,31 @@ def test_saving_a_setting_leaves_the_data_folder_private(settings):
     save_setting(settings, "model", "llama3.2:3b")
     assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((settings.data_dir / "settings.json").stat().st_mode) == 0o600
+
+
+def modes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): stat.S_IMODE(p.lstat().st_mode) for p in [root, *root.rglob("*")]}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits; on Windows the app-data folder is per-user")
+def test_only_groundworks_own_entries_change_in_a_folder_the_owner_chose(tmp_path):
+    root = tmp_path / "chosen"
+    (root / "chroma").mkdir(parents=True)
+    (root / "groundwork.db-wal").write_bytes(b"x")
+    (root / "my-script.sh").write_bytes(b"#!/bin/sh")
+    os.chmod(root / "my-script.sh", 0o755)
+    make_data_folder_private(root)
+    assert modes(root) == {".": 0o700, "chroma": 0o700, "groundwork.db-wal": 0o600, "my-script.sh": 0o755}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits; on Windows the app-data folder is per-user")
+def test_a_library_made_by_the_cli_is_private_to_its_owner(data_dir):
+    env = os.environ.copy()
+    for args in (["ingest", str(FIXTURES / "text-3-pages.pdf")], ["library"]):
+        proc = subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    found = modes(data_dir)
+    assert {"groundwork.db", "chroma", "files", "chroma/chroma.sqlite3"} <= set(found)
+    assert {name: mode for name, mode in found.items() if mode not in (0o600, 0o700)} == {}
+    assert found["."] == 0o700 and found["groundwork.db"] == 0o600
