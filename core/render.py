@@ -17,6 +17,7 @@ Nothing here imports Streamlit; pages pass the returned strings to ``st.markdown
 - ``plain_text(text)``: the visible words of Markdown, for places that show no formatting.
 - ``export_markdown_text(text)``: what exports write (a Markdown viewer would load images too).
 - ``highlight_html(text, words)``: escaped HTML with only ``<mark>`` added.
+- ``html_text(text)``: untrusted text inside our own HTML (a tooltip, a chip's label).
 
 Addresses: Streamlit links ``https://…``, ``www.…`` and ``name@host`` found in plain text after
 parsing, so escapes don't stop it; an invisible zero-width space inside those patterns does.
@@ -37,7 +38,7 @@ _LITERAL = frozenset("\\`*_$~[]<>|#:&")  # "!" only matters before "[", escaped 
 # What Streamlit would turn into a link after parsing: "http(s)://", "www.", an e-mail address.
 _AUTOLINK = re.compile(r"(?i)(https?)(?=:/)|(www)(?=\.)|(?=@)")
 # A web address in a model's words (display only: what isn't caught here is still broken up above).
-_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>`]*[^\s<>`.,;:!?)\]'\"]")
+_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>`{}$\ue000-\uf8ff]*[^\s<>`{}$\ue000-\uf8ff.,;:!?)\]'\"]")
 # A line that would start a list or underline a heading ("- ", "+ ", "1. ", "2) ", "==="): escaped too.
 _LIST_START = re.compile(r"(?m)^([ \t]*(?:\d{1,9})?)([-+=.)])")
 _CITATION = re.compile(r"\[(\d{1,3})\]")
@@ -281,8 +282,13 @@ def stream_markdown(piece: str) -> str:
 _HTML_INERT = {ord(ch): f"&#{ord(ch)};" for ch in "\\`*_$~[]!|#:@()"}
 
 
-def _html_text(text: str) -> str:
-    return html.escape(text).translate(_HTML_INERT)
+def html_text(text) -> str:
+    """Untrusted text inside our own HTML, which may itself sit in Markdown (a tooltip in an answer):
+    HTML-escaped, Markdown's syntax characters as character references, addresses broken up."""
+    return html.escape(_break_addresses(str(text if text is not None else ""))).translate(_HTML_INERT)
+
+
+_html_text = html_text
 
 
 def highlight_html(text: str, words: Iterable[str]) -> str:

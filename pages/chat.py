@@ -20,6 +20,7 @@ from core.errors import AppError
 from core.history import DEFAULT_TITLE
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
 from core.types import AnswerResult
+from ui import answer_view
 from ui.answer_view import render_answer
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
@@ -27,6 +28,7 @@ LIST_LIMIT = 40  # conversations listed in the sidebar
 
 
 runtime.page_setup()
+answer_view.inject_css()
 st.title("💬 Ask your documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
@@ -117,8 +119,8 @@ def render_message(msg: dict) -> None:
             st.markdown(safe_markdown(msg["content"]))
 
 
-def save_answer(conv_id: int, question: str, result) -> None:
-    history.add_answer(conv_id, question, AnswerResult.from_dict(result))
+def save_answer(conv_id: int, question: str, result: AnswerResult) -> None:
+    history.add_answer(conv_id, question, result)
 
 
 def ask(question: str, scope: list[str], strict: bool) -> None:
@@ -157,7 +159,7 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
                 # to Ollama and keep what was written, marked as stopped.
                 stream.close()
                 partial = stream.result
-                if (partial.get("answer") or "").strip():
+                if partial.answer.strip():
                     try:
                         save_answer(conv_id, question, partial)
                     except AppError:

@@ -141,15 +141,17 @@ def test_delete_cascades(history, db_path):
         assert db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0
 
 
-def test_shares_the_database_with_other_tables(db_path, clock):
-    db_path.parent.mkdir(parents=True)
-    with sqlite3.connect(db_path) as db:  # another module's table in the same file
-        db.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT)")
-        db.execute("INSERT INTO documents(name) VALUES ('Handbook.pdf')")
-    history = History(db_path, clock=clock)
+def test_shares_the_database_with_the_library(settings, clock):
+    from core.ingest import add_files
+    from core.library import Library
+    from tests.builders import make_pdf
+
+    add_files(Library(settings), [("Handbook.pdf", make_pdf(["Opening hours are nine to six."]))])
+    history = History(settings.db_path, clock=clock)
     history.new_conversation()
-    with sqlite3.connect(db_path) as db:
+    with sqlite3.connect(settings.db_path) as db:
         assert db.execute("SELECT name FROM documents").fetchall() == [("Handbook.pdf",)]
+        assert db.execute("SELECT count(*) FROM conversations").fetchone()[0] == 1
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -91,21 +91,9 @@ def test_the_blocker_catches_a_posix_only_import():
     assert "core.settings" in result["failures"] and "not on Windows" in result["failures"]["core.settings"]
 
 
-def known_gap(traceback: str) -> bool:
-    """core/library.py's ``import fcntl``, which the lead is replacing with ``filelock`` (issue 10, item 6)."""
-    return 'core/library.py", line' in traceback and "No module named 'fcntl'" in traceback
-
-
 @pytest.mark.slow
 def test_every_module_imports_without_posix_only_modules():
     result = import_everything()
-    assert {"core", "core.cli", "core.render", "core.privacy", "ui.passages", "streamlit"} <= set(result["imported"])
-    failures = {name: tb for name, tb in result["failures"].items() if not known_gap(tb)}
-    assert failures == {}, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="main's core/library.py still imports fcntl; when filelock replaces it "
-                                       "this passes and the marker must go")
-def test_the_library_imports_without_fcntl():
-    assert not any(known_gap(tb) for tb in import_everything()["failures"].values())
+    assert {"core", "core.cli", "core.render", "core.privacy", "core.library", "ui.passages",
+            "streamlit"} <= set(result["imported"])
+    assert result["failures"] == {}, "\n".join(f"{k}:\n{v}" for k, v in result["failures"].items())

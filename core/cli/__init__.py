@@ -11,6 +11,7 @@ Each module below registers its own commands (``register(subparsers, common)``).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="data folder (default: GROUNDWORK_DATA_DIR or your app-data folder)")
     common.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    common.add_argument("--debug", action="store_true", help="on an unexpected failure, print the details")
+    common.add_argument("--debug", action="store_true", help="when something fails, print the details too")
     parser = argparse.ArgumentParser(prog="python -m core", description="Groundwork without the browser.")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
@@ -40,11 +41,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         parser.error("--k must be 1 or more")
+    debug = args.debug or bool(os.environ.get("GROUNDWORK_DEBUG"))
+    if debug:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    else:  # what the code logs (with tracebacks) stays off the owner's screen
+        logging.getLogger().addHandler(logging.NullHandler())
     try:
         code = args.func(args)
         sys.stdout.flush()  # inside the guard: a reader that went away is handled below
         return code
     except AppError as exc:
+        if debug:
+            traceback.print_exc()
         print(exc.user_message, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -54,7 +62,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception:  # never a traceback for the owner; the details on request
-        if args.debug or os.environ.get("GROUNDWORK_DEBUG"):
+        if debug:
             traceback.print_exc()
         print(UNEXPECTED, file=sys.stderr)
         return 1

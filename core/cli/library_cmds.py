@@ -5,6 +5,7 @@ import sys
 
 from core.cli.common import collect_paths, emit, library_from, pages_label, stderr_progress
 from core.errors import UsageError
+from core.ingest import add_files
 
 
 def cmd_ingest(args) -> int:
@@ -12,7 +13,7 @@ def cmd_ingest(args) -> int:
     items = [(p.name, p.read_bytes()) for p in collect_paths(args.paths)]
     if not items:
         raise UsageError("No PDF or Word files were found there; point to .pdf or .docx files or a folder holding them.")
-    reports = lib.ingest_many(items, stderr_progress(args))
+    reports = add_files(lib, items, stderr_progress(args))
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
 
