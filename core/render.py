@@ -231,19 +231,24 @@ def plain_text_of(nodes) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=256)
+def _tree(text: str) -> SyntaxTreeNode:
+    """The parsed text (only read, never changed): every rerun of a page redraws the same answers."""
+    return SyntaxTreeNode(_parser().parse(text))
+
+
 def safe_markdown(text, cite: Optional[Cite] = None) -> str:
     """A model's Markdown with its formatting kept, and nothing that loads, links or runs.
 
     ``cite(n)`` may turn an ``[n]`` citation marker into Markdown of the caller's own (a badge);
     returning None leaves that marker as literal text.
     """
-    tree = SyntaxTreeNode(_parser().parse(str(text or "")))
-    return _Renderer(cite).blocks(tree.children)
+    return _Renderer(cite).blocks(_tree(str(text or "")).children)
 
 
 def plain_text(text) -> str:
     """Only the visible words of some Markdown: no formatting, no addresses (for plain-text places)."""
-    tree = SyntaxTreeNode(_parser().parse(str(text or "")))
+    tree = _tree(str(text or ""))
     return "\n\n".join(plain_text_of([node]) for node in tree.children).strip()
 
 
