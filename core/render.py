@@ -149,8 +149,7 @@ class _Renderer:
         if kind == "link":  # its words, never its address
             return self.inline(node.children)
         if kind == "image":
-            alt = plain_text_of(node.children)
-            return literal_markdown(f"[image not shown{': ' + alt if alt.strip() else ''}]")
+            return literal_markdown(_image_label(node))
         if kind == "html_inline":
             return literal_markdown(node.content)
         return literal_markdown(node.content or plain_text_of(node.children))
@@ -222,13 +221,20 @@ def plain_text_of(nodes) -> str:
         elif node.type in ("softbreak", "hardbreak"):
             out.append("\n")
         elif node.type == "image":
-            alt = plain_text_of(node.children)
-            out.append(f"[image not shown{': ' + alt if alt.strip() else ''}]")
-        else:
-            if node.children:
-                separator = "\n" if node.nester_tokens is not None and node.type not in ("em", "strong", "s", "link") else ""
-                out.append(separator.join(plain_text_of([child]) for child in node.children))
+            out.append(_image_label(node))
+        elif node.children:
+            block = node.nester_tokens is not None and node.type not in _INLINE_CONTAINERS
+            out.append(("\n" if block else "").join(plain_text_of([child]) for child in node.children))
     return "".join(out)
+
+
+_INLINE_CONTAINERS = ("em", "strong", "s", "link")
+
+
+def _image_label(node) -> str:
+    """What stands in for an image: its description, never its address."""
+    alt = plain_text_of(node.children)
+    return f"[image not shown{': ' + alt if alt.strip() else ''}]"
 
 
 @functools.lru_cache(maxsize=256)
