@@ -32,7 +32,6 @@ from core.types import AnswerResult, UsageStats
 
 DEFAULT_TITLE = "New conversation"
 TITLE_LENGTH = 60  # characters of the first question used as a title
-QUOTE_LENGTH = 200  # characters of a cited passage in the Markdown export
 
 ROLES = ("user", "assistant", "system")
 
@@ -269,32 +268,6 @@ class History:
             out.append({"question": question, "answer": r["content"], "citations": _loads(r["citations_json"], [])})
         return out
 
-    # -- export
-
-    def export_markdown(self, conv_id: int) -> str:
-        """The conversation as Markdown: title, each question and answer, and under
-        each answer its sources as ``[n] file, page p: "quote…"``."""
-        conv = self.conversation(conv_id)
-        lines = [f"# {conv['title']}", "", f"_Started {conv['created_at'][:10]}; exported from Groundwork._", ""]
-        for m in self.messages(conv_id):
-            if m["role"] == "user":
-                lines += [f"**Question:** {m['content'].strip()}", ""]
-            elif m["role"] == "assistant":
-                lines += ["**Answer:**", "", m["content"].strip(), ""]
-                if m["citations"]:
-                    lines += ["Sources:", ""]
-                    lines += [f"- {_citation_line(i, c)}" for i, c in enumerate(m["citations"], 1)]
-                    lines.append("")
-                if m["feedback"]:
-                    verdict = "helpful" if m["feedback"]["rating"] > 0 else "not helpful"
-                    note = f" ({m['feedback']['comment']})" if m["feedback"]["comment"] else ""
-                    lines += [f"_Marked {verdict}{note}._", ""]
-                lines += ["---", ""]
-        if lines[-2:] == ["---", ""]:
-            del lines[-2:]
-        return "\n".join(lines).rstrip() + "\n"
-
-
 # an approved answer: rated +1 and citing at least one source
 _APPROVED = ("m.role = 'assistant' AND f.rating = 1 AND json_valid(m.citations_json) "
              "AND json_array_length(m.citations_json) > 0")
@@ -306,17 +279,3 @@ def _loads(text: Optional[str], default: Any) -> Any:
     except ValueError:
         return default
     return value if isinstance(value, type(default)) else default
-
-
-def _citation_line(index: int, c: dict) -> str:
-    n = c.get("n", index)
-    where = c.get("file") or "unknown file"
-    if c.get("page") is not None:
-        page_end = c.get("page_end")
-        where += f", pages {c['page']}-{page_end}" if page_end not in (None, c["page"]) else f", page {c['page']}"
-    elif c.get("section"):
-        where += f", section \"{c['section']}\""
-    quote = " ".join(str(c.get("text") or "").split())
-    if len(quote) > QUOTE_LENGTH:
-        quote = quote[:QUOTE_LENGTH].rsplit(" ", 1)[0] + "…"
-    return f"[{n}] {where}: \"{quote}\"" if quote else f"[{n}] {where}"

@@ -34,7 +34,10 @@ from markdown_it.tree import SyntaxTreeNode
 
 ZWSP = "\u200b"
 # Everything Markdown (CommonMark, GFM, Streamlit's directives, maths, emoji) could read as syntax.
-_LITERAL = frozenset("\\`*_$~[]<>|#:&")  # "!" only matters before "[", escaped anyway
+_LITERAL = frozenset("\\`*_$~[]|#:&")  # "!" only matters before "[", escaped anyway
+# In a model's answer ":" stays as written (an emoji name or a colour directive loads nothing, and "[" is escaped).
+_SAFE = _LITERAL - {":"}
+_ANGLE = {"<": "&lt;", ">": "&gt;"}  # raw HTML can never start; shown as the characters themselves
 # What Streamlit would turn into a link after parsing: "http(s)://", "www.", an e-mail address.
 _AUTOLINK = re.compile(r"(?i)(https?)(?=:/)|(www)(?=\.)|(?=@)")
 # A web address in a model's words (display only: what isn't caught here is still broken up above).
@@ -56,10 +59,10 @@ def literal_markdown(text) -> str:
     return _escape(str(text if text is not None else ""), line_start=True)
 
 
-def _escape(text: str, line_start: bool) -> str:
-    """Backslash before every syntax character, a break inside addresses, and no list or heading
-    starts a line (``line_start``: whether ``text`` itself begins a line of the output)."""
-    escaped = "".join("\\" + ch if ch in _LITERAL else ch for ch in _break_addresses(text))
+def _escape(text: str, line_start: bool, chars: frozenset = _LITERAL) -> str:
+    """A backslash before every syntax character (``<`` and ``>`` as character references), a break
+    inside addresses, and no list or heading starting a line (``line_start``: ``text`` begins one)."""
+    escaped = "".join(_ANGLE.get(ch) or ("\\" + ch if ch in chars else ch) for ch in _break_addresses(text))
 
     def unlist(m: re.Match) -> str:
         if m.start() == 0 and not line_start:
@@ -70,24 +73,28 @@ def _escape(text: str, line_start: bool) -> str:
 
 
 def _literal_with_citations(text: str, cite: Optional[Cite], line_start: bool) -> str:
+    """Literal text in which each ``[n]`` marker is the caller's (``cite``) or stays as written."""
     out, last = [], 0
     for m in _CITATION.finditer(text):
-        replacement = cite(int(m.group(1))) if cite is not None else None
+        replacement = cite(int(m.group(1))) if cite is not None else m.group(0)
         if replacement is None:
             continue
         out += [_words(text[last:m.start()], line_start and last == 0), replacement]
         last = m.end()
+        if text[last:last + 1] in ("(", ":"):  # "[1](…)" or "[1]: …" would read as a link or a definition
+            out.append("\\" + text[last])
+            last += 1
     out.append(_words(text[last:], line_start and last == 0))
     return "".join(out)
 
 
 def _words(text: str, line_start: bool) -> str:
-    """Literal text in which a web address is shown as code: readable, copyable, never a link."""
+    """A model's words, literal, with a web address shown as code: readable, copyable, never a link."""
     out, last = [], 0
     for m in _ADDRESS.finditer(text):
-        out += [_escape(text[last:m.start()], line_start and last == 0), _code_span(m.group(0))]
+        out += [_escape(text[last:m.start()], line_start and last == 0, _SAFE), _code_span(m.group(0))]
         last = m.end()
-    out.append(_escape(text[last:], line_start and last == 0))
+    out.append(_escape(text[last:], line_start and last == 0, _SAFE))
     return "".join(out)
 
 
@@ -288,8 +295,8 @@ def stream_markdown(piece: str) -> str:
     return "".join(out)
 
 
-# In HTML, characters Markdown would read as syntax become character references, so the text
-# stays inert even where a Markdown parser sees it (``st.markdown(..., unsafe_allow_html=True)``).
+# Inside inline HTML that sits in Markdown (a tooltip in an answer), Markdown still reads the text:
+# its syntax characters become character references there, so they stay plain characters.
 _HTML_INERT = {ord(ch): f"&#{ord(ch)};" for ch in "\\`*_$~[]!|#:@()"}
 
 
@@ -299,27 +306,25 @@ def html_text(text) -> str:
     return html.escape(_break_addresses(str(text if text is not None else ""))).translate(_HTML_INERT)
 
 
-_html_text = html_text
-
-
 def highlight_html(text: str, words: Iterable[str]) -> str:
     """HTML-escaped ``text`` with each occurrence of ``words`` (prefix match) wrapped in <mark>.
 
-    Every line ending becomes ``<br>``, so the whole passage stays one line of HTML: a blank
-    line could otherwise end the HTML block and let the rest be read as Markdown.
+    Every line ending becomes ``<br>``, so a passage in ``<div>…</div>`` stays one line of HTML: in
+    ``st.markdown(..., unsafe_allow_html=True)`` that is one raw HTML block, which Markdown never reads
+    (a blank line would end the block and let the rest be read as Markdown).
     """
     lines = _LINE_ENDS.split(text or "")
     stems = sorted({w.lower() for w in words if w and len(w) >= 2}, key=len, reverse=True)
     if not stems:
-        return "<br>".join(_html_text(line) for line in lines)
+        return "<br>".join(html.escape(line) for line in lines)
     pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
 
     def marked(line: str) -> str:
         out, last = [], 0
         for m in pattern.finditer(line):
-            out += [_html_text(line[last:m.start()]), f"<mark>{_html_text(m.group(0))}</mark>"]
+            out += [html.escape(line[last:m.start()]), f"<mark>{html.escape(m.group(0))}</mark>"]
             last = m.end()
-        out.append(_html_text(line[last:]))
+        out.append(html.escape(line[last:]))
         return "".join(out)
 
     return "<br>".join(marked(line) for line in lines)

@@ -34,6 +34,16 @@ def quoting_reply(request: dict) -> Reply:
     return Reply([answer[i:i + 8] for i in range(0, len(answer), 8)], piece_delay=0.06)
 
 
+def marked_pixels(png: bytes) -> int:
+    """Pixels of the highlighter's yellow in a screenshot (the sample pages print no yellow of their own)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(1 for r, g, b in image.getdata() if r > 235 and 200 < g < 240 and b < 140)
+
+
 def ask(page, question: str) -> None:
     box = page.locator(CHAT_BOX)
     box.wait_for()
@@ -85,19 +95,39 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         assert page.locator("mark").count() > 0
         shot(page, "chat-answer")
 
-        # open the cited page: the whole page's text, and the original to download
+        # a long passage is folded to its first lines; "Show more" unfolds it in place
+        fold = page.locator(".gw-fold").first
+        rest = fold.locator("details")
+        assert not rest.evaluate("d => d.open")
+        fold.get_by_text("Show more").click()
+        fold.get_by_text("Show less").wait_for()
+        assert rest.evaluate("d => d.open")
+        fold.get_by_text("Show less").click()
+        fold.get_by_text("Show more").wait_for()
+
+        # open the cited page: the page as printed with the supporting lines marked, and the original
         page.get_by_role("button", name=f"Open page {cited['page']}").click()
         dialog = page.locator("[data-testid='stDialog']")
         dialog.wait_for()
         dialog.get_by_text(f"{cited['file']} — page {cited['page']}").wait_for()
-        from core.library import Library
-
-        page_text = Library(load_settings(data_dir=library)).page_text(cited["file"], cited["page"])
-        last_line = [line for line in page_text.splitlines() if line.strip()][-1].strip()
-        assert last_line[:40] in " ".join(dialog.inner_text().split())
+        image = dialog.get_by_role("img", name=f"Page {cited['page']} of {cited['file']}, with the supporting lines")
+        image.wait_for()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
+        assert marked_pixels(image.screenshot()) > 400  # at least one mark, seen on screen
+        dialog.get_by_text("Highlighted: the lines that back up").wait_for()
         dialog.get_by_role("button", name=f"Download {cited['file']}").wait_for()
         page.wait_for_timeout(400)
         shot(page, "chat-open-page")
+
+        # the next page has no marks; back again, the marks are there again
+        dialog.get_by_role("button", name="Next page").click()
+        dialog.get_by_text(f"Page {cited['page'] + 1} of").wait_for()
+        image = dialog.get_by_role("img", name=f"Page {cited['page'] + 1} of {cited['file']}", exact=True)
+        image.wait_for()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
+        assert marked_pixels(image.screenshot()) == 0
+        dialog.get_by_role("button", name="Previous page").click()
+        dialog.get_by_role("img", name=f"Page {cited['page']} of {cited['file']}, with the supporting lines").wait_for()
         page.keyboard.press("Escape")
         dialog.wait_for(state="detached")
 

@@ -198,27 +198,6 @@ def test_approved_examples(history):
     ]
 
 
-def test_export_markdown(history):
-    conv = history.new_conversation("Opening hours")
-    long_quote = "word " * 100
-    cites = CITE + [{"n": 2, "file": "Policies.docx", "page": None, "section": "Weekends", "text": long_quote}]
-    answer = ask(history, conv, "When do we open?", "At nine on weekdays [1] and ten on Saturdays [2].", cites)
-    history.set_feedback(answer, 1, "right")
-    ask(history, conv, "Sundays?", "The documents don't say.", [], found=False)
-    md = history.export_markdown(conv)
-    assert md.startswith("# Opening hours\n")
-    assert "**Question:** When do we open?" in md and "**Question:** Sundays?" in md
-    assert "At nine on weekdays [1] and ten on Saturdays [2]." in md
-    assert '[1] Handbook.pdf, page 3: "We open at nine and close at six on weekdays."' in md
-    assert '[2] Policies.docx, section "Weekends": "word word' in md and "…\"" in md
-    assert len(md.split("[2] Policies.docx")[1].splitlines()[0]) < 260  # long quotes are shortened
-    assert md.index("[1] Handbook.pdf") < md.index("**Question:** Sundays?")  # sources under their answer
-    assert "Marked helpful (right)" in md
-    assert md.endswith("The documents don't say.\n")
-    with pytest.raises(NotFoundError):
-        history.export_markdown(123456)
-
-
 def test_threads_share_one_history(history):
     conv = history.new_conversation()
     errors = []

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
-from core.render import html_text, literal_markdown as md
+from core.render import highlight_html, html_text, literal_markdown as md
 from core.settings import load_settings
 from tests.conftest import ROOT
 from tests.inert import assert_inert, visible
@@ -106,15 +106,13 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     # the sources it read but didn't cite are tucked away
     if len(given) > 1:
         assert any("not cited" in e.label for e in at.expander)
-    # open the page: the dialog shows the whole page and offers the original
+    # open the page: the dialog shows the page as printed, the supporting lines marked, and the original
     at.button(key=f"chat_page_{msg['id']}_1").click().run()
     assert not at.exception
-    from core.library import Library
-
-    page_text = Library(load_settings()).page_text(cited["file"], cited["page"])
-    first_words = " ".join(page_text.split()[:3])
     shown = " ".join(h.value for h in at.html)
-    assert re.sub(r"<[^>]+>", "", first_words) in re.sub(r"<[^>]+>", "", shown)
+    alt = highlight_html(f"Page {cited['page']} of {cited['file']}, with the supporting lines highlighted", [])
+    assert f"alt='{alt}'" in shown
+    assert "data:image/png;base64," in shown and "data-marked='true'" in shown
     assert any(b.label == f"Download {md(cited['file'])}" for b in at.download_button)
     assert at.download_button(key="chat_export")
 
@@ -294,6 +292,11 @@ def test_scope_and_strict_mode_reach_the_answer(library, ollama):
 
 def test_export_is_offered_and_holds_the_sources(library, ollama):
     at = ask(page().run(), RETURNS_Q)
-    assert at.download_button(key="chat_export").label == "Export"
-    text = history().export_markdown(last_answer()["conversation_id"])
+    assert at.download_button(key="chat_export").label == "Text file (Markdown)"
+    assert at.download_button(key="chat_export_html").label == "Printable page"
+    from core.exports import export_html, export_markdown
+
+    conv_id = last_answer()["conversation_id"]
+    text = export_markdown(history(), conv_id)
     assert "**Question:** " + RETURNS_Q in text and "[1]" in text
+    assert "<section>" in export_html(history(), conv_id)

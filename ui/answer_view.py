@@ -21,6 +21,7 @@ from core.answer import strip_markers
 from core.render import html_text, safe_markdown
 from core.search import highlight_terms
 from core.types import AnswerResult, Passage
+from core.viewer import claim_for
 from ui.passages import passage_card, place_of
 
 SHOWN_PASSAGES = 3  # without a written answer, the best passages are shown and the rest folded away
@@ -173,7 +174,8 @@ def _written(lib, mid, result: AnswerResult, words: list[str]) -> None:
         for c in citations:
             if c.matched_by_groundwork:
                 st.caption(f"[{c.n}] is a source matched by Groundwork: the model didn't cite it.")
-            passage_card(lib, c, words, key=f"chat_page_{mid}_{c.n}", number=c.n, anchor=f"gw-src-{mid}-{c.n}")
+            passage_card(lib, c, words, key=f"chat_page_{mid}_{c.n}", number=c.n, anchor=f"gw-src-{mid}-{c.n}",
+                         claim=claim_for(result, c.n))
 
 
 def render_answer(lib, mid, result: AnswerResult, question: str = "") -> None:

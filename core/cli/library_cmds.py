@@ -5,10 +5,11 @@ import sys
 
 from core.cli.common import collect_paths, emit, library_from, pages_label, stderr_progress
 from core.errors import UsageError
-from core.ingest import add_files
 
 
 def cmd_ingest(args) -> int:
+    from core.ingest import add_files  # imported here: every other command starts faster without it
+
     lib = library_from(args)
     items = [(p.name, p.read_bytes()) for p in collect_paths(args.paths)]
     if not items:
