@@ -204,8 +204,8 @@ class Library(LibraryReads):
             progress(start / max(len(chunks), 1), "Saving")
             self.vectors.write(self.db.generation(), lambda c, part=part, start=start: c.upsert(
                 ids=[ch.id for ch in part], embeddings=vectors[start:start + len(part)],
-                metadatas=[{"doc_id": doc_id, "file": name, "page": ch.page if ch.page is not None else -1}
-                           for ch in part]))
+                # the document's id, not its name: Chroma keeps copies of metadata after a removal
+                metadatas=[{"doc_id": doc_id, "page": ch.page if ch.page is not None else -1} for ch in part]))
 
     @staticmethod
     def _put_rows(tx, doc_id: int, doc: ParsedDocument, chunks: list[Chunk]) -> None:
