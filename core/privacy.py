@@ -99,6 +99,16 @@ def make_private(path: Path) -> None:
             _chmod(Path(root) / name)
 
 
+def keep_files_private() -> None:
+    """From now on, files and folders this process creates are its owner's alone (umask 077).
+
+    Called when the library opens, so what Chroma and SQLite create later (new index files, a
+    -wal file) is private from the start, not only after the next start.
+    """
+    if sys.platform != "win32":
+        os.umask(0o077)
+
+
 def make_data_folder_private(data_dir: Path) -> None:
     """The data folder and what Groundwork keeps in it become its owner's alone (0700, files 0600).
 

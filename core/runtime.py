@@ -37,10 +37,8 @@ def _library(data_dir: str, embedder: str, chroma_url: str):
     import threading
 
     from core.library import Library
-    from core.privacy import make_data_folder_private
 
     library = Library(load_settings(data_dir=data_dir, embedder=embedder, chroma_url=chroma_url))
-    make_data_folder_private(library.settings.data_dir)  # its owner's alone, also for an older library
     load = getattr(library.embedder, "load", None)
     if load is not None:
         # Load the search model now, in the background (the first time on a computer it is also

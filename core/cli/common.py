@@ -19,12 +19,8 @@ def settings_from(args):
 
 def library_from(args):
     from core.library import Library
-    from core.privacy import make_data_folder_private
 
-    settings = settings_from(args)
-    library = Library(settings)
-    make_data_folder_private(settings.data_dir)  # its owner's alone, also for an older library
-    return library
+    return Library(settings_from(args))
 
 
 def emit(args, payload: dict, human: Callable[[dict], str]) -> None:
