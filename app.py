@@ -4,9 +4,15 @@ Navigation, the sidebar status and the one error boundary; every page lives in p
 (each page's first call, ``runtime.page_setup()``, makes a page address opened as the
 first visit still go through this file).
 """
-from pathlib import Path
+from core.privacy import keep_local
 
-import streamlit as st
+keep_local()  # before anything loads a library that could phone home
+
+import logging  # noqa: E402
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import streamlit as st  # noqa: E402
 
 from core import runtime
 from core.errors import AppError
@@ -14,12 +20,17 @@ from core.render import literal_markdown
 from ui import style
 
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
+if not os.environ.get("GROUNDWORK_DEBUG"):  # whatever a config file or variable says, owners see no traceback
+    st.set_option("client.showErrorDetails", "none")
+
+UNEXPECTED = "Something unexpected went wrong on this page; reload it, and if it happens again, restart Groundwork."
 
 HERE = Path(__file__).parent
 PAGES = [
     ("pages/chat.py", "Ask your documents", "💬", True),
     ("pages/documents.py", "Documents", "📄", False),
     ("pages/find.py", "Find in my documents", "🔎", False),
+    ("pages/selftest.py", "Check my library", "✅", False),
     ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
     ("pages/style.py", "Answer style", "✍️", False),
     ("pages/setup.py", "Setup", "⚙️", False),
@@ -61,8 +72,8 @@ with st.sidebar:
             st.markdown("**Library:** empty — add files on the Documents page.")
     except Exception:  # the page itself explains library problems
         st.markdown("**Library:** not available right now.")
-    settings = runtime.get_settings()
     try:
+        settings = runtime.get_settings()
         status = runtime.ollama_status(settings.ollama_host)
         if not status["running"]:
             if not says_ollama_is_down(nav.title, documents):
@@ -71,10 +82,13 @@ with st.sidebar:
             st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — see Setup.")
         else:
             st.markdown(f"🟢 **Model:** {literal_markdown(settings.model)}")
-    except ImportError:
+    except Exception:  # the page itself explains settings and Ollama problems
         pass
 
 try:
     nav.run()
 except AppError as exc:  # the one error boundary: pages handle only what they can recover from
     st.error(exc.user_message)
+except Exception:  # anything else: the details go to the log, the owner gets one calm sentence
+    logging.getLogger("groundwork").exception("Unexpected error on a page")
+    st.error(UNEXPECTED)

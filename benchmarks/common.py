@@ -35,6 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from core.privacy import keep_local  # noqa: E402
+
+keep_local()  # before the baseline loads chromadb/onnxruntime: no telemetry from benchmarks either
+
 from tests.offline import loopback_only  # noqa: E402
 
 # The int8 model Groundwork prepares on first use is cached here, never in the user's own cache folder;

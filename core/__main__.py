@@ -1,5 +1,13 @@
-import sys
+from core.privacy import keep_local
 
-from core.cli import main
+keep_local()  # before anything loads a library that could phone home
+
+import sys  # noqa: E402
+
+try:
+    from core.cli import main
+except KeyboardInterrupt:  # Ctrl-C while starting up
+    print("Stopped.", file=sys.stderr)
+    sys.exit(1)
 
 sys.exit(main())

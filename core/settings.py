@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from core.errors import UsageError
+from core.privacy import make_data_folder_private
 
 APP_NAME = "Groundwork"
 SETTINGS_FILE = "settings.json"
@@ -179,4 +180,5 @@ def save_setting(settings: Settings, name: str, value: Any) -> Settings:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(current, fh, indent=2)
     os.replace(tmp, settings.data_dir / SETTINGS_FILE)
+    make_data_folder_private(settings.data_dir)
     return replace(settings, **{name: _coerce(name, value)})

@@ -1,6 +1,10 @@
 """Shared fixtures: every test gets its own data folder and no network."""
 from __future__ import annotations
 
+from core.privacy import keep_local
+
+keep_local()  # before any test imports a library that could phone home
+
 import os
 import shutil
 import tempfile

@@ -41,3 +41,55 @@ def loopback_only(set_attribute: Callable[[Any, str, Any], Any] = setattr, who: 
 
     set_attribute(socket.socket, "connect", connect)
     set_attribute(socket.socket, "connect_ex", connect_ex)
+
+
+class ConnectionRecorder:
+    """A TCP listener on loopback that records every connection made to it (and its first bytes).
+
+    Point every proxy variable at it: a library that tries to reach the internet through the
+    configured proxy shows up here as ``CONNECT host:443`` or ``GET http://host/...``.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.connections: list[bytes] = []
+        self._lock = threading.Lock()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="connection-recorder", daemon=True)
+
+    @property
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    first = conn.recv(4096)
+                except OSError:
+                    first = b""
+            with self._lock:
+                self.connections.append(first or b"(connected, sent nothing)")
+
+    def __enter__(self) -> "ConnectionRecorder":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self._sock.close()
+
+    def seen(self) -> list[bytes]:
+        with self._lock:
+            return list(self.connections)

@@ -292,3 +292,21 @@ def test_chroma_server_mode(tmp_path, monkeypatch):
     finally:
         server.terminate()
         server.wait(20)
+
+
+def test_a_removed_document_leaves_no_trace_of_its_name(settings):
+    """Neither the vector store nor the database keeps a removed file's name or text anywhere on disk."""
+    lib = Library(settings, MiniLMEmbedder())
+    add_files(lib, [("Salaries-Zebedee.pdf", make_pdf(["Quixotic payroll figures for Zebedee's team."]))])
+    lib.remove("Salaries-Zebedee.pdf")
+    del lib
+    import gc
+
+    gc.collect()
+    leftovers = []
+    for path in settings.data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if b"Salaries-Zebedee" in data or b"Quixotic payroll" in data:
+                leftovers.append(path.relative_to(settings.data_dir))
+    assert leftovers == []

@@ -102,24 +102,48 @@ def test_find_page_keeps_working_during_a_command_line_ingest(data_dir, tmp_path
     assert f"{WORDS[3]}.pdf".replace("_", "\\_") in "\n".join(str(m.value) for m in at.markdown)
 
 
-def test_reading_never_waits_for_a_long_ingest(data_dir, tmp_path):
+PAUSED_WRITER = """
+import sys, time
+from pathlib import Path
+from core.embeddings import MiniLMEmbedder
+from core.ingest import add_files
+from core.library import Library
+from core.settings import load_settings
+from tests.test_multiprocess import long_document
+
+class PausedStore(Library):
+    # a real ingest, paused while it holds the write lock half-way through storing its vectors
+    def _put_vectors(self, doc_id, name, chunks, vectors, progress):
+        super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+        print("HOLDING THE LOCK", flush=True)
+        release = Path(sys.argv[1])
+        while not release.exists():
+            time.sleep(0.1)
+        super()._put_vectors(doc_id, name, chunks[5:], vectors[5:], progress)
+
+add_files(PausedStore(load_settings(), MiniLMEmbedder()), [("Manual.pdf", long_document(20))])
+"""
+
+
+def test_reading_never_waits_for_a_writer(data_dir, tmp_path):
     add_files(Library(load_settings()), [("Handbook.pdf", make_pdf(LOREM_TOPICS))])
-    big = tmp_path / "big"
-    big.mkdir()
-    (big / "Manual.pdf").write_bytes(long_document(120))
-    proc = start_cli(data_dir, "ingest", str(big))
+    release = tmp_path / "release"
+    writer = subprocess.Popen([sys.executable, "-c", PAUSED_WRITER, str(release)], cwd=ROOT, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
     try:
-        time.sleep(3)  # the ingest is reading and embedding by now (tens of seconds on this machine)
-        for args in (("library", "--json"), ("search", "rental deposit", "--json")):
-            started = time.monotonic()
-            answer = cli(data_dir, *args, timeout=120)
-            assert answer.returncode == 0, answer.stderr
-            assert proc.poll() is None, "the ingest ended before the reader ran; make the document longer"
-            assert time.monotonic() - started < 60  # a liveness check: readers used to wait for the whole ingest
-        assert [d["file"] for d in json.loads(cli(data_dir, "library", "--json").stdout)["documents"]] == ["Handbook.pdf"]
+        assert "HOLDING THE LOCK" in writer.stdout.readline()
+        # the first release opened the library by taking the write lock: these waited for the whole ingest
+        listed = cli(data_dir, "library", "--json", timeout=300)
+        assert listed.returncode == 0, listed.stderr
+        assert [d["file"] for d in json.loads(listed.stdout)["documents"]] == ["Handbook.pdf"]  # not half of Manual
+        found = cli(data_dir, "search", "rental deposit", "--json", timeout=300)
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)["results"][0]["file"] == "Handbook.pdf"
+        assert writer.poll() is None  # both answered while the writer held the lock
     finally:
-        proc.communicate(timeout=900)
-    assert proc.returncode == 0
+        release.touch()
+        out, err = writer.communicate(timeout=600)
+    assert writer.returncode == 0, err
     assert {d.file for d in Library(load_settings()).documents()} == {"Handbook.pdf", "Manual.pdf"}
 
 

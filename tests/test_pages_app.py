@@ -49,3 +49,29 @@ def test_green_only_when_the_chosen_model_is_downloaded(monkeypatch):
         runtime.ollama_status.clear()  # what Setup's "Check again" does; otherwise cached for a few seconds
         text = sidebar_text()
         assert "🟡" in text and "qwen2.5" in text and "isn't downloaded" in text and "🟢" not in text
+
+
+def calm_error_on(page: str) -> str:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1
+    message = str(at.error[0].value)
+    assert "Traceback" not in message and "Errno" not in message and "Error:" not in message
+    return message
+
+
+@pytest.mark.parametrize("page", ["documents", "find", "chat"])
+def test_an_unexpected_failure_shows_one_calm_sentence(page, data_dir):
+    """A data folder that is a plain file makes opening the library fail in a way no page expects."""
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("not a folder")
+    assert calm_error_on(page).endswith(".")
+
+
+@pytest.mark.parametrize("page", ["documents", "find"])
+def test_a_damaged_database_shows_one_calm_sentence(page, data_dir):
+    data_dir.mkdir(parents=True)
+    (data_dir / "groundwork.db").write_bytes(b"this is not a database" * 500)
+    assert calm_error_on(page).endswith(".")

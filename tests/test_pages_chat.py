@@ -8,9 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
-from core.render import literal_markdown as md
+from core.render import highlight_html, html_text, literal_markdown as md
 from core.settings import load_settings
 from tests.conftest import ROOT
+from tests.inert import assert_inert, visible
 from tests.ollama_standin import OllamaStandin
 from tests.prompts import sources_in
 
@@ -96,8 +97,8 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     chip = re.search(rf"<a class='gw-cite' href='#gw-src-{msg['id']}-1'[^>]*>1<span class='gw-tip' role='tooltip'>"
                      r"<span class='gw-tip-place'>(.*?)</span>“(.*?)”</span></a>", out)
     assert chip, out
-    assert chip.group(1) == f"{md(cited['file'])} · page {cited['page']}"  # the place, in the tooltip
-    assert chip.group(2) and chip.group(2) == md(cited["quote"])  # ... and the supporting quote
+    assert chip.group(1) == html_text(f"{cited['file']} · page {cited['page']}")  # the place, in the tooltip
+    assert chip.group(2) and chip.group(2) == html_text(cited["quote"])  # ... and the supporting quote
     # one card, for the cited source only, with its place
     assert f"**[1]** {md(cited['file'])} · page {cited['page']}" in out
     assert "**[2]**" not in out
@@ -109,14 +110,15 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     at.button(key=f"chat_page_{msg['id']}_1").click().run()
     assert not at.exception
     shown = " ".join(h.value for h in at.html)
-    assert f"alt='Page {cited['page']} of {cited['file']}, with the supporting lines highlighted'" in shown
+    alt = highlight_html(f"Page {cited['page']} of {cited['file']}, with the supporting lines highlighted", [])
+    assert f"alt='{alt}'" in shown
     assert "data:image/png;base64," in shown and "data-marked='true'" in shown
-    assert any(b.label == f"Download {cited['file']}" for b in at.download_button)
+    assert any(b.label == f"Download {md(cited['file'])}" for b in at.download_button)
     assert at.download_button(key="chat_export")
 
 
 def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
-    ollama.enqueue_chat(["Every customer gets a free unicorn ", "with each new bike [42]."])
+    ollama.enqueue_chat(["Every visitor receives a golden ", "unicorn statue [42]."])
     at = ask(page().run(), RETURNS_Q)
     msg = last_answer()
     assert msg["citations"] == [] and msg["meta"]["no_citations"] is True  # and nothing could be matched
@@ -124,7 +126,7 @@ def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
     assert "[42]" not in out and "**[" not in out and "gw-cite" not in out
     warnings = " ".join(w.value for w in at.warning)
     assert "This answer cites no source; check it against your documents." in warnings
-    assert "Nothing in your documents says this: “Every customer gets a free unicorn with each new bike.”" in warnings
+    assert "Nothing in your documents says this: “Every visitor receives a golden unicorn statue.”" in warnings
 
 
 def test_a_made_up_number_leaves_no_fragment_and_warnings_quote_no_markers(library, ollama):
@@ -202,9 +204,11 @@ def test_images_links_and_html_from_the_model_are_never_rendered(library, ollama
                [str(c.value) for c in at.caption] + [str(h.value) for h in at.html] + [str(i.value) for i in at.info]
     joined = "\n".join(rendered)
     assert "Bikes can be returned within 30 days" in joined
-    assert "![" not in joined and "<img" not in joined.lower() and "<script" not in joined.lower()
-    assert "](https://" not in joined and "(https://evil" not in joined
-    assert "[image not shown: receipt]" in joined
+    for shown in rendered:
+        if not re.search(r"gw-passage|gw-page|^<style>", shown):  # ours: passages (highlight_html), styles
+            ours = r"^<span id='gw-src-[\d-]+'></span>|<a class='gw-cite'[^>]*>.*?</a>"  # our anchor and chips
+            assert_inert(re.sub(ours, "", shown))
+    assert "[image not shown: receipt]" in visible(joined)
     assert not at.image
 
 

@@ -8,7 +8,7 @@ uncited, see ``core.answer.repair``) has a dashed outline and says so in its too
 Model output is untrusted: the answer goes through ``safe_markdown`` (which escapes every
 ``<`` and ``>``, so no raw model HTML can reach the page, and drops images and links); the
 chips are our own HTML, and what they show (file name, quote) is document text, escaped with
-``html.escape`` and ``literal_markdown``. Passages go through ``ui.passages``.
+``html_text``. Passages go through ``ui.passages``.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import re
 import streamlit as st
 
 from core.answer import strip_markers
-from core.render import literal_markdown, safe_markdown
+from core.render import html_text, safe_markdown
 from core.search import highlight_terms
 from core.types import AnswerResult, Passage
 from core.viewer import claim_for
@@ -58,8 +58,8 @@ def inject_css() -> None:
 
 
 def _plain(text: str) -> str:
-    """Document text inside our HTML: escaped for HTML, then for Markdown (it sits inside a Markdown string)."""
-    return literal_markdown(html.escape(" ".join(str(text or "").split()), quote=False))
+    """Document text inside our HTML, which sits inside a Markdown string: inert for both."""
+    return html_text(" ".join(str(text or "").split()))
 
 
 def chip(p: Passage, msg_id, matched: bool = False) -> str:
@@ -94,16 +94,16 @@ def answer_markdown(result: AnswerResult, msg_id) -> str:
     """Safe markdown of the answer, each valid [n] (and each Groundwork match) as a chip with its tooltip."""
     by_n = {c.n: c for c in result.citations}
 
-    def model_chip(m: re.Match) -> str:
-        p = by_n.get(int(m.group(1)))
-        return chip(p, msg_id) if p else m.group(0)
+    def model_chip(n: int):
+        p = by_n.get(n)
+        return chip(p, msg_id) if p else None  # None: the marker stays as text
 
     def matched_chip(m: re.Match) -> str:
         p = by_n.get(int(m.group(1)))
         return chip(p, msg_id, matched=True) if p else ""
 
-    shown = safe_markdown(_with_slots(result.answer.strip(), result))
-    return _SLOT.sub(matched_chip, _MARKER.sub(model_chip, shown))
+    shown = safe_markdown(_with_slots(result.answer.strip(), result), cite=model_chip)
+    return _SLOT.sub(matched_chip, shown)
 
 
 def _search_only(lib, mid, result: AnswerResult, words: list[str]) -> None:

@@ -6,8 +6,6 @@ Used by the chat (sources of an answer) and by Find. Document text is untrusted:
 """
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from core.render import highlight_html, literal_markdown as md, place_label
@@ -60,7 +58,7 @@ def passage_card(lib, p: Passage, words: list[str], key: str, number=None, ancho
     says on this passage's authority (its marks on the page), "" outside an answer."""
     with st.container(border=True):
         head = f"**[{number}]** " if number is not None else ""
-        head += f"{md(html.escape(str(p.file)))} · {md(html.escape(place_of(p)))}"
+        head += f"{md(p.file)} · {md(place_of(p))}"  # escaped: no HTML, link or image survives
         if anchor:
             head = f"<span id='{anchor}'></span>" + head
         st.markdown(head, unsafe_allow_html=True)

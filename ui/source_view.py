@@ -67,7 +67,7 @@ def _read_text(p: Passage) -> None:
 
 def _download(source, key: str) -> None:
     if source.path.exists():
-        st.download_button(f"Download {source.file}", source.path.read_bytes(), file_name=source.file,
+        st.download_button(f"Download {md(source.file)}", source.path.read_bytes(), file_name=source.file,
                            key=f"{key}_dl", on_click="ignore", icon=":material/download:")
 
 

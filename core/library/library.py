@@ -43,6 +43,7 @@ from core.db import Database, name_hash
 from core.library.locks import WriteLock
 from core.library.reads import LibraryReads, chunk_from_row
 from core.library.vectors import VectorStore
+from core.privacy import keep_files_private, make_data_folder_private
 from core.settings import Settings
 from core.types import Chunk, ParsedDocument, Progress, no_progress
 
@@ -81,6 +82,7 @@ class Library(LibraryReads):
             embedder = make_embedder(settings)
         self.embedder = embedder
         settings.files_dir.mkdir(parents=True, exist_ok=True)
+        keep_files_private()
         self.db = Database(settings.db_path)
         self._lock = WriteLock(settings.data_dir / ".lock")
         self.vectors = VectorStore.shared(settings, self.collection_name())
@@ -88,6 +90,7 @@ class Library(LibraryReads):
         with self._lock.try_hold() as free:
             if free:  # a busy writer's 'indexing' rows are its work in progress; tidy up another time
                 self.recover()
+        make_data_folder_private(settings.data_dir)  # its owner's alone, also for an older library
 
     def collection_name(self) -> str:
         """Chroma collection for this embedding model (switching models re-indexes)."""
@@ -204,8 +207,8 @@ class Library(LibraryReads):
             progress(start / max(len(chunks), 1), "Saving")
             self.vectors.write(self.db.generation(), lambda c, part=part, start=start: c.upsert(
                 ids=[ch.id for ch in part], embeddings=vectors[start:start + len(part)],
-                metadatas=[{"doc_id": doc_id, "file": name, "page": ch.page if ch.page is not None else -1}
-                           for ch in part]))
+                # the document's id, not its name: Chroma keeps copies of metadata after a removal
+                metadatas=[{"doc_id": doc_id, "page": ch.page if ch.page is not None else -1} for ch in part]))
 
     @staticmethod
     def _put_rows(tx, doc_id: int, doc: ParsedDocument, chunks: list[Chunk]) -> None:

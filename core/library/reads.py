@@ -172,7 +172,12 @@ class LibraryReads:
         """(chunk id, cosine similarity) for the nearest vectors, best first."""
         where = None
         if files:
-            where = {"file": files[0]} if len(files) == 1 else {"file": {"$in": list(files)}}
+            ids = [r[0] for r in self.db.conn().execute(
+                f"SELECT id FROM documents WHERE status = 'ready' AND name IN ({','.join('?' * len(files))})",
+                list(files))]
+            if not ids:
+                return []
+            where = {"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}}
 
         def query(collection):
             total = collection.count()

@@ -1,0 +1,89 @@
+"""A failing command says one plain sentence on stderr, never a traceback (real processes, real files)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+
+def core(*args: str, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "core", *args], cwd=ROOT, env=os.environ.copy(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def run(*args: str) -> tuple[int, str]:
+    proc = core(*args)
+    _, err = proc.communicate(timeout=300)
+    return proc.returncode, err
+
+
+def assert_one_calm_sentence(code: int, err: str) -> None:
+    assert code == 1
+    assert "Traceback" not in err and "Error" not in err, err
+    assert len(err.strip().splitlines()) == 1 and err.strip().endswith("."), err
+
+
+def data_folder_is_a_file(data_dir: Path) -> None:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("not a folder")
+
+
+def damaged_database(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "groundwork.db").write_bytes(b"this is not a database" * 500)
+
+
+def damaged_vector_store(data_dir: Path) -> None:
+    (data_dir / "chroma").mkdir(parents=True)
+    (data_dir / "chroma" / "chroma.sqlite3").write_bytes(b"this is not a database" * 500)
+
+
+@pytest.mark.parametrize("damage", [data_folder_is_a_file, damaged_database, damaged_vector_store])
+@pytest.mark.parametrize("command", [("library",), ("search", "returns"), ("ingest", str(FIXTURES / "text-3-pages.pdf"))])
+def test_a_damaged_library_is_one_sentence(damage, command, data_dir):
+    damage(data_dir)
+    assert_one_calm_sentence(*run(*command))
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs a file every user fails to read (Linux)")
+def test_a_file_that_cannot_be_read_is_one_sentence():
+    assert_one_calm_sentence(*run("ingest", "/proc/self/mem"))
+
+
+def test_debug_shows_the_details(data_dir):
+    damaged_database(data_dir)
+    code, err = run("library", "--debug")
+    assert code == 1 and "Traceback" in err
+    assert "Traceback" not in err.strip().splitlines()[-1] and err.strip().endswith(".")  # the sentence comes last
+
+
+def test_a_reader_that_goes_away_is_not_an_error_message(data_dir):
+    proc = core("library", "--json")
+    proc.stdout.close()  # like `| head -0`
+    err = proc.stderr.read()
+    assert proc.wait(60) == 1
+    assert err == ""
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_an_ingest_says_stopped(tmp_path, data_dir):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i in range(20):
+        (folder / f"pages-{i}.pdf").write_bytes((FIXTURES / "text-3-pages.pdf").read_bytes() + f"\n%{i}\n".encode())
+    proc = core("ingest", str(folder))
+    deadline = time.monotonic() + 120
+    while not (data_dir / "groundwork.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "Stopped."
