@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 from pypdf import PageObject
 
-import core.documents as documents
+import core.documents.docx as docx_reader
+import core.documents.pdf as pdf_reader
 from core.documents import file_kind, read_document, safe_name
 from core.errors import BadFileError
 from tests.conftest import FIXTURES
@@ -99,8 +100,10 @@ def test_mixed_pdf_flags_the_scanned_page_and_keeps_the_rest(settings):
     assert [s.page for s in doc.segments] == [1, 3]
     assert doc.triage.empty_pages == [2]
     [warning] = doc.triage.warnings
-    assert warning.startswith("Page 2 has no text (probably scanned images)")
-    assert "no OCR" in warning and "won't be searchable" in warning
+    # page 2 is bars of ink, not letters: text recognition tried it and found no words
+    assert warning.startswith("Page 2 looks scanned, but text recognition found no words on it")
+    assert "won't be searchable" in warning
+    assert doc.triage.ocr_pages == []
 
 
 def test_owner_password_only_aes_pdf_reads_normally(settings):
@@ -147,9 +150,9 @@ def test_unexpected_parser_failure_becomes_a_calm_message(settings, monkeypatch)
     def explode(*args, **kwargs):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(documents, "PdfReader", explode)
+    monkeypatch.setattr(pdf_reader, "PdfReader", explode)
     assert "damaged" in refused("text-3-pages.pdf", fixture("text-3-pages.pdf"), settings)
-    monkeypatch.setattr(documents, "open_docx", explode)
+    monkeypatch.setattr(docx_reader, "open_docx", explode)
     assert "damaged" in refused("handbook.docx", fixture("handbook.docx"), settings)
 
 
@@ -176,7 +179,7 @@ def test_page_limit_is_a_setting(settings):
 
 
 def test_file_size_limit_is_checked_first(settings, monkeypatch):
-    monkeypatch.setattr(documents, "PdfReader", lambda *a, **k: pytest.fail("parsed an oversized file"))
+    monkeypatch.setattr(pdf_reader, "PdfReader", lambda *a, **k: pytest.fail("parsed an oversized file"))
     data = b"%PDF-1.7\n" + b"\0" * (2 * 1024 * 1024)
     message = refused("big.pdf", data, replace(settings, max_file_mb=1))
     assert message == "This file is larger than the 1 MB limit. Split it into smaller files and upload them again."
@@ -195,7 +198,6 @@ def test_file_size_limit_is_checked_first(settings, monkeypatch):
         ("text-renamed.docx", "This file is named .docx but is actually plain text."),
         ("legacy.doc", "This is an older Word file (.doc). Open it in Word and save it as .docx"),
         ("not-word.docx", "This file is a zip archive, not a Word document."),
-        ("notes.txt", "Groundwork can read PDF files and Word files (.docx); .txt files aren't supported."),
     ],
 )
 def test_bad_files_get_their_own_plain_reason(settings, name, expected):
@@ -212,12 +214,18 @@ def _zip(parts: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def test_spreadsheet_says_which_types_are_supported(settings):
+def test_a_broken_workbook_is_called_a_damaged_spreadsheet_whatever_its_name(settings):
     data = _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
     for name in ("prices.xlsx", "prices.docx"):
         message = refused(name, data, settings)
-        assert message.startswith("This file is an Excel spreadsheet")
-        assert "PDF files and Word files (.docx)" in message
+        assert message.startswith("This spreadsheet seems to be damaged")
+
+
+def test_presentation_says_which_types_are_supported(settings):
+    data = _zip({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<presentation/>"})
+    message = refused("slides.pptx", data, settings)
+    assert message.startswith("This file is a PowerPoint presentation")
+    assert "PDF, Word (.docx), Excel (.xlsx), CSV, text (.txt, .md) and picture (.png, .jpg) files" in message
 
 
 def test_pdf_header_followed_by_junk_is_damaged(settings):
@@ -239,14 +247,14 @@ def test_word_zip_bomb_is_refused_before_parsing(settings, tmp_path, monkeypatch
     path = tmp_path / "bomb.docx"
     path.write_bytes(make_docx_zip_bomb(300))
     assert path.stat().st_size < 1024 * 1024  # small on disk, 300 MB once inflated
-    monkeypatch.setattr(documents, "open_docx", lambda *a, **k: pytest.fail("parsed a zip bomb"))
+    monkeypatch.setattr(docx_reader, "open_docx", lambda *a, **k: pytest.fail("parsed a zip bomb"))
 
     message = refused("bomb.docx", path.read_bytes(), settings)
     assert message.startswith("This Word file would take up more than 200 MB once opened")
 
 
 def test_absurd_compression_is_refused_even_under_the_size_limit(settings, monkeypatch):
-    monkeypatch.setattr(documents, "open_docx", lambda *a, **k: pytest.fail("parsed a zip bomb"))
+    monkeypatch.setattr(docx_reader, "open_docx", lambda *a, **k: pytest.fail("parsed a zip bomb"))
     message = refused("bomb.docx", make_docx_zip_bomb(20), settings)
     assert "unusual way" in message
 
