@@ -44,6 +44,7 @@ class Settings:
     max_cells: int = 2_000_000  # filled spreadsheet cells in one file
     max_image_megapixels: int = 60  # one picture (a phone photo is 12-50)
     max_scanned_pages: int = 300  # pages of one PDF read with text recognition (seconds each)
+    ocr_low_confidence: float = 0.8  # a scanned page read with less confidence than this gets a warning
     # chunking (characters); chosen on benchmarks/retrieval.py
     chunk_size: int = 1000
     chunk_overlap: int = 150

@@ -42,7 +42,7 @@ def _open(data: bytes, settings: Settings):
 def read_image(data: bytes, settings: Settings, progress: Progress) -> tuple[list[Segment], Triage]:
     image = _open(data, settings)
     progress(0.05, "Reading the picture with text recognition")
-    found = ocr.recognise(image)
+    found = ocr.recognise(image, settings.ocr_low_confidence)
     triage = Triage(pages=1)
     if not found.text.strip():
         triage.empty_pages = [1]
@@ -53,7 +53,7 @@ def read_image(data: bytes, settings: Settings, progress: Progress) -> tuple[lis
     triage.ocr_pages = [1]
     triage.ocr_confidence = found.confidence
     triage.warnings.append(msg.WARN_IMAGE_OCR)
-    if found.low_confidence:
+    if found.below(settings.ocr_low_confidence):
         triage.low_confidence_pages = [1]
         triage.warnings.append(msg.WARN_IMAGE_LOW_CONFIDENCE)
     return [Segment(text, 1, ocr_confidence=found.confidence)], triage

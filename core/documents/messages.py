@@ -153,10 +153,10 @@ def msg_too_much_text(limit: int) -> str:
     )
 
 
-def msg_too_many_passages(passages: int, limit: int) -> str:
+def msg_too_many_passages(limit: int) -> str:
     return (
-        f"This file would make {passages:,} passages to search, more than the {limit:,}-passage limit "
-        "for one file. Split it into smaller files and upload them again."
+        f"This file would make more than {limit:,} passages to search, over the limit for one file. "
+        "Split it into smaller files and upload them again."
     )
 
 

@@ -111,7 +111,7 @@ def read_pdf(data: bytes, settings: Settings, progress: Progress) -> tuple[list[
             raise BadFileError(msg.msg_too_many_scanned_pages(len(plan.ocr), settings.max_scanned_pages))
         budget = TextBudget(settings)
         total_work = (n - len(plan.ocr)) + OCR_WEIGHT * len(plan.ocr)
-        state = _Reading(triage, budget, progress, total_work)
+        state = _Reading(triage, budget, progress, total_work, settings.ocr_low_confidence)
         _read_text_pages(reader, plan, state)
         _read_scanned_pages(pdfium_doc, plan, state)
     finally:
@@ -129,6 +129,7 @@ class _Reading:
     budget: TextBudget
     progress: Progress
     total_work: int
+    low_confidence: float
     done: int = 0
     segments: list[Segment] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
@@ -168,7 +169,7 @@ def _read_scanned_pages(pdfium_doc, plan: _Plan, state: _Reading) -> None:
     for k, i in enumerate(plan.ocr, start=1):
         state.step(OCR_WEIGHT, f"Reading scanned page {k} of {len(plan.ocr)}")
         try:
-            found = ocr.recognise(pdf_pages.render(pdfium_doc, i - 1))
+            found = ocr.recognise(pdf_pages.render(pdfium_doc, i - 1), state.low_confidence)
         except AppError:
             raise
         except Exception:
@@ -178,7 +179,7 @@ def _read_scanned_pages(pdfium_doc, plan: _Plan, state: _Reading) -> None:
         if found.text.strip():
             state.keep(found.text, i, found.confidence)
             state.triage.ocr_pages.append(i)
-            if found.low_confidence:
+            if found.below(state.low_confidence):
                 state.triage.low_confidence_pages.append(i)
         else:
             state.triage.empty_pages.append(i)

@@ -25,6 +25,7 @@ SCAN_COVERAGE = 0.5
 # Rendering for OCR: the longest side in pixels, within these scales (1.0 = 72 dpi).
 RENDER_SIDE_PX = 2000
 MIN_SCALE, MAX_SCALE = 1.0, 4.0
+DEFAULT_SCALE = 2.0  # when the page's picture size can't be told
 # Ruling lines: thinner than this, longer than that (PDF points); positions closer than SNAP are one line.
 LINE_THICKNESS, LINE_MIN_LENGTH, SNAP = 2.0, 8.0, 2.0
 MAX_PATHS = 5000  # a page drawing more than this is a picture or a map: tables are not counted
@@ -84,14 +85,32 @@ def page_facts(doc, index: int) -> PageFacts:
 
 
 def render(doc, index: int):
-    """The page as a PIL image, about ``RENDER_SIDE_PX`` on its longest side."""
+    """The page as a PIL image, at the resolution of its scan (never enlarged past it), at most
+    ``RENDER_SIDE_PX`` on its longest side: enlarging a scan only blurs it, and costs time."""
     page = doc[index]
     try:
         width, height = page.get_size()
-        scale = min(max(RENDER_SIDE_PX / max(width, height, 1.0), MIN_SCALE), MAX_SCALE)
-        return page.render(scale=scale, grayscale=True).to_pil()
+        scale = min(RENDER_SIDE_PX / max(width, height, 1.0), _scan_scale(page) or DEFAULT_SCALE)
+        return page.render(scale=min(max(scale, MIN_SCALE), MAX_SCALE), grayscale=True).to_pil()
     finally:
         page.close()
+
+
+def _scan_scale(page) -> Optional[float]:
+    """Pixels per PDF point of the largest picture on the page (None when it has none)."""
+    import pypdfium2.raw as raw
+
+    best, scale = 0.0, None
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        area = (right - left) * (top - bottom)
+        try:
+            px_width, px_height = obj.get_px_size()
+        except Exception:
+            continue
+        if area > best and right > left and top > bottom:
+            best, scale = area, max(px_width / (right - left), px_height / (top - bottom))
+    return scale
 
 
 # ------------------------------------------------------------------ ruled tables

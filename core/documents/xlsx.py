@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 # a formula closed right before its cell closes: no saved value follows it
-_UNSAVED_FORMULA = re.compile(rb"(?:<(?:\w+:)?f\b[^>]*/>|</(?:\w+:)?f>)\s*</(?:\w+:)?c>")
+_UNSAVED_FORMULA = re.compile(
+    rb"(?:<(?:\w+:)?f\b[^>]*/>|</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 _READ_BYTES = 1024 * 1024
 
 WARN_UNSAVED_FORMULAS = (
