@@ -33,6 +33,10 @@ MSG_PDF_DAMAGED = (
     "This PDF seems to be damaged or incomplete, so Groundwork can't read it. "
     "Open it, save a fresh copy as PDF, and upload it again."
 )
+MSG_PDF_TOO_COMPLEX = (
+    "This PDF is built from more pieces than Groundwork reads in one file. "
+    "Split it into smaller files and upload them again."
+)
 MSG_PDF_CRYPTO = (
     "This PDF uses a kind of encryption Groundwork can't open. "
     "Open it, save a copy without protection, and upload it again."
