@@ -40,8 +40,8 @@ class Settings:
     max_xml_mb: int = 50  # one Word/Excel part parsed whole (its tree takes ~5x this in memory)
     max_text_chars: int = 5_000_000  # text kept from one file (~1,600 dense pages)
     max_passages: int = 10_000  # passages (chunks) made from one file
-    max_rows: int = 100_000  # spreadsheet rows in one file, all sheets
-    max_cells: int = 2_000_000  # filled spreadsheet cells in one file
+    max_rows: int = 50_000  # spreadsheet rows in one file, all sheets (~80 characters of text each)
+    max_cells: int = 1_000_000  # filled spreadsheet cells in one file
     max_image_megapixels: int = 60  # one picture (a phone photo is 12-50)
     max_scanned_pages: int = 300  # pages of one PDF read with text recognition (seconds each)
     ocr_low_confidence: float = 0.8  # a scanned page read with less confidence than this gets a warning

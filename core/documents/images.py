@@ -35,7 +35,9 @@ def _open(data: bytes, settings: Settings):
             return ImageOps.exif_transpose(image)
     except BadFileError:
         raise
-    except Exception:  # UnidentifiedImageError, OSError (truncated), DecompressionBombError, ...
+    except Image.DecompressionBombError:  # Pillow's own guard: far past any limit of ours
+        raise BadFileError(msg.msg_image_too_large(None, settings.max_image_megapixels)) from None
+    except Exception:  # UnidentifiedImageError, OSError (truncated), ...
         raise BadFileError(msg.MSG_IMAGE_DAMAGED) from None
 
 

@@ -52,11 +52,11 @@ def check_zip_limits(data: bytes, settings: Settings, kind: ZipKind) -> None:
     if total > settings.max_unzipped_mb * MB:
         raise BadFileError(msg.msg_unzipped_too_big(kind.what, settings.max_unzipped_mb))
     for info in entries:
-        if info.file_size >= RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise BadFileError(msg.msg_suspicious_zip(kind.what, kind.app, kind.ext))
-    for info in entries:
         if kind.held_whole(info.filename) and info.file_size > settings.max_xml_mb * MB:
             raise BadFileError(msg.msg_part_too_big(kind.what, info.file_size / MB, settings.max_xml_mb))
+    for info in entries:
+        if info.file_size >= RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise BadFileError(msg.msg_suspicious_zip(kind.what, kind.app, kind.ext))
 
 
 class TextBudget:

@@ -5,6 +5,8 @@ One calm sentence each, no jargon, no file-format internals. The readers raise
 """
 from __future__ import annotations
 
+from typing import Optional
+
 SUPPORTED = (
     "Groundwork can read PDF, Word (.docx), Excel (.xlsx), CSV, text (.txt, .md) and picture (.png, .jpg) files"
 )
@@ -178,9 +180,10 @@ def msg_too_many_cells(limit: int) -> str:
     )
 
 
-def msg_image_too_large(megapixels: float, limit: int) -> str:
+def msg_image_too_large(megapixels: Optional[float], limit: int) -> str:
+    size = f"is {megapixels:,.0f} megapixels, more than" if megapixels else "is larger than"
     return (
-        f"This picture is {megapixels:,.0f} megapixels, more than the {limit:,}-megapixel limit. "
+        f"This picture {size} the {limit:,}-megapixel limit. "
         "Save a smaller copy (for example by emailing it to yourself) and upload that."
     )
 
