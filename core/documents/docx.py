@@ -24,6 +24,7 @@ from typing import Iterator, Optional, Union
 
 from docx import Document as open_docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -48,7 +49,7 @@ def read_docx(data: bytes, settings: Settings, progress: Progress) -> tuple[list
         raise BadFileError(msg.MSG_DOCX_DAMAGED) from None
     body = document.element.body
     paged = _page_break_mode(body)
-    builder = _SegmentBuilder(paged=paged is not None, budget=TextBudget(settings))
+    builder = _SegmentBuilder(paged=paged is not None, budget=TextBudget(settings), styles=_HeadingStyles(document))
     tables = 0
     for block in _iter_blocks(body, document):
         if isinstance(block, Table):
@@ -136,12 +137,30 @@ def _paragraph_pieces(p, paged: Optional[str]) -> list[Union[str, _Break]]:
     return pieces
 
 
-def _is_heading(paragraph) -> bool:
-    try:
-        style = paragraph.style.name or ""
-    except Exception:  # a style the file refers to but does not define
-        return False
-    return style.startswith(("Heading", "Title"))
+class _HeadingStyles:
+    """Which paragraph style ids are headings, looked up once per file.
+
+    python-docx's ``paragraph.style`` searches every style for the default on
+    each call: measured here, 9 ms a paragraph, 99 s for a 10,000-paragraph file.
+    """
+
+    def __init__(self, document):
+        self.headings: set[str] = set()
+        self.default_is_heading = False
+        try:
+            for style in document.styles:
+                if style.type == WD_STYLE_TYPE.PARAGRAPH and (style.name or "").startswith(("Heading", "Title")):
+                    self.headings.add(style.style_id)
+            default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+            self.default_is_heading = bool(default is not None and default.style_id in self.headings)
+        except Exception:  # broken style definitions: no headings rather than no text
+            log.warning("styles could not be read", exc_info=True)
+
+    def is_heading(self, paragraph) -> bool:
+        style_id = paragraph._p.style  # None when the paragraph uses the default style
+        if style_id is None:
+            return self.default_is_heading
+        return style_id in self.headings
 
 
 def _tidy(text: str) -> str:
@@ -154,6 +173,7 @@ class _SegmentBuilder:
 
     paged: bool
     budget: TextBudget
+    styles: _HeadingStyles
     page: int = 1
     section: Optional[str] = None
     blocks: list[str] = field(default_factory=list)
@@ -179,7 +199,7 @@ class _SegmentBuilder:
 
 def _add_paragraph(builder: _SegmentBuilder, paragraph, paged: Optional[str]) -> None:
     pieces = _paragraph_pieces(paragraph._p, paged)
-    if _is_heading(paragraph):
+    if builder.styles.is_heading(paragraph):
         for _ in range(sum(p is PAGE_BREAK for p in pieces)):
             builder.page_break()
         title = _tidy("".join(p for p in pieces if isinstance(p, str)).replace("\n", " "))
