@@ -79,7 +79,7 @@ def test_190_mb_of_word_xml_is_refused_by_its_declared_size_without_using_memory
     outcome = read_in_child(path, tmp_path)
 
     assert outcome["refused"].startswith(
-        "The text and layout inside this Word file take up 190 MB once unpacked, more than the 50 MB"
+        "The text and layout inside this Word file take up 190 MB once unpacked, more than the 25 MB"
     )
     assert outcome["peak_growth_mb"] < 50  # nothing was inflated or parsed
 
