@@ -7,7 +7,9 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_docs"
 
 
 def sample_files() -> list[Path]:
-    return sorted(p for p in SAMPLE_DIR.glob("*") if p.suffix.lower() in {".pdf", ".docx"})
+    from core.documents import READABLE_EXTENSIONS
+
+    return sorted(p for p in SAMPLE_DIR.glob("*") if p.suffix.lower() in READABLE_EXTENSIONS)
 
 
 def questions_path() -> Path:

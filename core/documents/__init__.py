@@ -17,6 +17,6 @@
 """
 from core.documents.names import safe_name
 from core.documents.reader import read_document
-from core.documents.sniff import KINDS, file_kind
+from core.documents.sniff import EXPLAINED_EXTENSIONS, KINDS, READABLE_EXTENSIONS, file_kind
 
-__all__ = ["KINDS", "file_kind", "read_document", "safe_name"]
+__all__ = ["EXPLAINED_EXTENSIONS", "KINDS", "READABLE_EXTENSIONS", "file_kind", "read_document", "safe_name"]

@@ -14,6 +14,11 @@ from core.documents.names import extension
 from core.errors import BadFileError
 
 KINDS = ("pdf", "docx", "xlsx", "csv", "txt", "md", "png", "jpg")
+# File names Groundwork reads (for the uploader and folder scans) ...
+READABLE_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".md", ".markdown",
+                       ".png", ".jpg", ".jpeg")
+# ... and old Office files, picked up too so that each gets its plain "save it as ..." message.
+EXPLAINED_EXTENSIONS = (".doc", ".xls")
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
