@@ -1801,6 +1801,8 @@ def build_stock_list(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving: fix it
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-05T09:00:00Z", data)
             for cell, value in results.get(info.filename, {}).items():
                 data, hits = re.subn(rb'(<c r="' + cell.encode() + rb'"[^>]*>\s*<f>[^<]*</f>)\s*<v>\s*</v>',
                                      lambda m: m.group(1) + b"<v>" + value.encode() + b"</v>", data)
