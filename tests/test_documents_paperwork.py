@@ -22,7 +22,6 @@ from core.documents import file_kind, messages, read_document
 from core.documents.xlsx import WARN_UNSAVED_FORMULAS
 from core.errors import BadFileError
 from core.settings import load_settings
-from tests.conftest import FIXTURES
 from tests.fixtures.make_paperwork import (
     CSV_ROWS,
     MIXED_SCAN_PAGE,

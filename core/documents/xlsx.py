@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from core.documents import messages as msg
 from core.documents.cellformat import format_value
 from core.documents.limits import XLSX, TextBudget, check_zip_limits
-from core.documents.sheets import Row, RowCounter, sheet_segments
+from core.documents.sheets import RowCounter, sheet_segments
 from core.errors import AppError, BadFileError
 from core.settings import Settings
 from core.types import Progress, Segment, Triage
