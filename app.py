@@ -21,6 +21,7 @@ PAGES = [
     ("pages/documents.py", "Documents", "📄", False),
     ("pages/find.py", "Find in my documents", "🔎", False),
     ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
+    ("pages/style.py", "Answer style", "✍️", False),
     ("pages/setup.py", "Setup", "⚙️", False),
 ]
 

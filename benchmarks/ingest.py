@@ -2,7 +2,7 @@
 
 Both pipelines ingest the same files in the same run:
 
-- ours: ``core.library.Library.ingest_many`` (read PDF/DOCX -> chunk -> embed
+- ours: ``core.ingest.add_files`` (read PDF/DOCX -> chunk -> embed
   with the built-in MiniLM int8 ONNX model -> Chroma + SQLite/FTS5), into a
   fresh temporary data folder;
 - baseline ("the tutorial"): pypdf pages -> ``RecursiveCharacterTextSplitter
@@ -34,6 +34,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from core.ingest import add_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -64,7 +65,7 @@ def child_ours(paths: list[Path], reingests: int) -> dict:
     rss_after_warmup = common.peak_rss_mb()
     with common.temp_dir("gw-bench-ingest-ours-") as tmp:
         lib = Library(common.groundwork_settings(tmp / "data"), embedder=embedder)  # opening the store: not timed
-        reports, seconds, cpu = _timed(lambda: lib.ingest_many([(p.name, p.read_bytes()) for p in paths]))
+        reports, seconds, cpu = _timed(lambda: add_files(lib, [(p.name, p.read_bytes()) for p in paths]))
         log(f"  ours: {seconds:.2f} s wall, {cpu:.2f} s CPU, {sum(r.chunks for r in reports)} chunks")
         reingest: dict[str, float] = {}
         statuses: set[str] = set()
@@ -72,7 +73,7 @@ def child_ours(paths: list[Path], reingests: int) -> dict:
             data = p.read_bytes()
             times = []
             for _ in range(reingests):
-                rep, t, _cpu = _timed(lambda: lib.ingest(p.name, data))
+                rep, t, _cpu = _timed(lambda: add_files(lib, [(p.name, data)])[0])
                 times.append(t)
                 statuses.add(rep.status)
             reingest[p.name] = round(common.median(times), 4)

@@ -29,6 +29,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from core.ingest import add_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -68,7 +69,7 @@ def ours_eval(folder: Path, questions: list[dict], k: int, tolerance: int, embed
         settings = common.groundwork_settings(tmp / "data", chunk_size=chunk_size, chunk_overlap=chunk_overlap)
         lib = Library(settings, embedder=embedder)
         start = time.perf_counter()
-        reports = lib.ingest_many([(p.name, p.read_bytes()) for p in common.corpus_files(folder)])
+        reports = add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(folder)])
         ingest_s = time.perf_counter() - start
         failed = [r.file for r in reports if r.status == "failed"]
         report = run_eval(lib, questions, k, tolerance)

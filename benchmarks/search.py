@@ -18,7 +18,7 @@ passages are embedded for real and the others are variants of them: the same
 sentences with different names, numbers and places, whose vectors are the
 base passage's vector plus a small deterministic perturbation (re-normalised;
 cosine to the base about 0.95). Vectors enter through the real ingest path
-(``Library.ingest_parsed``) with an embedder that looks the precomputed
+(``core.ingest.add_checked``) with an embedder that looks the precomputed
 vectors up; searching then uses a second ``Library`` on the same folder with
 the real built-in embedder.
 
@@ -227,6 +227,7 @@ class PrecomputedEmbedder:
 
 def fill(lib, pre: PrecomputedEmbedder, bank: VectorBank, baseline, plan: list[tuple[int, int]], start: int, stop: int) -> None:
     """Add chunks ``start..stop`` (whole documents of PAGES_PER_DOC pages) to the library and the baseline."""
+    from core.ingest import FileCheck, add_checked
     from core.types import ParsedDocument, Segment, Triage
 
     for doc_start in range(start, stop, PAGES_PER_DOC):
@@ -247,7 +248,7 @@ def fill(lib, pre: PrecomputedEmbedder, bank: VectorBank, baseline, plan: list[t
         data = f"synthetic document {doc_no}".encode()
         doc = ParsedDocument(name=name, kind="pdf", sha256=hashlib.sha256(data).hexdigest(), segments=segments,
                              triage=Triage(pages=len(segments), words=sum(len(s.text.split()) for s in segments)))
-        report = lib.ingest_parsed(doc, data)
+        report = add_checked(FileCheck(name=name, size=len(data), data=data, doc=doc), lib)
         if report.status != "added":
             raise SystemExit(f"could not add {name}: {report.status} {report.error}")
         baseline.add(ids=ids, embeddings=vecs, documents=docs, metadatas=metas)
@@ -403,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.base} distinct synthetic business passages embedded for real with the built-in model; the other "
             f"chunks are variants (same sentences, other names/numbers/places) whose vectors are the base vector plus "
             f"N(0, {args.sigma}) noise per dimension, re-normalised (mean cosine to base {cos_to_base:.3f}); stored "
-            f"through Library.ingest_parsed (real chunking, SQLite/FTS5, Chroma) with a lookup embedder "
+            f"through core.ingest.add_checked (real chunking, SQLite/FTS5, Chroma) with a lookup embedder "
             f"({misses} lookups fell back to real embedding); searched with core.search.search on a Library opened "
             f"with the real built-in embedder"
         ),

@@ -2,11 +2,8 @@
 
 The tables live in the shared ``groundwork.db`` (``settings.db_path``) next to the
 library's own tables; this module only touches ``conversations``, ``messages``
-and ``feedback``, and creates them with ``CREATE TABLE IF NOT EXISTS``.
-
-Streamlit runs every browser session in its own thread, so each call opens its
-own short-lived connection (cheap for SQLite) instead of sharing one; the
-database is in WAL mode so readers never wait for a writer.
+and ``feedback``. ``core.db`` owns the connections (one per thread) and the schema
+(numbered migrations); writes here are short transactions.
 
 Times are UTC ISO-8601 strings ("2025-01-15T10:00:00+00:00"), like the library's.
 
@@ -23,45 +20,18 @@ Answers are stored by ``add_answer`` only, so the stored shape has one owner.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Optional, Union
 
+from core.db import Database
 from core.errors import AppError, NotFoundError, UsageError
 from core.types import AnswerResult, UsageStats
 
 DEFAULT_TITLE = "New conversation"
 TITLE_LENGTH = 60  # characters of the first question used as a title
-QUOTE_LENGTH = 200  # characters of a cited passage in the Markdown export
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    title       TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS messages (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    role            TEXT NOT NULL,
-    content         TEXT NOT NULL,
-    citations_json  TEXT NOT NULL DEFAULT '[]',
-    meta_json       TEXT NOT NULL DEFAULT '{}',
-    created_at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
-CREATE INDEX IF NOT EXISTS messages_by_time ON messages(created_at);
-CREATE TABLE IF NOT EXISTS feedback (
-    message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
-    rating      INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    comment     TEXT NOT NULL DEFAULT '',
-    created_at  TEXT NOT NULL
-);
-"""
 
 ROLES = ("user", "assistant", "system")
 
@@ -94,37 +64,20 @@ class History:
         self.db_path = Path(db_path)
         self._clock = clock or _utc_now
         try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.db_path, timeout=30)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(SCHEMA)
-                conn.commit()
-            finally:
-                conn.close()
-        except (OSError, sqlite3.Error) as exc:
+            self.db = Database(self.db_path)
+        except AppError as exc:
             raise AppError(
                 f"Groundwork couldn't open its conversation history in {self.db_path.parent}; "
                 "check that the data folder exists and is writable, then try again.") from exc
 
     # -- plumbing
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """One connection per call: commit on success, roll back on error, always close."""
-        conn = sqlite3.connect(self.db_path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys=ON")
-        # WAL + NORMAL: a crash can't corrupt the file; a power cut may lose the last moments.
-        conn.execute("PRAGMA synchronous=NORMAL")
-        try:
-            yield conn
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
+    def _db(self):
+        """A write transaction (commit on success, roll back on error)."""
+        return self.db.transaction()
+
+    def _read(self) -> sqlite3.Connection:
+        return self.db.conn()
 
     def _now(self) -> str:
         return _stamp(self._clock())
@@ -138,18 +91,18 @@ class History:
     def conversations(self) -> list[dict]:
         """All conversations, most recently active first:
         ``[{"id", "title", "created_at", "updated_at", "messages"}]``."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT c.id, c.title, c.created_at, c.updated_at, "
-                "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages "
-                "FROM conversations c ORDER BY c.updated_at DESC, c.id DESC").fetchall()
+        db = self._read()
+        rows = db.execute(
+            "SELECT c.id, c.title, c.created_at, c.updated_at, "
+            "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages "
+            "FROM conversations c ORDER BY c.updated_at DESC, c.id DESC").fetchall()
         return [dict(r) for r in rows]
 
     def conversation(self, conv_id: int) -> dict:
         """One conversation's row; ``NotFoundError`` when it doesn't exist."""
-        with self._db() as db:
-            row = db.execute("SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?",
-                             (conv_id,)).fetchone()
+        db = self._read()
+        row = db.execute("SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?",
+                         (conv_id,)).fetchone()
         if row is None:
             raise self._missing_conversation()
         return dict(row)
@@ -217,10 +170,10 @@ class History:
 
     def messages(self, conv_id: int) -> list[dict]:
         """The conversation's messages, oldest first ([] for an unknown conversation)."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT m.*, f.rating, f.comment FROM messages m LEFT JOIN feedback f ON f.message_id = m.id "
-                "WHERE m.conversation_id = ? ORDER BY m.id", (conv_id,)).fetchall()
+        db = self._read()
+        rows = db.execute(
+            "SELECT m.*, f.rating, f.comment FROM messages m LEFT JOIN feedback f ON f.message_id = m.id "
+            "WHERE m.conversation_id = ? ORDER BY m.id", (conv_id,)).fetchall()
         return [self._message(r) for r in rows]
 
     @staticmethod
@@ -272,21 +225,21 @@ class History:
         style was set, "" when none is) adds the ratings given to answers since then.
         """
         since = _stamp(self._clock() - timedelta(days=days))
-        with self._db() as db:
-            questions = db.execute(
-                "SELECT COUNT(*) FROM messages WHERE role = 'user' AND created_at >= ?", (since,)).fetchone()[0]
-            unanswered = db.execute(
-                "SELECT COUNT(*) FROM messages WHERE role = 'assistant' AND created_at >= ? "
-                "AND json_valid(meta_json) AND json_type(meta_json, '$.found') = 'false'", (since,)).fetchone()[0]
-            approved = db.execute(
-                "SELECT COUNT(*) FROM messages m JOIN feedback f ON f.message_id = m.id "
-                f"WHERE {_APPROVED}").fetchone()[0]
-            disliked = db.execute("SELECT COUNT(*) FROM feedback WHERE rating = -1").fetchone()[0]
-            liked_since = disliked_since = 0
-            if style_since:
-                liked_since, disliked_since = db.execute(
-                    "SELECT coalesce(sum(f.rating = 1), 0), coalesce(sum(f.rating = -1), 0) FROM feedback f "
-                    "JOIN messages m ON m.id = f.message_id WHERE m.created_at >= ?", (style_since,)).fetchone()
+        db = self._read()
+        questions = db.execute(
+            "SELECT COUNT(*) FROM messages WHERE role = 'user' AND created_at >= ?", (since,)).fetchone()[0]
+        unanswered = db.execute(
+            "SELECT COUNT(*) FROM messages WHERE role = 'assistant' AND created_at >= ? "
+            "AND json_valid(meta_json) AND json_type(meta_json, '$.found') = 'false'", (since,)).fetchone()[0]
+        approved = db.execute(
+            "SELECT COUNT(*) FROM messages m JOIN feedback f ON f.message_id = m.id "
+            f"WHERE {_APPROVED}").fetchone()[0]
+        disliked = db.execute("SELECT COUNT(*) FROM feedback WHERE rating = -1").fetchone()[0]
+        liked_since = disliked_since = 0
+        if style_since:
+            liked_since, disliked_since = db.execute(
+                "SELECT coalesce(sum(f.rating = 1), 0), coalesce(sum(f.rating = -1), 0) FROM feedback f "
+                "JOIN messages m ON m.id = f.message_id WHERE m.created_at >= ?", (style_since,)).fetchone()
         return UsageStats(days=days, questions=questions, unanswered=unanswered, approved=approved,
                           disliked=disliked, style_set=bool(style_since), style_since=style_since or None,
                           liked_since_style=liked_since, disliked_since_style=disliked_since)
@@ -298,13 +251,13 @@ class History:
         The question is ``meta.question`` when the answer recorded it, else the
         user message just before the answer in its conversation.
         """
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT m.id, m.content, m.citations_json, m.meta_json, "
-                "(SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id "
-                " AND q.role = 'user' AND q.id < m.id ORDER BY q.id DESC LIMIT 1) AS previous_question "
-                "FROM messages m JOIN feedback f ON f.message_id = m.id "
-                f"WHERE {_APPROVED} ORDER BY m.id").fetchall()
+        db = self._read()
+        rows = db.execute(
+            "SELECT m.id, m.content, m.citations_json, m.meta_json, "
+            "(SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id "
+            " AND q.role = 'user' AND q.id < m.id ORDER BY q.id DESC LIMIT 1) AS previous_question "
+            "FROM messages m JOIN feedback f ON f.message_id = m.id "
+            f"WHERE {_APPROVED} ORDER BY m.id").fetchall()
         out = []
         for r in rows:
             meta = _loads(r["meta_json"], {})
@@ -314,32 +267,6 @@ class History:
                 continue  # an answer without a question teaches nothing
             out.append({"question": question, "answer": r["content"], "citations": _loads(r["citations_json"], [])})
         return out
-
-    # -- export
-
-    def export_markdown(self, conv_id: int) -> str:
-        """The conversation as Markdown: title, each question and answer, and under
-        each answer its sources as ``[n] file, page p: "quote…"``."""
-        conv = self.conversation(conv_id)
-        lines = [f"# {conv['title']}", "", f"_Started {conv['created_at'][:10]}; exported from Groundwork._", ""]
-        for m in self.messages(conv_id):
-            if m["role"] == "user":
-                lines += [f"**Question:** {m['content'].strip()}", ""]
-            elif m["role"] == "assistant":
-                lines += ["**Answer:**", "", m["content"].strip(), ""]
-                if m["citations"]:
-                    lines += ["Sources:", ""]
-                    lines += [f"- {_citation_line(i, c)}" for i, c in enumerate(m["citations"], 1)]
-                    lines.append("")
-                if m["feedback"]:
-                    verdict = "helpful" if m["feedback"]["rating"] > 0 else "not helpful"
-                    note = f" ({m['feedback']['comment']})" if m["feedback"]["comment"] else ""
-                    lines += [f"_Marked {verdict}{note}._", ""]
-                lines += ["---", ""]
-        if lines[-2:] == ["---", ""]:
-            del lines[-2:]
-        return "\n".join(lines).rstrip() + "\n"
-
 
 # an approved answer: rated +1 and citing at least one source
 _APPROVED = ("m.role = 'assistant' AND f.rating = 1 AND json_valid(m.citations_json) "
@@ -352,17 +279,3 @@ def _loads(text: Optional[str], default: Any) -> Any:
     except ValueError:
         return default
     return value if isinstance(value, type(default)) else default
-
-
-def _citation_line(index: int, c: dict) -> str:
-    n = c.get("n", index)
-    where = c.get("file") or "unknown file"
-    if c.get("page") is not None:
-        page_end = c.get("page_end")
-        where += f", pages {c['page']}-{page_end}" if page_end not in (None, c["page"]) else f", page {c['page']}"
-    elif c.get("section"):
-        where += f", section \"{c['section']}\""
-    quote = " ".join(str(c.get("text") or "").split())
-    if len(quote) > QUOTE_LENGTH:
-        quote = quote[:QUOTE_LENGTH].rsplit(" ", 1)[0] + "…"
-    return f"[{n}] {where}: \"{quote}\"" if quote else f"[{n}] {where}"

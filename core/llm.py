@@ -33,6 +33,7 @@ import httpx
 import ollama
 
 from core.errors import ModelMissing, OllamaError, OllamaNotRunning, OllamaTimeout, StreamBroken
+from core.labels import human_size
 
 # --------------------------------------------------------------------------- model facts
 
@@ -123,20 +124,6 @@ class PullProgress:
     @property
     def done(self) -> bool:
         return self.status == "success"
-
-
-def human_size(n: Optional[int]) -> str:
-    """Bytes as Ollama shows them (decimal units): 2019393189 -> "2.0 GB"."""
-    if n is None or n < 0:
-        return ""
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            break
-        value /= 1000
-    if unit == "B":
-        return f"{int(value)} B"
-    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
 
 
 def full_model_name(name: str) -> str:

@@ -59,6 +59,19 @@ def get_library():
     return _library(str(s.data_dir), s.embedder, s.chroma_url)
 
 
+@st.cache_resource
+def _jobs(data_dir: str, embedder: str, chroma_url: str):
+    from core.ingest.jobs import JobBoard
+
+    return JobBoard(_library(data_dir, embedder, chroma_url))
+
+
+def get_jobs():
+    """The background batches of files being added to this library (they go on when a page is left)."""
+    s = get_settings()
+    return _jobs(str(s.data_dir), s.embedder, s.chroma_url)
+
+
 def library_or_stop():
     """The library, or one calm sentence and a stopped page when it can't be opened."""
     try:

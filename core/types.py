@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Callable, Optional
+from typing import Any, Callable, Iterable, Optional, Protocol
 
 # progress(fraction 0..1, message) -- pages pass a callback that moves a bar
 Progress = Callable[[float, str], None]
@@ -70,7 +70,7 @@ class Chunk:
     page_end: Optional[int]
     section: Optional[str]
     ordinal: int  # position within the document
-    row_start: Optional[int] = None  # spreadsheets: first and last row of the chunk
+    row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
 
 
@@ -85,13 +85,13 @@ class SearchResult:
     score: float  # fused score, higher is better
     vector_score: float = 0.0  # cosine similarity (0..1), 0 when not in vector hits
     keyword_rank: Optional[int] = None  # 1-based rank in BM25 hits, None if absent
-    row_start: Optional[int] = None  # spreadsheets: the rows the passage comes from
+    row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""
         return Passage(n, self.file, self.page, self.page_end, self.section, self.text, self.chunk_id,
-                       row_start=self.row_start, row_end=self.row_end)
+                       self.row_start, self.row_end)
 
     def as_dict(self) -> dict:
         return {
@@ -171,18 +171,15 @@ class Passage:
     section: Optional[str] = None
     text: str = ""
     chunk_id: str = ""
-    row_start: Optional[int] = None  # spreadsheets: "Sheet Prices, rows 12–30"
+    row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
-
-    _ROW_KEYS = ("row_start", "row_end")
+    # for a cited passage: its sentences that back up the claim citing it (shown on hover)
+    quote: str = ""
+    # listed because Groundwork matched an uncited sentence to it, not because the model cited it
+    matched_by_groundwork: bool = False
 
     def as_dict(self) -> dict:
-        """All fields; the row range only for spreadsheet passages (older shapes stay as they were)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        if out["row_start"] is None and out["row_end"] is None:
-            for key in self._ROW_KEYS:
-                del out[key]
-        return out
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Passage":
@@ -191,6 +188,32 @@ class Passage:
         values = {k: v for k, v in (d or {}).items() if k in known}
         values.setdefault("n", 0)
         values.setdefault("file", "")
+        return cls(**values)
+
+
+@dataclass
+class MatchedSentence:
+    """A sentence of an answer that Groundwork attributed to a passage after the model had finished.
+
+    ``n`` is the citation (``AnswerResult.citations`` numbering) whose passage supports it best;
+    ``model_cited`` the numbers the model itself gave the sentence ([] when it cited nothing,
+    otherwise numbers whose passages don't back it up).
+    """
+
+    sentence: str
+    n: int
+    model_cited: list[int] = field(default_factory=list)
+    matched_by_groundwork: bool = True
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "MatchedSentence":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in (d or {}).items() if k in known}
+        values.setdefault("sentence", "")
+        values.setdefault("n", 0)
         return cls(**values)
 
 
@@ -212,6 +235,8 @@ class AnswerResult:
     query: str = ""  # what was searched (a follow-up carries the earlier topic)
     num_ctx: Optional[int] = None
     trimmed_sources: int = 0
+    # uncited (or wrongly cited) sentences Groundwork matched to a passage after the answer finished
+    matched: list[MatchedSentence] = field(default_factory=list)
 
     _PASSAGE_LISTS = ("citations", "consulted", "closest")
 
@@ -220,7 +245,9 @@ class AnswerResult:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = [p.as_dict() for p in value] if f.name in self._PASSAGE_LISTS else value
+            if f.name in self._PASSAGE_LISTS or f.name == "matched":
+                value = [item.as_dict() for item in value]
+            out[f.name] = value
         return out
 
     @classmethod
@@ -231,4 +258,20 @@ class AnswerResult:
         for name in cls._PASSAGE_LISTS:
             values[name] = [Passage.from_dict(p) for p in values.get(name) or [] if isinstance(p, dict)]
         values["unsupported"] = [str(s) for s in values.get("unsupported") or []]
+        values["matched"] = [MatchedSentence.from_dict(m) for m in values.get("matched") or [] if isinstance(m, dict)]
         return cls(**values)
+
+
+class SearchIndex(Protocol):
+    """What search needs from the library (``core.library.Library`` provides it)."""
+
+    embedder: Any
+
+    def vector_query(self, embedding: list[float], limit: int,
+                     files: Optional[list[str]] = None) -> list[tuple[str, float]]: ...
+
+    def keyword_query(self, match: str, limit: int, files: Optional[list[str]] = None) -> list[str]: ...
+
+    def chunks_by_id(self, ids: Iterable[str]) -> dict[str, tuple[Chunk, str]]: ...
+
+    def similarities(self, embedding: list[float], ids: list[str]) -> dict[str, float]: ...

@@ -2,9 +2,12 @@
 that ends in a recommendation with its reasons, next steps and (when worth it) training data.
 
 Thin on purpose: answers live in ``st.session_state["adv_answers"]`` (only what the owner
-chose; measured values and defaults are filled in by ``core.advisor.resolve``), the step in
-``st.session_state["adv_step"]``; everything else comes from ``core.advisor``.
+chose; measured values and defaults are filled in by ``core.advisor``), the step in
+``st.session_state["adv_step"]``. Everything shown comes from ``core.advisor.build_sections``,
+the same description the Markdown and HTML reports are rendered from.
 """
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -13,49 +16,48 @@ from core import runtime
 from core.advisor import (
     DEFAULTS,
     QUESTIONS,
+    Section,
     advise,
+    build_sections,
     export_training_data,
+    load_selftest,
     measure,
     report_html,
     report_markdown,
+    section,
+    sentence,
 )
 from core.errors import AppError
-from core.types import UsageStats
 from core.render import literal_markdown as md
+
+runtime.page_setup()
 
 N = len(QUESTIONS)
 RESULT = N  # the step after the last question
+ROOT = Path(__file__).resolve().parent.parent
 
 if "adv_answers" not in st.session_state:
     st.session_state.adv_answers = {}
 if "adv_step" not in st.session_state:
     st.session_state.adv_step = 0
 
-def sentence(label: str) -> str:
-    """'measured from your library: …' -> 'Measured from your library: …'."""
-    return label[:1].upper() + label[1:] if label else label
-
-
 # -- what the app already knows ----------------------------------------------------
 
+settings = runtime.get_settings()
 library_stats, usage, lib_problem = None, None, ""
 try:
     library_stats = runtime.get_library().stats()
 except AppError as exc:
     lib_problem = exc.user_message
 try:
-    usage = runtime.get_history().usage_stats()
+    usage = runtime.get_history().usage_stats(
+        style_since=settings.answer_style_changed_at if settings.answer_style else "")
 except AppError:
     usage = None
-measured = measure(library_stats, usage)
+measured = measure(library_stats, usage, load_selftest(settings))
 
 answers: dict = st.session_state.adv_answers
 step: int = min(max(int(st.session_state.adv_step), 0), RESULT)
-
-
-def _measured_value(qid: str):
-    m = measured.get(qid)
-    return None if m is None else m.value
 
 
 def _keep(qid: str) -> None:
@@ -63,7 +65,8 @@ def _keep(qid: str) -> None:
     value = st.session_state.get(f"q_{qid}")
     if value is None:
         return
-    if value == _measured_value(qid):
+    m = measured.get(qid)
+    if m is not None and value == m.value:
         st.session_state.adv_answers.pop(qid, None)
     else:
         st.session_state.adv_answers[qid] = value
@@ -93,42 +96,142 @@ def start_over() -> None:
     st.session_state.adv_step = 0
 
 
+# -- drawing one section of the advice (one function per kind) --------------------------
+
+
+def page_link(page: str, label: str) -> None:
+    """A link to another page of the app, when that page is there; the text beside it already names it."""
+    if page and (ROOT / page).exists():
+        try:
+            st.page_link(page, label=label, icon="✍️")
+        except Exception:  # the page isn't in the navigation (yet): the sentence above still says where to go
+            pass
+
+
+def draw_verdict(s: Section) -> None:
+    box = st.info if s.tone == "info" else st.success
+    head, *rest = s.items
+    text = f"### {md(head.text)}\n\n**{md(s.title)}**"
+    text += "".join(f"\n\n**{md(i.label)}:** {md(i.text)}" for i in rest)
+    box(text, icon="🧭")
+    for item in rest:
+        if item.page:
+            page_link(item.page, "Open the Answer style page")
+
+
+def draw_facts(s: Section) -> None:
+    with st.container(border=True):
+        st.markdown(f"**📏 {md(s.title)}**")
+        for start in range(0, len(s.items), 4):
+            row = s.items[start:start + 4]
+            for col, item in zip(st.columns(4), row):
+                col.metric(item.label, item.value, help=item.note)
+
+
+def draw_reasons(s: Section) -> None:
+    st.markdown("\n".join(f"- **{md(i.label)}:** {md(i.text)} {md(i.sources)}  \n  *{md(i.note)}*"
+                          for i in s.items))
+
+
+def draw_chart(s: Section) -> None:
+    st.markdown(md(s.intro))
+    if not s.items:
+        return
+    df = pd.DataFrame([{"Factor": i.label, "Direction": i.group, "Strength": i.value} for i in s.items])
+    df = df.sort_values(["Direction", "Strength"], ascending=[True, False], kind="stable")
+    chart = alt.Chart(df).mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("Factor:N", sort=list(df["Factor"]), title=None, axis=alt.Axis(labelLimit=320, labelFontSize=13)),
+        x=alt.X("Strength:Q", title="How strongly it pushes (1 = a nudge, 3 = a strong reason)",
+                axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(domain=[0, 3])),
+        color=alt.Color("Direction:N", title=None, scale=alt.Scale(domain=list(s.columns), range=["#1f77b4", "#e8871e"]),
+                        legend=alt.Legend(orient="top", labelFontSize=13)),
+        tooltip=["Factor", "Direction", "Strength"],
+    )
+    st.altair_chart(chart, width="stretch", height=40 * len(df) + 90)
+
+
+def draw_steps(s: Section) -> None:
+    for n, item in enumerate(s.items, 1):
+        st.markdown(f"{n}. {md(item.text)}")
+        if item.page:
+            page_link(item.page, "Open the Answer style page")
+
+
+def draw_table(s: Section) -> None:
+    frame = pd.DataFrame([dict(zip(s.columns, i.cells)) for i in s.items])
+    if s.folded:
+        with st.expander(s.title):
+            st.table(frame, hide_index=True)
+        return
+    st.table(frame, hide_index=True)
+    if s.intro:
+        st.caption(md(s.intro))
+
+
+DRAW = {
+    "verdict": draw_verdict,
+    "facts": draw_facts,
+    "reasons": draw_reasons,
+    "chart": draw_chart,
+    "text": lambda s: st.markdown("\n\n".join(md(i.text) for i in s.items)),
+    "steps": draw_steps,
+    "checklist": lambda s: st.markdown("\n".join(f"{'✅' if i.ok else '⬜'} **{md(i.label)}:** {md(i.text)}  "
+                                                 for i in s.items)),
+    "table": draw_table,
+    "sources": lambda s: st.caption("  \n".join(
+        f"{md(i.label)} [{md(i.text)}]({i.link})" if i.link else f"{md(i.label)} {md(i.text)}" for i in s.items)),
+}
+
+
+def draw(s: Section) -> None:
+    if s.kind not in ("verdict", "facts") and not s.folded:
+        st.subheader(s.title)
+    DRAW[s.kind](s)
+
+
+def training_data() -> None:
+    st.subheader("🎓 Your training data")
+    try:
+        examples = runtime.get_history().approved_examples()
+    except AppError:
+        examples = []
+    export = export_training_data(examples)
+    if export.total == 0:
+        st.info("You have no approved answers yet: on the chat page, give 👍 to good answers that show "
+                "their sources, and they will be collected here as training data.")
+        return
+    st.markdown(md(export.summary))
+    a, b = st.columns(2)
+    a.download_button(f"Download training set (train.jsonl, {export.train_count:,})", export.train_jsonl,
+                      file_name="train.jsonl", mime="application/jsonl", key="dl_train",
+                      on_click="ignore", disabled=export.train_count == 0, width="stretch")
+    b.download_button(f"Download check set (eval.jsonl, {export.eval_count:,})", export.eval_jsonl,
+                      file_name="eval.jsonl", mime="application/jsonl", key="dl_eval",
+                      on_click="ignore", disabled=export.eval_count == 0, width="stretch",
+                      help="Answers kept aside to test the trained model; with 5 or more approved "
+                           "answers there is always at least one.")
+    st.caption("These files hold passages from your documents, so keep them on computers you control.")
+
+
 # -- the questionnaire --------------------------------------------------------------
 
-runtime.page_setup()
 st.title("🧭 Fine-tuning advisor")
+advice = advise(answers, measured)
 
 if step < RESULT:
     if step == 0:
-        st.markdown(
-            f"{N} short questions tell you whether looking things up in your documents is enough, "
-            "or whether training a model of your own is worth it."
-        )
+        st.markdown(f"{N} short questions tell you whether looking things up in your documents is enough, "
+                    "or whether training a model of your own is worth it.")
         if lib_problem:
             st.info(lib_problem)
-        elif library_stats is not None:
-            with st.container(border=True):
-                st.markdown("**📏 Measured from your library and chats** — already filled in for you, "
-                            "and you can change them.")
-                u = usage or UsageStats()
-                docs = library_stats.documents
-                cols = st.columns(5)
-                cols[0].metric("Pages", f"{library_stats.pages:,}",
-                               help=f"In {docs:,} document{'' if docs == 1 else 's'}.")
-                cols[1].metric("Replaced lately", f"{library_stats.replacements_30d:,}",
-                               help="Documents replaced with a newer version in the last 30 days.")
-                cols[2].metric("Asked this month", f"{u.questions:,}",
-                               help="Questions asked in the last 30 days.")
-                cols[3].metric("Found nothing", f"{u.unanswered:,}",
-                               help="Recent questions whose answer was not in your documents.")
-                cols[4].metric("Approved answers", f"{u.approved:,}",
-                               help="Answers you gave a thumbs up, with their sources.")
+        else:
+            draw(section(build_sections(advice), "facts"))
 
     q = QUESTIONS[step]
     key = f"q_{q.id}"
     st.progress((step + 1) / N, text=f"Question {step + 1} of {N}")
     st.subheader(q.prompt)
-    if q.kind == "choice" and q.help:
+    if q.help:
         st.markdown(md(q.help))
 
     m = measured.get(q.id)
@@ -139,26 +242,24 @@ if step < RESULT:
         chosen = True
     else:
         start = answers.get(q.id, m.value if m is not None else None)
-        index = q.values.index(start) if start in q.values else None
         labels = dict(q.options)
-        st.radio(q.prompt, q.values, index=index, format_func=lambda v: labels.get(v, v), key=key,
-                 label_visibility="collapsed")
+        st.radio(q.prompt, q.values, index=q.values.index(start) if start in q.values else None,
+                 format_func=lambda v: labels.get(v, v), key=key, label_visibility="collapsed")
         chosen = st.session_state.get(key) is not None
 
     if m is not None:
         st.markdown(f"📏 {md(sentence(m.label))}")
         st.caption("We filled this in from what Groundwork has seen; change it if you know better.")
+    related = measured.get(q.related) if q.related else None
+    if related is not None:
+        st.markdown(f"📏 {md(sentence(related.label))}, counted separately.")
     st.caption(f"💡 Why we ask: {md(q.why)}")
 
     back, nxt, other = st.columns([1, 1, 3])
-    back.button("← Back", key="adv_back", on_click=go_back, args=(q.id,), disabled=step == 0,
-                width="stretch")
-    if step < N - 1:
-        nxt.button("Next →", key="adv_next", type="primary", on_click=go_next, args=(q.id,),
-                   disabled=not chosen, width="stretch")
-    else:
-        nxt.button("See my result", key="adv_see_result", type="primary", on_click=go_next, args=(q.id,),
-                   disabled=not chosen, width="stretch")
+    back.button("← Back", key="adv_back", on_click=go_back, args=(q.id,), disabled=step == 0, width="stretch")
+    last = step == N - 1
+    nxt.button("See my result" if last else "Next →", key="adv_see_result" if last else "adv_next", type="primary",
+               on_click=go_next, args=(q.id,), disabled=not chosen, width="stretch")
     if m is None:
         other.button("Skip — use the default", key="adv_skip", type="tertiary", on_click=skip, args=(q.id,))
         d = DEFAULTS[q.id]
@@ -167,121 +268,10 @@ if step < RESULT:
 
 # -- the result ---------------------------------------------------------------------
 
-advice = advise(answers, measured)
-
-box = st.info if advice.verdict == "rag_then_finetune" else st.success
-box(f"### {md(advice.headline)}\n\n**{md(advice.verdict_label)}**", icon="🧭")
-
-ORIGIN_ICON = {"answered": "✍️", "measured": "📏", "default": "↩️"}
-DIRECTION = {"retrieval": "📚 Toward looking things up", "fine_tuning": "🎯 Toward fine-tuning",
-             "neutral": "💬 Good to know"}
-
-
-def origin_line(reason) -> str:
-    """Where a reason comes from: what you said, what we measured, or a default."""
-    if reason.question_id is not None:
-        r = advice.answers[reason.question_id]
-        label = [q for q in QUESTIONS if q.id == reason.question_id][0].label_for(r.value)
-        if r.origin == "answered":
-            return f"✍️ You said: “{md(label)}”"
-        if r.origin == "default":
-            return f"↩️ Default: we assumed “{md(label)}” because this wasn't answered"
-    return f"📏 {md(sentence(reason.basis))}" if reason.basis else "📏 Measured"
-
-
-st.subheader("Why")
-lines = [f"- 🧭 **The deciding point:** {md(advice.decision.text)}  \n  *{origin_line(advice.decision)}*"]
-for r in advice.reasons:
-    lines.append(f"- **{DIRECTION[r.direction]}:** {md(r.text)}  \n  *{origin_line(r)}*")
-st.markdown("\n".join(lines))
-
-st.subheader("What pushed which way")
-rows = advice.chart_rows()
-if rows:
-    st.markdown(
-        f"Altogether, **{advice.push['retrieval']}** points toward looking things up and "
-        f"**{advice.push['fine_tuning']}** toward fine-tuning."
-    )
-    chart_df = pd.DataFrame(
-        [{"Factor": r["factor"],
-          "Direction": "Toward looking things up" if r["retrieval"] else "Toward fine-tuning",
-          "Strength": r["retrieval"] or r["fine_tuning"]} for r in rows]
-    )
-    chart_df = chart_df.sort_values(["Direction", "Strength"], ascending=[False, False], kind="stable")
-    chart = (
-        alt.Chart(chart_df)
-        .mark_bar(cornerRadiusEnd=3)
-        .encode(
-            y=alt.Y("Factor:N", sort=list(chart_df["Factor"]), title=None,
-                    axis=alt.Axis(labelLimit=320, labelFontSize=13)),
-            x=alt.X("Strength:Q", title="How strongly it pushes (1 = a nudge, 3 = close to decisive)",
-                    axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(domain=[0, 3])),
-            color=alt.Color("Direction:N", title=None,
-                            scale=alt.Scale(domain=["Toward looking things up", "Toward fine-tuning"],
-                                            range=["#1f77b4", "#e8871e"]),
-                            legend=alt.Legend(orient="top", labelFontSize=13)),
-            tooltip=["Factor", "Direction", "Strength"],
-        )
-    )
-    st.altair_chart(chart, width="stretch", height=40 * len(chart_df) + 90)
-else:
-    st.caption("None of your answers pushed strongly either way.")
-
-st.subheader("Could the model just read everything?")
-st.markdown(md(advice.long_context))
-
-st.subheader("What to do next")
-st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(advice.next_steps, 1)))
-
-if advice.fine_tuning_recommended:
-    st.subheader("🎓 Your training data")
-    try:
-        examples = runtime.get_history().approved_examples()
-    except AppError:
-        examples = []
-    export = export_training_data(examples)
-    if export.total == 0:
-        st.info("You have no approved answers yet: on the chat page, give 👍 to good answers that show "
-                "their sources, and they will be collected here as training data.")
-    else:
-        st.markdown(md(export.summary))
-        a, b = st.columns(2)
-        a.download_button(f"Download training set (train.jsonl, {export.train_count:,})", export.train_jsonl,
-                          file_name="train.jsonl", mime="application/jsonl", key="dl_train",
-                          on_click="ignore", disabled=export.train_count == 0, width="stretch")
-        b.download_button(f"Download check set (eval.jsonl, {export.eval_count:,})", export.eval_jsonl,
-                          file_name="eval.jsonl", mime="application/jsonl", key="dl_eval",
-                          on_click="ignore", disabled=export.eval_count == 0, width="stretch",
-                          help="Answers kept aside to test the trained model; with 5 or more approved "
-                               "answers there is always at least one.")
-        st.caption("These files hold passages from your documents, so keep them on computers you control.")
-
-st.subheader("Are you ready?")
-st.markdown("\n".join(f"{'✅' if c['ok'] else '⬜'} **{md(c['item'])}:** {md(c['detail'])}  "
-                      for c in advice.checklist))
-
-st.subheader("Rough effort and cost")
-st.table(
-    pd.DataFrame(
-        [{"What": r["item"], "Estimate": r["estimate"], "Kind": r["kind"], "Source": r["source"]}
-         for r in advice.cost_table]
-    ),
-    hide_index=True,
-)
-st.caption("Rows marked “industry estimate” are figures reported by the sources below, not quotes.  \n"
-           + "  \n".join(f"[{md(k)}] {md(v)}" for k, v in advice.sources.items()))
-
-with st.expander("Your answers and where they came from"):
-    st.table(
-        pd.DataFrame(
-            [{"Question": q.prompt,
-              "Answer": q.label_for(advice.answers[q.id].value),
-              "From": {"answered": "✍️ you said", "measured": "📏 measured",
-                       "default": "↩️ default"}[advice.answers[q.id].origin]}
-             for q in QUESTIONS]
-        ),
-        hide_index=True,
-    )
+for part in build_sections(advice):
+    draw(part)
+    if part.key == "next_steps" and advice.fine_tuning_recommended:
+        training_data()
 
 st.subheader("Keep this advice")
 c1, c2 = st.columns(2)

@@ -10,16 +10,17 @@ load or link); the final answer is shown through ``safe_markdown`` (no raw HTML,
 links) and passages through ``highlight_html`` (escaped, only ``<mark>`` added).
 Per-user state: ``st.session_state.chat_conv_id`` (and a pending delete confirmation).
 """
-import re
 
 import streamlit as st
 
 from core import runtime
 from core.answer import answer
 from core.errors import AppError
+from core.exports import conversation_html, conversation_markdown, export_file_name
 from core.history import DEFAULT_TITLE
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
 from core.types import AnswerResult
+from ui import answer_view
 from ui.answer_view import render_answer
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
@@ -27,6 +28,7 @@ LIST_LIMIT = 40  # conversations listed in the sidebar
 
 
 runtime.page_setup()
+answer_view.inject_css()
 st.title("💬 Ask your documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
@@ -117,8 +119,8 @@ def render_message(msg: dict) -> None:
             st.markdown(safe_markdown(msg["content"]))
 
 
-def save_answer(conv_id: int, question: str, result) -> None:
-    history.add_answer(conv_id, question, AnswerResult.from_dict(result))
+def save_answer(conv_id: int, question: str, result: AnswerResult) -> None:
+    history.add_answer(conv_id, question, result)
 
 
 def ask(question: str, scope: list[str], strict: bool) -> None:
@@ -157,7 +159,7 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
                 # to Ollama and keep what was written, marked as stopped.
                 stream.close()
                 partial = stream.result
-                if (partial.get("answer") or "").strip():
+                if partial.answer.strip():
                     try:
                         save_answer(conv_id, question, partial)
                     except AppError:
@@ -210,7 +212,7 @@ def confirm_delete(conv_id: int, title: str) -> None:
 
 # -- the header: this conversation and what you can do with it ----------------------------------
 messages = history.messages(conv["id"]) if conv else []
-head, actions = st.columns([3, 2], vertical_alignment="center")
+head, actions = st.columns([5, 4], vertical_alignment="center")
 head.subheader(md(conv["title"]) if conv else DEFAULT_TITLE)
 if conv:
     with actions.container(horizontal=True, horizontal_alignment="right"):
@@ -220,10 +222,15 @@ if conv:
                 history.rename(conv["id"], new_title)
                 st.rerun()
         if messages:
-            st.download_button("Export", history.export_markdown(conv["id"]), key="chat_export",
-                               file_name=f"{re.sub(r'[^A-Za-z0-9]+', '-', conv['title']).strip('-') or 'conversation'}.md",
-                               mime="text/markdown", on_click="ignore", icon=":material/download:",
-                               help="Save this conversation, with its sources, as a Markdown file.")
+            with st.popover("Export", icon=":material/download:"):
+                st.download_button("Printable page", conversation_html(conv, messages), key="chat_export_html",
+                                   file_name=export_file_name(conv["title"], "html"), mime="text/html",
+                                   on_click="ignore", icon=":material/print:", width="stretch")
+                st.download_button("Text file (Markdown)", conversation_markdown(conv, messages), key="chat_export",
+                                   file_name=export_file_name(conv["title"], "md"), mime="text/markdown",
+                                   on_click="ignore", icon=":material/description:", width="stretch")
+                st.caption("Both keep every warning and each source's page and quote. Open the printable page "
+                           "in your browser to print it or save it as a PDF.")
         st.button("Delete", key="chat_delete", icon=":material/delete:", on_click=ask_to_delete, args=(conv["id"],))
     if st.session_state.get("chat_confirm_delete") == conv["id"]:
         confirm_delete(conv["id"], conv["title"])

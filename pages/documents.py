@@ -1,136 +1,169 @@
-"""Documents: add files (checked first), watch them being indexed, manage the library."""
+"""Documents: add files (checked first), watch them being added, manage the library.
+
+Files are added in the background (``core.ingest.jobs``): leaving this page doesn't stop a
+batch, and coming back shows where it is. Thin on purpose: reading, deciding and storing are
+``core.ingest``'s; this page reads widgets and renders. File names are untrusted text: they go
+through ``literal_markdown`` wherever Markdown is drawn.
+"""
 import pandas as pd
 import streamlit as st
 
 from core import runtime
-from core.intake import check_batch, human_size
+from core.ingest import check_batch
+from core.labels import human_size, page_list, plural
 from core.render import literal_markdown as md
-from core.samples import sample_files
+from core.samples import sample_documents_in, sample_files, sample_items
 
 runtime.page_setup()
 st.title("📄 Your documents")
 lib = runtime.library_or_stop()
 settings = runtime.get_settings()
+jobs = runtime.get_jobs()
 
 if "upload_round" not in st.session_state:
     st.session_state.upload_round = 0
-if "ingest_results" not in st.session_state:
-    st.session_state.ingest_results = []
 
 ICON = {"added": "✅", "replaced": "🔄", "unchanged": "⏭️", "failed": "❌"}
+ACCEPTED = ["pdf", "docx", "doc"]
 
 
-def run_ingest(items, checks=None):
-    """Index files with an overall bar and one bar per file; results kept for the next run."""
-    overall = st.progress(0.0, text="Starting…")
-    rows = []
-    for name, _ in items:
-        col1, col2 = st.columns([1, 3])
-        col1.write(name)
-        rows.append(col2.progress(0.0, text="Waiting"))
-    results = []
-    n = len(items)
-    for i, (name, data) in enumerate(items):
-        bar = rows[i]
-
-        def progress(fraction, message, i=i, bar=bar, name=name):
-            fraction = max(0.0, min(1.0, fraction))
-            bar.progress(fraction, text=message or "Working")
-            overall.progress((i + fraction) / n, text=f"File {i + 1} of {n}: {name} — {message}")
-
-        if checks is not None:
-            check = checks[i]
-            if check.ok:
-                report = lib.ingest_parsed(check.doc, check.data, progress)
-            else:
-                report = None
-                results.append({"file": check.name, "status": "failed" if check.action == "fail" else "unchanged",
-                                "message": check.summary(), "warnings": []})
-                bar.progress(1.0, text="Skipped")
-                continue
-        else:
-            report = lib.ingest(name, data, progress)
-        bar.progress(1.0, text=report.status.capitalize())
-        results.append({"file": report.file, "status": report.status, "message": report.message,
-                        "warnings": list(report.warnings), "pages": report.pages, "chunks": report.chunks})
-    overall.progress(1.0, text="Finished")
-    st.session_state.ingest_results = results
+def clear_drop_box() -> None:
     st.session_state.upload_round += 1
     st.session_state.pop("checks", None)
-    st.rerun()
+    st.session_state.pop("checks_key", None)
 
 
-docs = lib.documents()
+# -- a batch being added, or just finished ------------------------------------------------
 
-# -- first run: one click to try it ------------------------------------------
-if not docs:
-    st.info("Your library is empty. Add your own PDF and Word files below, or try Groundwork first "
-            "with the documents of Northwind Cycles, a made-up bike shop.")
-    if st.button("Try it with sample documents", type="primary", key="load_samples"):
-        run_ingest([(p.name, p.read_bytes()) for p in sample_files()])
 
-# -- what happened last time -----------------------------------------------------
-if st.session_state.get("doc_notice"):
-    st.success(st.session_state.pop("doc_notice"))
-if st.session_state.ingest_results:
-    results = st.session_state.ingest_results
-    added = sum(r["status"] in ("added", "replaced") for r in results)
-    failed = sum(r["status"] == "failed" for r in results)
+@st.fragment(run_every=1.0)
+def batch_progress() -> None:
+    job = jobs.current()
+    if job is None:
+        return
+    view = job.view()
+    if not view.running:
+        st.rerun(scope="app")  # the library table and the results below need a full refresh
+    st.progress(view.fraction, text=f"Adding file {min(view.current + 1, view.total)} of {view.total} — "
+                                    "you can keep using Groundwork; this goes on in the background.")
+    for f in view.files:
+        left, right = st.columns([1, 3])
+        left.markdown(md(f.name))
+        right.progress(1.0 if f.report else f.fraction, text=md(f.report.status.capitalize() if f.report
+                                                                 else f.message))
+
+
+def batch_results() -> None:
+    job = jobs.current()
+    if job is None or job.view().running:
+        return
+    reports = job.view().reports
+    added = sum(r.status in ("added", "replaced") for r in reports)
+    failed = sum(r.status == "failed" for r in reports)
     with st.container(border=True):
-        head = f"**{added} of {len(results)} file{'s' if len(results) != 1 else ''} added to your library.**"
+        head = f"**{added} of {plural(len(reports), 'file')} added to your library.**"
         if failed:
             head += f" {failed} could not be added — the reason is next to each one."
         st.markdown(head)
-        for r in results:
-            st.markdown(f"{ICON.get(r['status'], '•')} **{md(r['file'])}** — {md(r['message'])}")
-            for w in r.get("warnings", []):
-                st.caption(f"⚠️ {w}")
+        for r in reports:
+            st.markdown(f"{ICON.get(r.status, '•')} **{md(r.file)}** — {md(r.message)}")
+            for w in r.warnings:
+                st.caption(f"⚠️ {md(w)}")
         if st.button("Dismiss", key="dismiss_results"):
-            st.session_state.ingest_results = []
+            jobs.dismiss()
             st.rerun()
 
-# -- add files ------------------------------------------------------------------
-st.subheader("Add files")
-uploads = st.file_uploader(
-    "Drop PDF or Word (.docx) files here. A file with the same name as one in your library replaces it.",
-    type=["pdf", "docx", "doc"],
-    accept_multiple_files=True,
-    max_upload_size=settings.max_file_mb,
-    key=f"uploader_{st.session_state.upload_round}",
-)
-if uploads:
-    batch_key = tuple(u.file_id for u in uploads)
-    if st.session_state.get("checks_key") != batch_key:
-        bar = st.progress(0.0, text="Checking your files…")
-        items = [(u.name, u.getvalue()) for u in uploads]
-        st.session_state.checks = check_batch(items, lib, settings, lambda f, m: bar.progress(min(f, 1.0), text=m))
-        st.session_state.checks_key = batch_key
-        bar.empty()
-    checks = st.session_state.checks
-    table = pd.DataFrame(
-        [
-            {
-                "File": c.name,
-                "Size": human_size(c.size),
-                "Pages": (c.doc.triage.pages or None) if c.doc else None,
-                "Words": c.doc.triage.words if c.doc else None,
-                "Tables": c.doc.triage.tables if c.doc else None,
-                "Will": {"add": "Add", "replace": "Replace", "skip": "Skip", "fail": "Can't add"}[c.action],
-                "What we found": c.summary(),
-            }
-            for c in checks
-        ]
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    ready = [c for c in checks if c.ok]
-    if ready:
-        label = f"Add {len(ready)} file{'s' if len(ready) != 1 else ''} to my library"
-        if st.button(label, type="primary", key="add_files"):
-            run_ingest([(c.name, c.data) for c in checks], checks)
-    else:
-        st.warning("None of these files can be added; the reason is shown next to each one.")
 
-# -- the library -----------------------------------------------------------------
+def interrupted_notice() -> None:
+    batch = jobs.interrupted()
+    if batch is None:
+        return
+    samples = {p.name for p in sample_files()}
+    with st.container(border=True):
+        st.warning(f"Adding files stopped after {batch.done} of {batch.total} when Groundwork was closed; "
+                   "the files below were not added, so add them again.")
+        st.markdown("\n".join(f"- {md(name)}" for name in batch.remaining))
+        a, b = st.columns(2)
+        if batch.remaining and set(batch.remaining) <= samples and a.button(
+                "Finish adding the sample documents", type="primary", key="finish_samples"):
+            jobs.acknowledge(batch.id)
+            jobs.add_files([item for item in sample_items() if item[0] in batch.remaining])
+            st.rerun()
+        if b.button("OK", key="ack_interrupted"):
+            jobs.acknowledge(batch.id)
+            st.rerun()
+
+
+busy = jobs.busy()
+interrupted_notice()
+if busy:
+    batch_progress()
+else:
+    batch_results()
+if st.session_state.get("doc_notice"):
+    st.success(md(st.session_state.pop("doc_notice")))
+
+docs = lib.documents()
+
+# -- first run: one click to try it ------------------------------------------------------------
+if not docs and not busy:
+    st.info("Your library is empty. Add your own PDF and Word files below, or try Groundwork first "
+            "with the documents of Northwind Cycles, a made-up bike shop.")
+    if st.button("Try it with sample documents", type="primary", key="load_samples"):
+        jobs.add_files(sample_items())
+        st.rerun()
+
+# -- add files ---------------------------------------------------------------------------------
+
+
+def show_checks(checks) -> None:
+    """What was found in each file, in full sentences (nothing cut off)."""
+    verdict = {"add": "✅ Will be added", "replace": "🔄 Will replace the version in your library",
+               "skip": "⏭️ Will be skipped", "fail": "❌ Can't be added"}
+    for c in checks:
+        with st.container(border=True):
+            facts = [human_size(c.size)]
+            if c.doc:
+                t = c.doc.triage
+                facts += [plural(t.pages, "page")] if t.pages else []
+                facts += [plural(t.words, "word")] + ([plural(t.tables, "table")] if t.tables else [])
+            st.markdown(f"**{md(c.name)}** · {' · '.join(facts)}  \n{verdict[c.action]}")
+            for sentence in ([c.problem] if c.problem else c.notes):
+                st.caption(md(sentence))
+
+
+st.subheader("Add files")
+if busy:
+    st.caption("You can add more files as soon as this batch is finished.")
+else:
+    uploads = st.file_uploader(
+        "Drop PDF or Word (.docx) files here. A file with the same name as one in your library replaces it.",
+        type=ACCEPTED, accept_multiple_files=True, max_upload_size=settings.max_file_mb,
+        key=f"uploader_{st.session_state.upload_round}")
+    if uploads:
+        batch_key = tuple(u.file_id for u in uploads)
+        if st.session_state.get("checks_key") != batch_key:
+            bar = st.progress(0.0, text="Checking your files…")
+            st.session_state.checks = check_batch([(u.name, u.getvalue()) for u in uploads], lib,
+                                                  lambda f, m: bar.progress(min(f, 1.0), text=md(m)))
+            st.session_state.checks_key = batch_key
+            bar.empty()
+        checks = st.session_state.checks
+        show_checks(checks)
+        ready = [c for c in checks if c.ok]
+        left, right = st.columns([2, 1])
+        if ready and left.button(f"Add {plural(len(ready), 'file')} to my library", type="primary",
+                                 key="add_files"):
+            jobs.add_checked(checks)
+            clear_drop_box()
+            st.rerun()
+        if not ready:
+            st.warning("None of these files can be added; the reason is shown under each one.")
+        if right.button("Clear", key="clear_uploads"):
+            clear_drop_box()
+            st.rerun()
+
+# -- the library -------------------------------------------------------------------------------
 st.subheader("In your library")
 if not docs:
     st.caption("Nothing here yet.")
@@ -142,63 +175,77 @@ c1.metric("Documents", stats.documents)
 c2.metric("Pages", f"{stats.pages:,}")
 c3.metric("Searchable passages", f"{stats.chunks:,}")
 
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "Name": d.file,
-                "Type": d.type.upper(),
-                "Pages": d.pages or None,
-                "Passages": d.chunks,
-                "Added": d.added_at.replace("T", " ")[:16],
-                "Version": d.versions,
-                "Warnings": " ".join(d.warnings) or "—",
-            }
-            for d in docs
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={"Warnings": st.column_config.TextColumn(width="large")},
-)
+table = st.dataframe(
+    pd.DataFrame([{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
+                   "Passages": d.chunks, "Added": d.added_at.replace("T", " ")[:16], "Version": d.versions,
+                   "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]),
+    hide_index=True, width="stretch", key="library_table", on_select="rerun", selection_mode="multi-row")
+warned = [d for d in docs if d.warnings]
+if warned:
+    with st.expander(f"Warnings ({sum(len(d.warnings) for d in warned)})"):
+        for d in warned:
+            st.markdown(f"**{md(d.file)}**")
+            for w in d.warnings:
+                st.markdown(f"- {md(w)}")
 
+selected = [docs[i].file for i in table.selection.rows] if table and table.selection else []
+samples_here = sample_documents_in(docs)
+
+
+def ask_to_remove(names: list[str]) -> None:
+    st.session_state.confirm_remove = list(names)
+
+
+with st.container(horizontal=True):
+    if selected:
+        st.button(f"Remove selected ({len(selected)})…", key="remove_selected", on_click=ask_to_remove,
+                  args=(selected,), icon=":material/delete:")
+    if samples_here:
+        st.button("Remove the sample documents…", key="remove_samples", on_click=ask_to_remove,
+                  args=(samples_here,), icon=":material/delete:")
+if not selected:
+    st.caption("Tick documents in the table to remove several at once.")
 
 st.subheader("Manage a document")
 chosen = st.selectbox("Document", [d.file for d in docs], key="manage_doc")
 info = next(d for d in docs if d.file == chosen)
 with st.container(border=True):
     t = info.triage
-    facts = [f"{info.type.upper()}", f"{t.get('words', 0):,} words"]
-    if info.pages:
-        facts.insert(1, f"{info.pages} pages")
-    if t.get("tables"):
-        facts.append(f"{t['tables']} tables")
-    facts.append(f"{info.chunks} passages")
-    facts.append(f"version {info.versions}")
+    facts = [info.type.upper()] + ([plural(info.pages, "page")] if info.pages else [])
+    facts += [plural(t.get("words", 0), "word")] + ([plural(t["tables"], "table")] if t.get("tables") else [])
+    facts += [plural(info.chunks, "passage"), f"version {info.versions}"]
     st.markdown(" · ".join(facts))
+    if t.get("empty_pages"):
+        st.caption(f"No text on {page_list(t['empty_pages'])}.")
     for w in info.warnings:
-        st.caption(f"⚠️ {w}")
+        st.caption(f"⚠️ {md(w)}")
     a, b, c = st.columns(3)
     path = lib.original_path(chosen)
     if path.exists():
         a.download_button("Download original", path.read_bytes(), file_name=chosen, key="download_original")
-    if b.button("Remove…", key="remove_doc"):
-        st.session_state.confirm_remove = chosen
+    b.button("Remove…", key="remove_doc", on_click=ask_to_remove, args=([chosen],))
     with c.popover("Replace with a new version"):
         new = st.file_uploader("New version", type=[info.type], key=f"replace_{chosen}_{st.session_state.upload_round}")
-        if new is not None and st.button("Replace", type="primary", key="do_replace"):
-            run_ingest([(chosen, new.getvalue())])
-
-if st.session_state.get("confirm_remove") == chosen:
-    with st.container(border=True):
-        st.warning(f"Remove {chosen}? It and everything Groundwork learned from it will be removed from your "
-                   "library; your own copy of the file is not touched.")
-        yes, no = st.columns(2)
-        if yes.button("Yes, remove it", type="primary", key="confirm_remove_yes"):
-            lib.remove(chosen)
-            st.session_state.confirm_remove = None
-            st.session_state.doc_notice = f"{chosen} was removed from your library."
+        if new is not None and st.button("Replace", type="primary", key="do_replace", disabled=busy):
+            jobs.add_checked(check_batch([(chosen, new.getvalue())], lib))
+            clear_drop_box()
             st.rerun()
-        if no.button("Keep it", key="confirm_remove_no"):
+
+names = st.session_state.get("confirm_remove")
+if names:
+    with st.container(border=True):
+        what = md(names[0]) if len(names) == 1 else plural(len(names), "document")
+        st.warning(f"Remove {what}? Everything Groundwork learned from {'it' if len(names) == 1 else 'them'} "
+                   "will be removed from your library; your own copies of the files are not touched.")
+        if len(names) > 1:
+            st.markdown("\n".join(f"- {md(n)}" for n in names))
+        keep, remove = st.columns(2)
+        if keep.button("Cancel", type="primary", key="confirm_remove_no"):
             st.session_state.confirm_remove = None
+            st.rerun()
+        if remove.button("Yes, remove", key="confirm_remove_yes", icon=":material/delete:"):
+            count = lib.remove_many(names)
+            st.session_state.confirm_remove = None
+            st.session_state.doc_notice = (f"{names[0]} was removed from your library." if count == 1
+                                           else f"{plural(count, 'document')} were removed from your library.")
             st.rerun()

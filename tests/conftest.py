@@ -57,3 +57,23 @@ def fresh_streamlit_cache():
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture(scope="session")
+def samples_dir(tmp_path_factory) -> Path:
+    """The sample documents ingested once per run, through the real pipeline; tests get copies."""
+    from core.ingest import add_files
+    from core.library import Library
+    from core.samples import sample_files
+    from core.settings import load_settings
+
+    path = tmp_path_factory.mktemp("samples") / "data"
+    add_files(Library(load_settings(environ={}, data_dir=path)), [(p.name, p.read_bytes()) for p in sample_files()])
+    return path
+
+
+@pytest.fixture
+def library(samples_dir, data_dir) -> Path:
+    """This test's data folder holds its own copy of the sample library."""
+    shutil.copytree(samples_dir, data_dir)
+    return data_dir

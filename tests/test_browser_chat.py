@@ -6,47 +6,42 @@ documents are ingested once (through the real library) and copied per test.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 
 from core.history import History
-from core.samples import sample_files
 from core.settings import load_settings
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
 from tests.ollama_standin import OllamaStandin, PullScript, Reply, dead_host
+from tests.prompts import sources_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUESTION = "Can a customer return a bike after 45 days?"
-SOURCE_RE = re.compile(r'<source n="(\d+)" file="([^"]*)"([^>]*)>\n(.*?)\n</source>', re.S)
 CHAT_BOX = "[data-testid='stChatInput'] textarea"
 
 
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("browser-samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
 
 
 def quoting_reply(request: dict) -> Reply:
     """Quote a sentence of source 1 and cite it, streamed in small pieces like a real model."""
-    text = SOURCE_RE.findall(request["messages"][-1]["content"])[0][3]
+    text = sources_in(request)[0]["text"]
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s) > 40]
     sentences.sort(key=lambda s: "purchase date" not in s)  # the returns rule, when it is there
     quoted = (sentences[0] if sentences else text[:200]).rstrip(".")
     answer = f"Your returns policy says: {quoted[0].lower() + quoted[1:]} [1]."
     return Reply([answer[i:i + 8] for i in range(0, len(answer), 8)], piece_delay=0.06)
+
+
+def marked_pixels(png: bytes) -> int:
+    """Pixels of the highlighter's yellow in a screenshot (the sample pages print no yellow of their own)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(1 for r, g, b in image.getdata() if r > 235 and 200 < g < 240 and b < 140)
 
 
 def ask(page, question: str) -> None:
@@ -74,31 +69,65 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         assert len(ollama.calls("/api/chat")) == 1
 
         # the final answer: a [1] chip that jumps to the card of the cited page
-        chip = page.locator("a[href*='#gw-src-'] .stMarkdownBadge", has_text="1").first
+        chip = page.locator("a.gw-cite[href*='#gw-src-']", has_text="1").first
         chip.wait_for()
         msg = [m for m in History(load_settings(data_dir=library).db_path).messages(1) if m["role"] == "assistant"][-1]
         cited = msg["citations"][0]
         card_head = f"[1] {cited['file']} · page {cited['page']}"
         page.get_by_text(card_head).wait_for()
+
+        # hovering the number shows its supporting quote and its place, without opening anything
+        tip = chip.locator(".gw-tip")
+        assert not tip.is_visible()
+        chip.hover()
+        tip.wait_for(state="visible")
+        shown = " ".join(tip.inner_text().split())
+        assert f"{cited['file']} · page {cited['page']}" in shown
+        assert cited["quote"] and " ".join(cited["quote"].split())[:60] in shown
+        assert page.locator("[data-testid='stDialog']").count() == 0
+        page.wait_for_timeout(300)  # the tooltip fades in
+        shot(page, "chat-hover-quote")
+        page.mouse.move(5, 5)
+        tip.wait_for(state="hidden")
         main = page.locator("[data-testid='stMainBlockContainer']").inner_text()
         assert "[2]" not in main  # only what the answer cites gets a card
         assert "Also read, but not cited" in main
         assert page.locator("mark").count() > 0
         shot(page, "chat-answer")
 
-        # open the cited page: the whole page's text, and the original to download
+        # a long passage is folded to its first lines; "Show more" unfolds it in place
+        fold = page.locator(".gw-fold").first
+        rest = fold.locator("details")
+        assert not rest.evaluate("d => d.open")
+        fold.get_by_text("Show more").click()
+        fold.get_by_text("Show less").wait_for()
+        assert rest.evaluate("d => d.open")
+        fold.get_by_text("Show less").click()
+        fold.get_by_text("Show more").wait_for()
+
+        # open the cited page: the page as printed with the supporting lines marked, and the original
         page.get_by_role("button", name=f"Open page {cited['page']}").click()
         dialog = page.locator("[data-testid='stDialog']")
         dialog.wait_for()
         dialog.get_by_text(f"{cited['file']} — page {cited['page']}").wait_for()
-        from core.library import Library
-
-        page_text = Library(load_settings(data_dir=library)).page_text(cited["file"], cited["page"])
-        last_line = [line for line in page_text.splitlines() if line.strip()][-1].strip()
-        assert last_line[:40] in " ".join(dialog.inner_text().split())
+        image = dialog.get_by_role("img", name=f"Page {cited['page']} of {cited['file']}, with the supporting lines")
+        image.wait_for()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
+        assert marked_pixels(image.screenshot()) > 400  # at least one mark, seen on screen
+        dialog.get_by_text("Highlighted: the lines that back up").wait_for()
         dialog.get_by_role("button", name=f"Download {cited['file']}").wait_for()
         page.wait_for_timeout(400)
         shot(page, "chat-open-page")
+
+        # the next page has no marks; back again, the marks are there again
+        dialog.get_by_role("button", name="Next page").click()
+        dialog.get_by_text(f"Page {cited['page'] + 1} of").wait_for()
+        image = dialog.get_by_role("img", name=f"Page {cited['page'] + 1} of {cited['file']}", exact=True)
+        image.wait_for()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
+        assert marked_pixels(image.screenshot()) == 0
+        dialog.get_by_role("button", name="Previous page").click()
+        dialog.get_by_role("img", name=f"Page {cited['page']} of {cited['file']}, with the supporting lines").wait_for()
         page.keyboard.press("Escape")
         dialog.wait_for(state="detached")
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -12,12 +11,12 @@ import pytest
 from tests.builders import make_docx, make_pdf
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin, dead_host
+from tests.prompts import sources_in
 
 HANDBOOK = [
     "Annual leave. Full-time staff receive 25 days of paid holiday each year, plus public holidays.",
     "Pay day. Wages are paid on the last Friday of every month by bank transfer.",
 ]
-SOURCE_RE = re.compile(r'<source n="(\d+)" file="([^"]*)"[^>]*>\n(.*?)\n</source>', re.S)
 
 
 def run(*args, env_extra=None, timeout=300):
@@ -40,10 +39,9 @@ def library_dir(tmp_path_factory):
 
 
 def quote_leave(request):
-    user = request["messages"][-1]["content"]
-    for n, _file, text in SOURCE_RE.findall(user):
-        if "25 days" in text:
-            return ["Full-time staff receive ", "25 days of paid holiday ", f"each year [{n}", "]."]
+    for src in sources_in(request):
+        if "25 days" in src["text"]:
+            return ["Full-time staff receive ", "25 days of paid holiday ", f"each year [{src['n']}", "]."]
     return ["The documents don't say."]
 
 
@@ -60,6 +58,8 @@ def test_ask_json_with_a_running_model(library_dir):
         assert {"n", "file", "page", "text"} <= set(cited)
         assert (cited["n"], cited["file"], cited["page"]) == (1, "Employee_Handbook.pdf", 1)
         assert "25 days" in cited["text"]
+        assert cited["quote"] == "Full-time staff receive 25 days of paid holiday each year, plus public holidays."
+        assert cited["matched_by_groundwork"] is False and out["matched"] == [] and out["unsupported"] == []
         [body] = ollama.bodies("/api/chat")
         assert body["options"]["num_ctx"] >= 2048
 
@@ -94,3 +94,14 @@ def test_ask_about_something_not_in_the_documents(library_dir):
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["found"] is False and out["citations"] == [] and out["answer"] == "I couldn't find this in your documents."
+
+
+def test_ask_marks_a_source_matched_by_groundwork(library_dir):
+    with OllamaStandin() as ollama:
+        ollama.enqueue_chat(["Full-time staff receive 25 days of paid holiday each year. ",
+                             "They also get a company car and a free gym membership."])
+        proc = run("ask", "How many days of annual leave do staff get?", "--data-dir", str(library_dir),
+                   env_extra={"OLLAMA_HOST": ollama.host})
+    assert proc.returncode == 0, proc.stderr
+    assert "[1] Employee_Handbook.pdf, page 1 (source matched by Groundwork)" in proc.stdout
+    assert "Not clearly supported by your documents: They also get a company car" in proc.stdout

@@ -141,15 +141,17 @@ def test_delete_cascades(history, db_path):
         assert db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0
 
 
-def test_shares_the_database_with_other_tables(db_path, clock):
-    db_path.parent.mkdir(parents=True)
-    with sqlite3.connect(db_path) as db:  # another module's table in the same file
-        db.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT)")
-        db.execute("INSERT INTO documents(name) VALUES ('Handbook.pdf')")
-    history = History(db_path, clock=clock)
+def test_shares_the_database_with_the_library(settings, clock):
+    from core.ingest import add_files
+    from core.library import Library
+    from tests.builders import make_pdf
+
+    add_files(Library(settings), [("Handbook.pdf", make_pdf(["Opening hours are nine to six."]))])
+    history = History(settings.db_path, clock=clock)
     history.new_conversation()
-    with sqlite3.connect(db_path) as db:
+    with sqlite3.connect(settings.db_path) as db:
         assert db.execute("SELECT name FROM documents").fetchall() == [("Handbook.pdf",)]
+        assert db.execute("SELECT count(*) FROM conversations").fetchone()[0] == 1
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -194,27 +196,6 @@ def test_approved_examples(history):
         {"question": "When do we open?", "answer": "At nine [1].", "citations": CITE},
         {"question": "How long do refunds take?", "answer": "Five days [1].", "citations": CITE},  # meta.question wins
     ]
-
-
-def test_export_markdown(history):
-    conv = history.new_conversation("Opening hours")
-    long_quote = "word " * 100
-    cites = CITE + [{"n": 2, "file": "Policies.docx", "page": None, "section": "Weekends", "text": long_quote}]
-    answer = ask(history, conv, "When do we open?", "At nine on weekdays [1] and ten on Saturdays [2].", cites)
-    history.set_feedback(answer, 1, "right")
-    ask(history, conv, "Sundays?", "The documents don't say.", [], found=False)
-    md = history.export_markdown(conv)
-    assert md.startswith("# Opening hours\n")
-    assert "**Question:** When do we open?" in md and "**Question:** Sundays?" in md
-    assert "At nine on weekdays [1] and ten on Saturdays [2]." in md
-    assert '[1] Handbook.pdf, page 3: "We open at nine and close at six on weekdays."' in md
-    assert '[2] Policies.docx, section "Weekends": "word word' in md and "…\"" in md
-    assert len(md.split("[2] Policies.docx")[1].splitlines()[0]) < 260  # long quotes are shortened
-    assert md.index("[1] Handbook.pdf") < md.index("**Question:** Sundays?")  # sources under their answer
-    assert "Marked helpful (right)" in md
-    assert md.endswith("The documents don't say.\n")
-    with pytest.raises(NotFoundError):
-        history.export_markdown(123456)
 
 
 def test_threads_share_one_history(history):

@@ -1,7 +1,8 @@
 """Scans, photos, spreadsheets and text through the real library and real search.
 
-The real ``core.library.Library`` (Chroma + SQLite in tmp_path, the real
-embedding model) ingests the fixture files; ``core.search.search`` then has to
+The real ingest pipeline (``core.ingest.add_files``) puts the fixture files
+into a real ``core.library.Library`` (Chroma + SQLite in tmp_path, the real
+embedding model); ``core.search.search`` then has to
 find each by its own words, in the right file, page, sheet or rows. Bad files
 are refused one by one with their plain message and leave nothing behind.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from core.documents import messages
+from core.ingest import add_files
 from core.library import Library
 from core.search import search
 from core.settings import load_settings
@@ -25,7 +27,7 @@ GOOD = ["scanned-text.pdf", "mixed-scan.pdf", "receipt-photo.jpg", "prices.xlsx"
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
     lib = Library(load_settings(environ={}, data_dir=tmp_path_factory.mktemp("data")))
-    reports = lib.ingest_many([(name, fixture(name)) for name in GOOD])
+    reports = add_files(lib, [(name, fixture(name)) for name in GOOD])
     assert [(r.file, r.status) for r in reports] == [(name, "added") for name in GOOD], [r.message for r in reports]
     return lib
 
@@ -71,7 +73,7 @@ class TestFoundBySearch:
         hit = top(library, "Which brake fluid for the City 300?")
         assert (hit.file, hit.section) == ("notes.md", "Brake bleeding")
 
-    @pytest.mark.xfail(strict=True, reason="needs row ranges stored by the library")
+    @pytest.mark.xfail(strict=True, reason="needs the stored row ranges carried into search results (core/search.py)")
     def test_a_spreadsheet_hit_carries_its_rows(self, library):
         hit = top(library, "What is the price of the Ridge 27 in size S?")
         assert hit.row_start is not None and hit.row_start <= 6 <= hit.row_end
@@ -91,7 +93,7 @@ class TestBadFilesThroughTheLibrary:
         items = [(name, data) for name, data, _ in BAD]
         items += [("bomb.xlsx", make_xlsx_zip_bomb(300)), ("till.csv", make_million_row_csv()),
                   ("landscape.jpg", fixture("landscape.jpg")), ("notes.md", fixture("notes.md"))]
-        reports = lib.ingest_many(items)
+        reports = add_files(lib, items)
 
         by_file = {r.file: r for r in reports}
         for name, _, expected in BAD:

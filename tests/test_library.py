@@ -14,6 +14,7 @@ import pytest
 
 from core.embeddings import MiniLMEmbedder
 from core.errors import NotFoundError
+from core.ingest import add_files
 from core.library import Library
 from core.search import search
 from tests.builders import LOREM_TOPICS, make_docx, make_pdf
@@ -33,17 +34,21 @@ class CountingEmbedder(MiniLMEmbedder):
 
 
 class FailingEmbedder(MiniLMEmbedder):
-    """The real model, failing on its second batch (a crash half-way through a document)."""
-
-    def __init__(self):
-        super().__init__()
-        self.batches = 0
+    """The real model, failing half-way through a document's passages."""
 
     def embed(self, texts, progress=None):
-        self.batches += 1
-        if self.batches == 2:
-            raise RuntimeError("simulated crash while indexing")
+        if len(texts) > 1:
+            super().embed(texts[: len(texts) // 2], progress)
+            raise RuntimeError("simulated crash while embedding")
         return super().embed(texts, progress)
+
+
+class FailingStore(Library):
+    """Fails after writing some of a document's vectors (a crash half-way through storing it)."""
+
+    def _put_vectors(self, doc_id, name, chunks, vectors, progress):
+        super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+        raise RuntimeError("simulated crash while storing")
 
 
 @pytest.fixture
@@ -56,51 +61,51 @@ def long_pdf(n_pages: int, tag: str = "") -> bytes:
 
 
 def test_add_lists_document_and_keeps_original(lib, settings):
-    report = lib.ingest("Handbook.pdf", make_pdf(LOREM_TOPICS))
+    report = add_files(lib, [("Handbook.pdf", make_pdf(LOREM_TOPICS))])[0]
     assert report.status == "added", report.message
     assert report.pages == 5 and report.chunks >= 5
     [doc] = lib.documents()
     assert (doc.file, doc.type, doc.pages, doc.status) == ("Handbook.pdf", "pdf", 5, "ready")
     stored = lib.original_path("Handbook.pdf")
     assert stored.parent == settings.files_dir and stored.read_bytes()[:5] == b"%PDF-"
-    assert lib.collection.count() == lib.chunk_count() == doc.chunks
+    assert lib.vector_count() == lib.chunk_count() == doc.chunks
     assert "eye protection" in lib.page_text("Handbook.pdf", 4)
 
 
 def test_identical_content_is_not_embedded_again(lib):
     data = make_pdf(LOREM_TOPICS)
-    lib.ingest("Handbook.pdf", data)
+    add_files(lib, [("Handbook.pdf", data)])
     calls = lib.embedder.calls
-    again = lib.ingest("Handbook.pdf", data)
+    again = add_files(lib, [("Handbook.pdf", data)])[0]
     assert again.status == "unchanged" and "already in your library" in again.message
-    other_name = lib.ingest("Copy of handbook.pdf", data)
+    other_name = add_files(lib, [("Copy of handbook.pdf", data)])[0]
     assert other_name.status == "unchanged" and "Handbook.pdf" in other_name.message
     assert lib.embedder.calls == calls
     assert len(lib.documents()) == 1
 
 
 def test_same_name_new_content_replaces_old_version(lib, settings):
-    lib.ingest("Prices.pdf", make_pdf(["The Trail 500 costs 1299 dollars."]))
+    add_files(lib, [("Prices.pdf", make_pdf(["The Trail 500 costs 1299 dollars."]))])
     old_path = lib.original_path("Prices.pdf")
-    report = lib.ingest("Prices.pdf", make_pdf(["The Trail 500 now costs 1399 dollars from March."]))
+    report = add_files(lib, [("Prices.pdf", make_pdf(["The Trail 500 now costs 1399 dollars from March."]))])[0]
     assert report.status == "replaced" and "replaced" in report.message
     [doc] = lib.documents()
     assert doc.versions == 2
     assert not old_path.exists()
     texts = [r.text for r in search(lib, "Trail 500 price", k=5)]
     assert any("1399" in t for t in texts) and not any("1299" in t for t in texts)
-    assert lib.collection.count() == lib.chunk_count()
+    assert lib.vector_count() == lib.chunk_count()
     assert lib.stats().replacements == 1
 
 
 def test_remove_deletes_chunks_keywords_vectors_and_original(lib, settings):
-    lib.ingest("Keep.pdf", make_pdf(["Bicycle helmets are required on all group rides."]))
-    lib.ingest("Drop.pdf", make_pdf(["The warehouse alarm code changes every quarter."]))
+    add_files(lib, [("Keep.pdf", make_pdf(["Bicycle helmets are required on all group rides."]))])
+    add_files(lib, [("Drop.pdf", make_pdf(["The warehouse alarm code changes every quarter."]))])
     path = lib.original_path("Drop.pdf")
     lib.remove("Drop.pdf")
     assert [d.file for d in lib.documents()] == ["Keep.pdf"]
     assert not path.exists()
-    assert lib.collection.count() == lib.chunk_count()
+    assert lib.vector_count() == lib.chunk_count()
     assert all(r.file == "Keep.pdf" for r in search(lib, "warehouse alarm code", k=5))
     with sqlite3.connect(settings.db_path) as db:
         assert db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'warehouse'").fetchone()[0] == 0
@@ -109,13 +114,15 @@ def test_remove_deletes_chunks_keywords_vectors_and_original(lib, settings):
     assert "no document called" in err.value.user_message
 
 
-def test_failure_mid_ingest_rolls_back(settings):
-    lib = Library(settings, FailingEmbedder())
-    report = lib.ingest("Big.pdf", long_pdf(40))
+@pytest.mark.parametrize("make", [lambda s: Library(s, FailingEmbedder()), lambda s: FailingStore(s, MiniLMEmbedder())],
+                         ids=["while embedding", "while storing"])
+def test_failure_mid_ingest_rolls_back(settings, make):
+    lib = make(settings)
+    report = add_files(lib, [("Big.pdf", long_pdf(40))])[0]
     assert report.status == "failed"
-    assert report.error == "Groundwork couldn't finish indexing this file, so nothing was saved; try adding it again."
+    assert report.error == "Groundwork couldn't finish adding this file, so nothing was saved; try adding it again."
     assert lib.documents() == []
-    assert lib.collection.count() == 0
+    assert lib.vector_count() == 0
     assert list(settings.files_dir.iterdir()) == []
     with sqlite3.connect(settings.db_path) as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
@@ -125,40 +132,39 @@ KILL_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from core.embeddings import MiniLMEmbedder
+    from core.ingest import add_files
     from core.library import Library
     from core.settings import load_settings
     from tests.test_library import long_pdf
 
-    class Slow(MiniLMEmbedder):
-        n = 0
-        def embed(self, texts, progress=None):
-            Slow.n += 1
-            if Slow.n == 2:
-                print("EMBEDDING", flush=True)
-                time.sleep(60)
-            return super().embed(texts, progress)
+    class SlowStore(Library):
+        # stops half-way through writing the vectors: the moment a crash could leave debris
+        def _put_vectors(self, doc_id, name, chunks, vectors, progress):
+            super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+            print("STORING", flush=True)
+            time.sleep(60)
 
-    lib = Library(load_settings(), Slow())
-    lib.ingest("Killed.pdf", long_pdf(40))
+    lib = SlowStore(load_settings(), MiniLMEmbedder())
+    add_files(lib, [("Killed.pdf", long_pdf(40))])
     """
 )
 
 
 def test_kill_mid_ingest_is_cleaned_up_on_next_start(settings):
     lib = Library(settings, MiniLMEmbedder())
-    lib.ingest("Survivor.pdf", make_pdf(["Opening hours are 9 to 6 on weekdays."]))
-    before = lib.collection.count()
+    add_files(lib, [("Survivor.pdf", make_pdf(["Opening hours are 9 to 6 on weekdays."]))])
+    before = lib.vector_count()
     del lib
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, env=os.environ.copy())
     line = proc.stdout.readline().decode()
-    assert "EMBEDDING" in line
+    assert "STORING" in line
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     with sqlite3.connect(settings.db_path) as db:
         assert db.execute("SELECT count(*) FROM documents WHERE status='indexing'").fetchone()[0] == 1
     lib = Library(settings, MiniLMEmbedder())  # the next start recovers
     assert [d.file for d in lib.documents()] == ["Survivor.pdf"]
-    assert lib.collection.count() == before == lib.chunk_count()
+    assert lib.vector_count() == before == lib.chunk_count()
     assert len(list(settings.files_dir.iterdir())) == 1
     with sqlite3.connect(settings.db_path) as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
@@ -171,7 +177,7 @@ def test_two_tabs_ingesting_at_once(settings):
     def tab(prefix):
         try:
             for i in range(3):
-                lib.ingest(f"{prefix}-{i}.pdf", make_pdf([f"{prefix} document {i}. " + LOREM_TOPICS[i]]))
+                add_files(lib, [(f"{prefix}-{i}.pdf", make_pdf([f"{prefix} document {i}. " + LOREM_TOPICS[i]]))])
         except Exception as exc:  # pragma: no cover - the assertion below reports it
             errors.append(exc)
 
@@ -182,7 +188,7 @@ def test_two_tabs_ingesting_at_once(settings):
         t.join(120)
     assert not errors
     assert len(lib.documents()) == 6
-    assert lib.collection.count() == lib.chunk_count()
+    assert lib.vector_count() == lib.chunk_count()
 
 
 def test_second_process_sees_consistent_library(settings):
@@ -193,12 +199,12 @@ def test_second_process_sees_consistent_library(settings):
     (folder / "cli.pdf").write_bytes(make_pdf(["Added from the command line: the bike wash costs 12 dollars."]))
     proc = subprocess.Popen([sys.executable, "-m", "core", "ingest", str(folder), "--json"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    lib.ingest("app.pdf", make_pdf(["Added from the app: saddle fitting takes 30 minutes."]))
+    add_files(lib, [("app.pdf", make_pdf(["Added from the app: saddle fitting takes 30 minutes."]))])
     out, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
     lib2 = Library(settings, MiniLMEmbedder())
     assert {d.file for d in lib2.documents()} == {"cli.pdf", "app.pdf"}
-    assert lib2.collection.count() == lib2.chunk_count()
+    assert lib2.vector_count() == lib2.chunk_count()
 
 
 def test_batch_verdicts_each_file(lib):
@@ -210,7 +216,7 @@ def test_batch_verdicts_each_file(lib):
         ("good again.pdf", good),
         ("../../escape.docx", make_docx([("Hours", "We open at nine.")])),
     ]
-    reports = lib.ingest_many(items)
+    reports = add_files(lib, items)
     statuses = [(r.file, r.status) for r in reports]
     assert statuses[0] == ("good.pdf", "added")
     assert statuses[1][1] == "failed" and reports[1].error
@@ -226,7 +232,7 @@ def test_batch_verdicts_each_file(lib):
 
 def test_docx_sections_are_kept(lib):
     data = make_docx([("Opening hours", "Weekdays nine to six."), ("Closing procedure", "Set the alarm and lock both doors.")])
-    lib.ingest("Ops.docx", data)
+    add_files(lib, [("Ops.docx", data)])
     [r] = search(lib, "how do I lock up at night", k=1)
     assert r.file == "Ops.docx" and r.page is None and r.section == "Closing procedure"
     assert "alarm" in lib.section_text("Ops.docx", "Closing procedure")
@@ -240,13 +246,13 @@ class RenamedMiniLM(MiniLMEmbedder):
 
 def test_switching_embedding_model_reindexes_from_stored_documents(settings):
     lib = Library(settings, MiniLMEmbedder())
-    lib.ingest("A.pdf", make_pdf(LOREM_TOPICS))
+    add_files(lib, [("A.pdf", make_pdf(LOREM_TOPICS))])
     switched = Library(settings, RenamedMiniLM())
     assert switched.collection_name() != lib.collection_name()
-    assert switched.needs_reindex() and switched.collection.count() == 0
-    assert switched.reindex() == 1
-    assert not switched.needs_reindex()
-    assert switched.collection.count() == switched.chunk_count()
+    assert switched.needs_rebuild() and switched.vector_count() == 0
+    assert switched.rebuild_index() == 1
+    assert not switched.needs_rebuild()
+    assert switched.vector_count() == switched.chunk_count()
     assert search(switched, "rental deposit refund", k=1)[0].page == 5
 
 
@@ -276,7 +282,7 @@ def test_chroma_server_mode(tmp_path, monkeypatch):
         monkeypatch.setenv("GROUNDWORK_CHROMA_URL", f"http://127.0.0.1:{port}")
         settings = load_settings()
         lib = Library(settings, MiniLMEmbedder())
-        lib.ingest("Handbook.pdf", make_pdf(LOREM_TOPICS))
+        add_files(lib, [("Handbook.pdf", make_pdf(LOREM_TOPICS))])
         assert not settings.chroma_dir.exists()  # nothing stored locally
         assert search(lib, "eye protection in the workshop", k=1)[0].page == 4
         import chromadb

@@ -12,7 +12,6 @@ from core.llm import (
     RECOMMENDED_MODEL,
     OllamaService,
     full_model_name,
-    human_size,
 )
 from tests.ollama_standin import (
     OllamaStandin,
@@ -123,13 +122,6 @@ def test_has_model_follows_ollama_naming(llm, ollama):
     ollama.add_model("llama3.2:latest")
     assert llm.has_model("llama3.2") and llm.has_model("llama3.2:latest")
     assert full_model_name("mistral") == "mistral:latest"
-
-
-def test_human_size():
-    assert human_size(2_019_393_189) == "2.0 GB"
-    assert human_size(4_920_753_328) == "4.9 GB"
-    assert human_size(274_302_450) == "274 MB"
-    assert human_size(512) == "512 B"
 
 
 def test_recommended_model_is_listed():

@@ -8,7 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.advisor import QUESTIONS, advise, export_training_data, measure
+from core.types import LibraryStats, UsageStats
 from tests.conftest import ROOT
+from core.ingest import add_files
 
 N = len(QUESTIONS)
 
@@ -65,7 +67,7 @@ def real_library_and_history(approved: int = 1):
     from tests.builders import LOREM_TOPICS, make_pdf
 
     settings = load_settings()
-    report = Library(settings).ingest("Handbook.pdf", make_pdf(LOREM_TOPICS))
+    report = add_files(Library(settings), [("Handbook.pdf", make_pdf(LOREM_TOPICS))])[0]
     assert report.status == "added"
     history = History(settings.db_path)
     conv = history.new_conversation()
@@ -109,8 +111,21 @@ def finish(at: AppTest) -> AppTest:
     return at
 
 
-# A bike shop: prices change monthly, a strict house style, a few approved answers,
-# no one to look after a model and little budget -> retrieval now, fine-tuning later.
+def answer_all(at: AppTest, choices: dict) -> AppTest:
+    """Answer the questions named in ``choices``; skip or keep the prefilled value for the others."""
+    for q in QUESTIONS:
+        if q.id in choices:
+            answer(at, q.id, choices[q.id])
+        else:
+            skip = [b for b in at.button if b.key == "adv_skip"]
+            last = [b for b in at.button if b.key == "adv_see_result"]
+            (skip[0] if skip else last[0] if last else at.button(key="adv_next")).click().run()
+        assert not at.exception
+    return at
+
+
+# A bike shop: prices change monthly, a strict house style, 50 examples of its own plus one
+# approved answer, no one to look after a model and little budget -> look things up now, train later.
 BIKE_SHOP = {
     "change_frequency": "monthly",
     "needs_citations": "nice",
@@ -118,7 +133,7 @@ BIKE_SHOP = {
     "main_gap": "both",
     "style_strictness": "strict",
     "task_shape": "open_questions",
-    "example_pairs": None,            # keep what was measured
+    "example_pairs": 50,              # their own count; the chat's approved answer is counted apart
     "response_speed": "seconds_ok",
     "monthly_questions": 900,         # more than measured: they expect growth
     "data_sensitivity": "internal",
@@ -137,7 +152,8 @@ def test_walk_through_with_measured_prefill_matches_core_advice(downloads):
     assert not at.exception
     assert progress_text(at) == f"Question 1 of {N}"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Pages"] == "5" and metrics["Approved answers"] == "1"
+    assert metrics["Pages"] == "5" and metrics["Approved in chat"] == "1"
+    assert metrics["Examples you counted"] == "—"  # not given yet: never filled from the chat
 
     for i, q in enumerate(QUESTIONS):
         assert progress_text(at) == f"Question {i + 1} of {N}", q.id
@@ -148,8 +164,9 @@ def test_walk_through_with_measured_prefill_matches_core_advice(downloads):
             assert at.number_input(key="q_knowledge_pages").value == 5
             assert "📏 Measured from your library: 5 pages in 1 document" in shown
         if q.id == "example_pairs":
-            assert at.number_input(key="q_example_pairs").value == 1
+            assert at.number_input(key="q_example_pairs").value == 0  # the owner's own count starts empty
             assert "📏 Measured from your chat history: 1 approved answer" in shown
+            assert "counted separately" in shown
         if q.id == "monthly_questions":
             assert at.number_input(key="q_monthly_questions").value == usage.questions
         value = BIKE_SHOP[q.id]
@@ -167,6 +184,8 @@ def test_walk_through_with_measured_prefill_matches_core_advice(downloads):
     # reasons say what they rest on
     assert "You said: “Every month or so”" in out
     assert "Measured from your chat history: 1 approved answer" in out
+    assert "50 good examples you counted plus 1 answer you approved in the chat" in out
+    assert not re.search(r"\b5[01] approved", out)
     # next steps, numbered, the checklist and the long-context note
     assert expected.next_steps[0] in out
     assert "✅" in out and "⬜" in out
@@ -211,9 +230,7 @@ def test_back_keeps_an_earlier_answer_and_change_my_answers_keeps_them_all():
     at.button(key="adv_next").click().run()
     finish(at)
     assert advise({"change_frequency": "weekly", "needs_citations": "must"},
-                  measure({"documents": 0, "pages": 0, "tokens_estimate": 0, "replacements": 0,
-                           "replacements_30d": 0}, {"questions": 0, "unanswered": 0, "approved": 0})
-                  ).headline in verdict_box(at)
+                  measure(LibraryStats(), UsageStats())).headline in verdict_box(at)
     at.button(key="adv_change").click().run()
     assert progress_text(at) == f"Question 1 of {N}"
     assert at.radio(key="q_change_frequency").value == "weekly"
@@ -249,20 +266,12 @@ def test_empty_library_smoke_and_zero_approved_answers_explained():
     at = page().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Pages"] == "0" and metrics["Approved answers"] == "0"
+    assert metrics["Pages"] == "0" and metrics["Approved in chat"] == "0"
     # a business where fine-tuning is worth it later, but no approved answers exist yet
     choices = {"change_frequency": "rarely", "main_gap": "behaviour", "style_strictness": "strict",
                "ml_capacity": "some", "budget": "can_invest"}
-    for q in QUESTIONS:
-        if q.id in choices:
-            answer(at, q.id, choices[q.id])
-        else:
-            skip = [b for b in at.button if b.key == "adv_skip"]
-            last = [b for b in at.button if b.key == "adv_see_result"]
-            (skip[0] if skip else last[0] if last else at.button(key="adv_next")).click().run()
-        assert not at.exception
-    expected = advise(choices, measure({"documents": 0, "pages": 0, "tokens_estimate": 0}, {"questions": 0,
-                                                                                         "approved": 0}))
+    answer_all(at, choices)
+    expected = advise(choices, measure(LibraryStats(), UsageStats()))
     assert expected.fine_tuning_recommended
     assert expected.headline in verdict_box(at)
     out = texts(at)
@@ -277,7 +286,79 @@ def test_retrieval_only_offers_no_training_export():
     at = page().run()
     answer(at, "change_frequency", "weekly")
     finish(at)
-    assert "Look things up in your documents (retrieval) only" in verdict_box(at)
+    assert "Look things up in your documents; no training needed" in verdict_box(at)
     keys = {b.key for b in at.download_button}
     assert "dl_train" not in keys and "dl_report_html" in keys
     assert "training data" not in "\n".join(s.value for s in at.subheader).lower()
+
+
+def everything_shown(at: AppTest) -> str:
+    """All the words on screen: text, tables, measured figures and their explanations, buttons, folds."""
+    parts = [texts(at)]
+    parts += [m.label + " " + str(m.value) + " " + (m.proto.help or "") for m in at.metric]
+    for table in at.table:
+        frame = table.value
+        parts += [" ".join(map(str, frame.columns))] + [" ".join(map(str, row)) for row in frame.itertuples(index=False)]
+    parts += [b.label for b in at.button] + [b.label for b in at.download_button] + [e.label for e in at.expander]
+    return "\n".join(parts)
+
+
+# A bakery whose answers should sound like its brand: 50 examples typed in, one approved answer.
+BAKERY = {"change_frequency": "monthly", "main_gap": "behaviour", "style_strictness": "preferred",
+          "example_pairs": 50, "monthly_questions": 300}
+
+
+def test_bakery_brand_voice_gets_instructions_first_and_its_two_counts_apart():
+    stats, usage = real_library_and_history(approved=1)
+    at = answer_all(page().run(), BAKERY)
+    expected = advise(BAKERY, measure(stats, usage))
+    assert expected.verdict == "rag_only" and expected.style_step
+    assert expected.headline in verdict_box(at)
+    out = everything_shown(at)
+    # the step that sends them to write down their style, and the reason it is worth trying first
+    assert expected.style_step in out and "Answer style page" in out
+    assert "You haven't written down how answers should sound yet" in out
+    # the measured facts name the two counts apart, on screen and in the report
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Approved in chat"] == "1" and metrics["Examples you counted"] == "50"
+    assert metrics["Answer style"] == "Not set"
+    assert not re.search(r"\b5[01] approved", out)
+    assert "50 good examples you counted plus 1 answer you approved in the chat" in out
+
+
+def test_answer_style_and_library_check_are_measured_facts_on_the_page():
+    from core.settings import load_settings, save_setting
+
+    settings = load_settings()
+    real_library_and_history(approved=2)  # rated after the style was set below
+    save_setting(save_setting(settings, "answer_style", "Warm and short, like our shop staff."),
+                 "answer_style_changed_at", "2000-01-01T00:00:00+00:00")
+    (settings.data_dir / "selftest.json").write_text(json.dumps({
+        "run_at": "2026-05-12T09:30:00+00:00", "questions": 40, "top1": 0.45, "top3": 0.6, "findability": 0.55,
+        "hard_documents": ["Price list (scan).pdf"]}), "utf-8")
+    at = page().run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Answer style"].value == "Set"
+    assert "since 1 January 2000" in metrics["Answer style"].proto.help
+    assert "2 answers liked and 0 disliked" in metrics["Answer style"].proto.help  # rated since the style was set
+    assert metrics["Library check"].value == "55%" and "12 May 2026" in metrics["Library check"].proto.help
+    answer_all(at, {"knowledge_pages": 5})
+    out = everything_shown(at)
+    assert "Make your hard-to-find documents easier to read" in out and "Price list (scan).pdf" in out
+    assert "Training a model would not fix that" in out
+
+
+@pytest.mark.parametrize("choices", [BAKERY, {k: v for k, v in BIKE_SHOP.items() if v is not None}],
+                         ids=["bakery", "bike shop"])
+def test_the_page_speaks_plainly(choices):
+    from tests.test_advisor import jargon
+
+    real_library_and_history(approved=1)
+    at = page().run()
+    out = everything_shown(at)
+    assert not jargon(out), jargon(out)
+    at = answer_all(at, choices)
+    out = everything_shown(at)
+    assert "Why" in out and "Rough effort and cost" in out
+    assert not jargon(out), jargon(out)

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import runtime
+from core.ingest import add_files
 from core.library import Library
 from core.samples import sample_files
 from core.settings import load_settings, save_setting
@@ -32,7 +33,7 @@ def test_empty_library_and_ollama_down():
 def test_library_size_is_counted():
     lib = Library(load_settings())
     path = sample_files()[0]
-    lib.ingest(path.name, path.read_bytes())
+    add_files(lib, [(path.name, path.read_bytes())])
     pages = lib.stats().pages
     assert f"1 document, {pages:,} pages" in sidebar_text()
 

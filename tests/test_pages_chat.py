@@ -3,20 +3,18 @@ and a stand-in Ollama over real HTTP whose replies quote the sources it was give
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.history import History
 from core.render import literal_markdown as md
-from core.samples import sample_files
 from core.settings import load_settings
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin
+from tests.prompts import sources_in
 
 RETURNS_Q = "Can a customer return a bike after 45 days?"
-SOURCE_RE = re.compile(r'<source n="(\d+)" file="([^"]*)"([^>]*)>\n(.*?)\n</source>', re.S)
 
 
 @pytest.fixture(autouse=True)
@@ -24,26 +22,6 @@ def _fresh_cache(fresh_streamlit_cache):
     yield
 
 
-@pytest.fixture(scope="module")
-def samples_dir(tmp_path_factory):
-    """The sample documents ingested once; each test gets its own copy of the data folder."""
-    from core.library import Library
-
-    path = tmp_path_factory.mktemp("samples") / "data"
-    Library(load_settings(environ={}, data_dir=path)).ingest_many([(p.name, p.read_bytes()) for p in sample_files()])
-    return path
-
-
-@pytest.fixture
-def library(samples_dir, data_dir):
-    shutil.copytree(samples_dir, data_dir)
-    return data_dir
-
-
-def sources_in(request: dict) -> list[dict]:
-    """The numbered sources the answer module put in the prompt."""
-    return [{"n": int(n), "file": f, "where": w, "text": t}
-            for n, f, w, t in SOURCE_RE.findall(request["messages"][-1]["content"])]
 
 
 def quote_first(request: dict) -> list[str]:
@@ -115,7 +93,11 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     assert cited["file"] == given[0]["file"]
     # the answer, with its marker as a chip that jumps to the card
     out = markdown(at)
-    assert f":green-badge[1]](#gw-src-{msg['id']}-1)" in out
+    chip = re.search(rf"<a class='gw-cite' href='#gw-src-{msg['id']}-1'[^>]*>1<span class='gw-tip' role='tooltip'>"
+                     r"<span class='gw-tip-place'>(.*?)</span>“(.*?)”</span></a>", out)
+    assert chip, out
+    assert chip.group(1) == f"{md(cited['file'])} · page {cited['page']}"  # the place, in the tooltip
+    assert chip.group(2) and chip.group(2) == md(cited["quote"])  # ... and the supporting quote
     # one card, for the cited source only, with its place
     assert f"**[1]** {md(cited['file'])} · page {cited['page']}" in out
     assert "**[2]**" not in out
@@ -123,27 +105,61 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     # the sources it read but didn't cite are tucked away
     if len(given) > 1:
         assert any("not cited" in e.label for e in at.expander)
-    # open the page: the dialog shows the whole page and offers the original
+    # open the page: the dialog shows the page as printed, the supporting lines marked, and the original
     at.button(key=f"chat_page_{msg['id']}_1").click().run()
     assert not at.exception
-    from core.library import Library
-
-    page_text = Library(load_settings()).page_text(cited["file"], cited["page"])
-    first_words = " ".join(page_text.split()[:3])
     shown = " ".join(h.value for h in at.html)
-    assert re.sub(r"<[^>]+>", "", first_words) in re.sub(r"<[^>]+>", "", shown)
+    assert f"alt='Page {cited['page']} of {cited['file']}, with the supporting lines highlighted'" in shown
+    assert "data:image/png;base64," in shown and "data-marked='true'" in shown
     assert any(b.label == f"Download {cited['file']}" for b in at.download_button)
     assert at.download_button(key="chat_export")
 
 
 def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
-    ollama.enqueue_chat(["Customers can return bikes ", "within 30 days [42]."])
+    ollama.enqueue_chat(["Every customer gets a free unicorn ", "with each new bike [42]."])
     at = ask(page().run(), RETURNS_Q)
     msg = last_answer()
-    assert msg["citations"] == [] and msg["meta"]["no_citations"] is True
+    assert msg["citations"] == [] and msg["meta"]["no_citations"] is True  # and nothing could be matched
     out = markdown(at)
-    assert "[42]" not in out and "**[" not in out
-    assert "This answer cites no source; check it against your documents." in " ".join(w.value for w in at.warning)
+    assert "[42]" not in out and "**[" not in out and "gw-cite" not in out
+    warnings = " ".join(w.value for w in at.warning)
+    assert "This answer cites no source; check it against your documents." in warnings
+    assert "Nothing in your documents says this: “Every customer gets a free unicorn with each new bike.”" in warnings
+
+
+def test_a_made_up_number_leaves_no_fragment_and_warnings_quote_no_markers(library, ollama):
+    def reply(request):
+        first = sources_in(request)[0]["text"]
+        sentence = re.split(r"(?<=[.!?])\s+", " ".join(first.split()))[0].rstrip(".")
+        return [f"{sentence} [1]. Also see [99]. ", "Unicorn saddles are given away every Tuesday at noon [1][2]."]
+
+    ollama.enqueue_chat(reply)
+    at = ask(page().run(), RETURNS_Q)
+    msg = last_answer()
+    assert "Also see" not in msg["content"] and "[99]" not in msg["content"]
+    assert "Also see" not in markdown(at)
+    warnings = [w.value for w in at.warning]
+    [warning] = [w for w in warnings if "Unicorn" in w]
+    assert "Not clearly supported by the cited page" in warning and "[1]" not in warning and "[2]" not in warning
+    assert "“Unicorn saddles are given away every Tuesday at noon.”" in warning
+
+
+def test_a_source_matched_by_groundwork_is_marked(library, ollama):
+    def reply(request):
+        first = sources_in(request)[0]["text"]
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(first.split())) if len(s.split()) > 6]
+        return [sentences[0]]  # a correct sentence, and no citation
+
+    ollama.enqueue_chat(reply)
+    at = ask(page().run(), RETURNS_Q)
+    msg = last_answer()
+    assert msg["result"].matched and msg["citations"][0]["matched_by_groundwork"] is True
+    out = markdown(at)
+    assert f"<a class='gw-cite gw-matched' href='#gw-src-{msg['id']}-1'" in out
+    assert "<span class='gw-tip-note'>Source matched by Groundwork</span>" in out
+    captions = " ".join(c.value for c in at.caption)
+    assert "is a source matched by Groundwork" in captions and "dashed box" in captions
+    assert "This answer cites no source" not in " ".join(w.value for w in at.warning)
 
 
 def test_ollama_down_gives_the_notice_and_the_passages(library):
@@ -272,6 +288,11 @@ def test_scope_and_strict_mode_reach_the_answer(library, ollama):
 
 def test_export_is_offered_and_holds_the_sources(library, ollama):
     at = ask(page().run(), RETURNS_Q)
-    assert at.download_button(key="chat_export").label == "Export"
-    text = history().export_markdown(last_answer()["conversation_id"])
+    assert at.download_button(key="chat_export").label == "Text file (Markdown)"
+    assert at.download_button(key="chat_export_html").label == "Printable page"
+    from core.exports import export_html, export_markdown
+
+    conv_id = last_answer()["conversation_id"]
+    text = export_markdown(history(), conv_id)
     assert "**Question:** " + RETURNS_Q in text and "[1]" in text
+    assert "<section>" in export_html(history(), conv_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from core.embeddings import MiniLMEmbedder
+from core.ingest import add_files
 from core.library import Library
 from core.search import fts_query, gate, highlight_terms, search, terms
 from tests.builders import make_docx, make_pdf
@@ -24,8 +25,8 @@ def lib(tmp_path_factory):
 
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("search"))
     library = Library(settings, MiniLMEmbedder())
-    library.ingest("Employee_Handbook.pdf", make_pdf(HANDBOOK))
-    library.ingest("Price_List.docx", make_docx(PRICES))
+    add_files(library, [("Employee_Handbook.pdf", make_pdf(HANDBOOK))])
+    add_files(library, [("Price_List.docx", make_docx(PRICES))])
     return library
 
 

@@ -1,7 +1,8 @@
-"""A passage on screen: its place, its text with the searched words marked, and the page it came from.
+"""A passage on screen: its place, its text (folded to its first lines) with the searched words marked,
+and a button that opens the page it came from as printed (``ui.source_view``).
 
-Used by the chat (sources of an answer) and by Find. Document text is untrusted: it is shown
-through ``highlight_html`` (escaped, only ``<mark>`` added) and ``literal_markdown``.
+Used by the chat (sources of an answer) and by Find. Document text is untrusted: it is shown through
+``highlight_html`` (escaped, only ``<mark>`` added) and ``literal_markdown``.
 """
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import html
 
 import streamlit as st
 
-from core.errors import AppError
 from core.render import highlight_html, literal_markdown as md, place_label
 from core.types import Passage
+from ui.source_view import is_word, open_dialog, source_dialog, show_source as _show_source
+
+FOLD_CHARS = 280  # about three lines of a card: the rest is behind "Show more"
+FOLD_SLACK = 120  # a passage only this much longer is shown whole
 
 
 def place_of(p: Passage) -> str:
@@ -19,56 +23,47 @@ def place_of(p: Passage) -> str:
 
 
 def open_label(p: Passage) -> str:
-    if p.page is not None:
+    if p.page is not None and not is_word(p):
         return f"Open {place_of(p)}"
     return "Open this section" if p.section else "Open the document"
 
 
-def show_source(lib, p: Passage, words: list[str]) -> None:
-    """The full page (or Word section) a passage came from, and the original file."""
-    title = f"{p.file} — {place_of(p)}"
-
-    @st.dialog(title, width="large")
-    def dialog() -> None:
-        name = p.file or ""
-        try:
-            if p.page is not None:
-                first = int(p.page)
-                last = int(p.page_end or first)
-                parts = [(page, lib.page_text(name, page)) for page in range(first, max(first, last) + 1)]
-            else:
-                parts = [(None, lib.section_text(name, p.section))]
-            path = lib.original_path(name)
-        except AppError as exc:
-            st.warning(exc.user_message)
-            return
-        for page, text in parts:
-            if len(parts) > 1:
-                st.markdown(f"**Page {page}**")
-            if not text.strip():
-                st.caption("Groundwork found no text here — it may be a scanned image. "
-                           "Download the original to see it.")
-                continue
-            st.html(f"<div class='gw-page'>{highlight_html(text, words)}</div>")
-        st.caption("The words of your question are highlighted. This is the text Groundwork read; "
-                   "the original file shows the page exactly as printed.")
-        if path.exists():
-            st.download_button(f"Download {name}", path.read_bytes(), file_name=name,
-                               key=f"dl_{p.chunk_id or name}", on_click="ignore",
-                               icon=":material/download:")
-
-    dialog()
+def show_source(lib, p: Passage, words: list[str], claim: str = "", key: str = "gw_src") -> None:
+    """The page (or Word section) a passage came from, as printed, with the lines backing ``claim`` marked
+    (the whole passage when there is no claim, e.g. from Find)."""
+    _show_source(lib, p, claim=claim, words=words, key=key)
 
 
-def passage_card(lib, p: Passage, words: list[str], key: str, number=None, anchor: str = "") -> None:
-    """One passage in a bordered card, with a button that opens its page."""
+def fold_point(text: str) -> int:
+    """Where a long passage is folded: at a word break near ``FOLD_CHARS`` (0: shown whole)."""
+    if len(text) <= FOLD_CHARS + FOLD_SLACK:
+        return 0
+    cut = text.rfind(" ", 0, FOLD_CHARS)
+    return cut if cut > FOLD_CHARS // 2 else FOLD_CHARS
+
+
+def folded_html(text: str, words: list[str]) -> str:
+    """The passage's first lines, then the rest inside a "Show more" fold (no rerun needed to open it)."""
+    text = text or ""
+    cut = fold_point(text)
+    if not cut:
+        return f"<div class='gw-passage'>{highlight_html(text, words)}</div>"
+    head, rest = highlight_html(text[:cut], words), highlight_html(text[cut:], words)
+    return (f"<div class='gw-passage gw-fold'>{head}<span class='gw-ellipsis'>…</span>"
+            f"<details><summary><span class='gw-more'>Show more</span><span class='gw-less'>Show less</span>"
+            f"</summary>{rest}</details></div>")
+
+
+def passage_card(lib, p: Passage, words: list[str], key: str, number=None, anchor: str = "",
+                 claim: str = "") -> None:
+    """One passage in a bordered card, with a button that opens its page; ``claim`` is what the answer
+    says on this passage's authority (its marks on the page), "" outside an answer."""
     with st.container(border=True):
         head = f"**[{number}]** " if number is not None else ""
         head += f"{md(html.escape(str(p.file)))} · {md(html.escape(place_of(p)))}"
         if anchor:
             head = f"<span id='{anchor}'></span>" + head
         st.markdown(head, unsafe_allow_html=True)
-        st.markdown(f"<div class='gw-passage'>{highlight_html(p.text or '', words)}</div>",
-                    unsafe_allow_html=True)
-        if st.button(open_label(p), key=key, icon=":material/description:"):
-            show_source(lib, p, words)
+        st.markdown(folded_html(p.text or "", words), unsafe_allow_html=True)
+        st.button(open_label(p), key=key, icon=":material/description:", on_click=open_dialog, args=(f"{key}_view",))
+        source_dialog(lib, p, claim=claim, words=words, key=f"{key}_view")

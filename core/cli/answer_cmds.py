@@ -9,7 +9,7 @@ from core.errors import UsageError
 
 
 def cmd_ask(args) -> int:
-    from core.answer import answer
+    from core.answer import answer, strip_markers
     from core.llm import OllamaService
 
     settings = settings_from(args)
@@ -23,25 +23,20 @@ def cmd_ask(args) -> int:
             print(piece, end="", flush=True)
     result = stream.result
     if args.json:
-        emit(args, {k: result[k] for k in ("answer", "found", "mode", "citations")} | {
-            k: v for k, v in result.items() if k not in ("answer", "found", "mode", "citations") and _jsonable(v)
-        }, lambda p: "")
+        emit(args, result.as_dict(), lambda p: "")
     else:
         print()
-        if result.get("notice"):
-            print(f"\n{result['notice']}")
-        for c in result["citations"]:
-            where = f"page {c['page']}" if c.get("page") is not None else f"section {c.get('section') or ''}"
-            print(f"[{c['n']}] {c['file']}, {where}")
+        if result.notice:
+            print(f"\n{result.notice}")
+        for c in result.citations:
+            where = f"page {c.page}" if c.page is not None else f"section {c.section or ''}"
+            matched = " (source matched by Groundwork)" if c.matched_by_groundwork else ""
+            print(f"[{c.n}] {c.file}, {where}{matched}")
+            if c.quote:
+                print(f"    \"{c.quote}\"")
+        for sentence in result.unsupported:
+            print(f"\nNot clearly supported by your documents: {strip_markers(sentence)}")
     return 0
-
-
-def _jsonable(v) -> bool:
-    try:
-        json.dumps(v)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def cmd_advise(args) -> int:
@@ -56,19 +51,23 @@ def cmd_advise(args) -> int:
     if not isinstance(answers, dict):
         raise UsageError("The answers file must hold one JSON object of question ids and values.")
     settings = settings_from(args)
-    measured = None
+    library_stats = usage = None
     if settings.db_path.exists():
         from core.history import History
 
-        lib = library_from(args)
-        measured = advisor.measure(lib.stats(), History(settings.db_path).usage_stats())
+        library_stats = library_from(args).stats()
+        style_since = settings.answer_style_changed_at if settings.answer_style else ""
+        usage = History(settings.db_path).usage_stats(style_since=style_since)
+    measured = advisor.measure(library_stats, usage, advisor.load_selftest(settings))
     advice = advisor.advise(answers, measured)
     payload = advice.as_dict()
 
     def human(p):
-        lines = [p.get("headline") or p["verdict"], ""]
+        """Plain words only: the codes are for --json."""
+        lines = [p["verdict_label"], p["headline"], "", "Why:"]
         lines += [f"- {r}" for r in p["reasons"]]
         lines += ["", "Next steps:"] + [f"{i}. {s}" for i, s in enumerate(p["next_steps"], 1)]
+        lines += ["", "Could the model just read everything?", p["long_context"]]
         return "\n".join(lines)
 
     emit(args, payload, human)
@@ -80,6 +79,6 @@ def register(sub, common) -> None:
     p.add_argument("question")
     p.add_argument("--file", help="only use this document")
     p.set_defaults(func=cmd_ask)
-    p = sub.add_parser("advise", parents=[common], help="RAG or fine-tuning? from a JSON file of answers")
+    p = sub.add_parser("advise", parents=[common], help="look things up or train a model? advice from a JSON file of answers")
     p.add_argument("answers")
     p.set_defaults(func=cmd_advise)

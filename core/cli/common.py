@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 
 from core.errors import UsageError
 
+
 def settings_from(args):
     from core.settings import load_settings
 

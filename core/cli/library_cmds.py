@@ -8,11 +8,13 @@ from core.errors import UsageError
 
 
 def cmd_ingest(args) -> int:
+    from core.ingest import add_files  # imported here: every other command starts faster without it
+
     lib = library_from(args)
     items = [(p.name, p.read_bytes()) for p in collect_paths(args.paths)]
     if not items:
         raise UsageError("No PDF or Word files were found there; point to .pdf or .docx files or a folder holding them.")
-    reports = lib.ingest_many(items, stderr_progress(args))
+    reports = add_files(lib, items, stderr_progress(args))
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
 

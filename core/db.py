@@ -1,0 +1,255 @@
+"""The one SQLite database (``groundwork.db``): connections, transactions and numbered migrations.
+
+Everything Groundwork keeps besides the originals and the vectors lives in this file: the
+document registry, passages and their keyword index (the library), conversations and ratings
+(the history). Both use this module, so there is one way to connect and one schema history.
+
+Connections
+    One connection per thread (Streamlit runs each browser session in its own thread), in
+    autocommit mode: a plain ``execute`` reads; writes go through ``transaction()``, which
+    takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so two writers never
+    deadlock half-way. WAL mode lets readers go on while a writer writes. ``secure_delete``
+    overwrites removed text in the file instead of leaving it in free pages.
+
+Migrations
+    ``MIGRATIONS[i]`` upgrades a database from version ``i`` to ``i + 1``; the version is
+    ``PRAGMA user_version``. Version 0 is a database made before migrations existed (or a new
+    file): migration 1 is that release's schema, written with ``IF NOT EXISTS`` so an existing
+    library passes through it untouched. Each migration runs in its own transaction together
+    with the version bump, and the version is checked again inside it, so two processes
+    opening the same old database upgrade it once. Never edit a released migration: add one.
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable, Iterator, Union
+
+from core.errors import LibraryError
+
+# --------------------------------------------------------------------------- the schema history
+
+_V1_LIBRARY = """
+CREATE TABLE IF NOT EXISTS documents (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    status      TEXT NOT NULL,            -- 'indexing' | 'ready'
+    pages       INTEGER NOT NULL DEFAULT 0,
+    words       INTEGER NOT NULL DEFAULT 0,
+    chunks      INTEGER NOT NULL DEFAULT 0,
+    triage_json TEXT NOT NULL DEFAULT '{}',
+    versions    INTEGER NOT NULL DEFAULT 1,
+    added_at    TEXT NOT NULL,
+    embedder    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS documents_name ON documents(name, status);
+CREATE TABLE IF NOT EXISTS segments (
+    doc_id  INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    page    INTEGER,
+    section TEXT,
+    text    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS segments_doc ON segments(doc_id, page);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    doc_id   INTEGER NOT NULL,
+    ordinal  INTEGER NOT NULL,
+    page     INTEGER,
+    page_end INTEGER,
+    section  TEXT,
+    text     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, section, text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS pending_deletes (
+    doc_id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    kind   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    at     TEXT NOT NULL,
+    kind   TEXT NOT NULL,              -- 'added' | 'replaced' | 'removed'
+    name   TEXT NOT NULL
+);
+"""
+
+_V1_HISTORY = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    title       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    role            TEXT NOT NULL,
+    content         TEXT NOT NULL,
+    citations_json  TEXT NOT NULL DEFAULT '[]',
+    meta_json       TEXT NOT NULL DEFAULT '{}',
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+CREATE INDEX IF NOT EXISTS messages_by_time ON messages(created_at);
+CREATE TABLE IF NOT EXISTS feedback (
+    message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    rating      INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    comment     TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+);
+"""
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    """Places inside spreadsheets, a write counter for other processes, and no removed names kept.
+
+    - ``chunks``/``segments`` gain a row range (a spreadsheet's rows 12-30).
+    - ``meta`` holds ``generation``, raised by every write, so a long-running reader (the app)
+      notices another process's changes and reopens the vector store.
+    - ``events`` keeps a hash of the document name instead of the name: the library can still
+      say when a document was removed, without keeping the names of removed files.
+    - ``ingest_jobs`` records batches being added, so an interrupted one is reported, not lost.
+    """
+    for table in ("chunks", "segments"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN row_start INTEGER")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN row_end INTEGER")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+    db.execute("INSERT INTO meta(key, value) VALUES ('generation', 1)")
+    db.execute("ALTER TABLE events ADD COLUMN name_hash TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT rowid, name FROM events").fetchall()
+    db.executemany("UPDATE events SET name_hash = ?, name = '' WHERE rowid = ?",
+                   [(name_hash(r[1]), r[0]) for r in rows])
+    db.execute("CREATE INDEX events_by_name ON events(name_hash, kind)")
+    db.execute("""CREATE TABLE ingest_jobs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        total       INTEGER NOT NULL,
+        done        INTEGER NOT NULL DEFAULT 0,
+        files_json  TEXT NOT NULL DEFAULT '[]'   -- the names, in order
+    )""")
+
+
+def name_hash(name: str) -> str:
+    """What the events table keeps instead of a document's name."""
+    import hashlib
+
+    return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
+
+
+Migration = Union[str, Callable[[sqlite3.Connection], None]]
+MIGRATIONS: tuple[Migration, ...] = (
+    _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
+    _v2,  # 1 -> 2
+)
+VERSION = len(MIGRATIONS)
+
+# --------------------------------------------------------------------------- connections
+
+OPEN_FAILED = ("Groundwork couldn't open its database in {folder}; check that the folder exists and "
+               "that you may write to it, then start Groundwork again.")
+TOO_NEW = ("This library was made by a newer version of Groundwork; update Groundwork to open it "
+           "(your documents are untouched).")
+
+
+def connect(path: Union[str, Path]) -> sqlite3.Connection:
+    """A new autocommit connection with the settings every part of Groundwork relies on."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: a crash can't corrupt the file; a power cut may lose the last moments.
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")  # removed text is overwritten, not left in free pages
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Everything inside commits together or not at all; the write lock is taken at the start."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to ``VERSION``; returns the number of migrations applied."""
+    if version(conn) > VERSION:
+        raise LibraryError(TOO_NEW)
+    applied = 0
+    while version(conn) < VERSION:
+        with transaction(conn):
+            current = version(conn)  # again, under the write lock: another process may have done it
+            if current >= VERSION:
+                break
+            step = MIGRATIONS[current]
+            if isinstance(step, str):
+                for statement in _statements(step):
+                    conn.execute(statement)
+            else:
+                step(conn)
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+        applied += 1
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    """A script as single statements (``executescript`` would commit the open transaction)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return [s for s in out if s]
+
+
+class Database:
+    """The database file at ``path``: one connection per thread, upgraded once on open."""
+
+    def __init__(self, path: Union[str, Path]):
+        self.path = Path(path)
+        self._local = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            migrate(self.conn())
+        except sqlite3.Error as exc:
+            raise LibraryError(OPEN_FAILED.format(folder=self.path.parent)) from exc
+        except OSError as exc:
+            raise LibraryError(OPEN_FAILED.format(folder=self.path.parent)) from exc
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (made on first use)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = connect(self.path)
+        return conn
+
+    def transaction(self):
+        return transaction(self.conn())
+
+    def generation(self) -> int:
+        """Raised by every write to the library; another process's write shows up here."""
+        row = self.conn().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def bump_generation(conn: sqlite3.Connection) -> None:
+        """Inside a write transaction: tell every reader that the library changed."""
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")

@@ -1,0 +1,156 @@
+"""The one way files enter the library: check, read, split, embed, store.
+
+    check   each file read once (core.documents), and a decision: add, replace, skip or fail;
+            one decision per name and per content in a batch
+    split   into passages that keep their page (core.chunking)
+    embed   the passages' vectors, without holding the library's write lock
+    store   atomically (core.library.Library.store), under the write lock, for seconds only
+
+The Documents page checks a batch first (to show what was found) and then adds it; the
+command line does both in one go, one file at a time, so memory stays bounded whatever the
+folder's size. Every file gets its own verdict; one bad file never stops the others.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Iterable, Optional
+
+from core.chunking import chunk_document
+from core.errors import AppError
+from core.ingest.reports import (ALREADY_THERE, ALREADY_THERE_AS, NO_TEXT, READ_FAILED, REPLACED, SAME_IN_BATCH,
+                                 SAME_NAME_IN_BATCH, STORE_FAILED, FileCheck, IngestReport, describe)
+from core.library import Library, embed_text
+from core.types import Progress, no_progress
+
+log = logging.getLogger(__name__)
+
+
+def _read(check: FileCheck, library: Library, progress: Progress) -> None:
+    """Read the file into ``check.doc``; a file that can't be read gets its plain reason."""
+    from core.documents import read_document
+
+    try:
+        check.doc = read_document(check.name, check.data, library.settings, progress)
+    except AppError as exc:
+        check.action, check.problem = "fail", exc.user_message
+        return
+    except Exception:  # a parser bug must not stop the batch
+        log.exception("unexpected error reading %s", check.name)
+        check.action, check.problem = "fail", READ_FAILED
+        return
+    check.name = check.doc.name
+    check.notes.extend(check.doc.triage.warnings)
+    if check.doc.triage.words == 0:
+        check.action, check.problem = "fail", NO_TEXT
+
+
+def check_file(name: str, data: bytes, library: Library, progress: Progress = no_progress,
+               known: Optional[dict[str, str]] = None) -> FileCheck:
+    """Read one file and decide what adding it would do; never raises for a bad file.
+
+    ``known`` maps content hashes already seen in this batch to their names (updated here).
+    """
+    from core.documents import safe_name
+
+    known = {} if known is None else known
+    check = FileCheck(name=safe_name(name), size=len(data), data=data, sha256=hashlib.sha256(data).hexdigest())
+    if check.sha256 in known:
+        check.action = "skip"
+        check.notes.append(SAME_IN_BATCH.format(other=known[check.sha256]))
+        return check
+    existing = library.db.conn().execute(
+        "SELECT name FROM documents WHERE status = 'ready' AND sha256 = ?", (check.sha256,)).fetchone()
+    if existing is not None:
+        check.action = "skip"
+        check.notes.append(ALREADY_THERE if existing[0] == check.name else ALREADY_THERE_AS.format(other=existing[0]))
+        known[check.sha256] = check.name
+        return check
+    _read(check, library, progress)
+    if check.action != "fail":
+        known[check.sha256] = check.name
+        names = library.db.conn().execute(
+            "SELECT 1 FROM documents WHERE status = 'ready' AND name = ?", (check.name,)).fetchone()
+        check.action = "replace" if names else "add"
+    return check
+
+
+def check_batch(items: list[tuple[str, bytes]], library: Library, progress: Progress = no_progress) -> list[FileCheck]:
+    """Read every file of a batch and decide, once per name, what adding it would do."""
+    known: dict[str, str] = {}
+    checks: list[FileCheck] = []
+    n = max(len(items), 1)
+    for i, (name, data) in enumerate(items):
+        def sub(fraction: float, message: str, i=i, name=name) -> None:
+            progress((i + max(0.0, min(1.0, fraction))) / n, f"{name}: {message}")
+
+        checks.append(check_file(name, data, library, sub, known))
+    _one_decision_per_name(checks)
+    progress(1.0, "Checked")
+    return checks
+
+
+def _one_decision_per_name(checks: list[FileCheck]) -> None:
+    """Two different files with one name in a batch: the last one is added, the others are skipped."""
+    last: dict[str, FileCheck] = {}
+    for check in checks:
+        if check.ok:
+            last[check.name] = check
+    for check in checks:
+        if check.ok and last[check.name] is not check:
+            check.action, check.notes = "skip", [SAME_NAME_IN_BATCH.format(name=check.name)]
+
+
+def add_checked(check: FileCheck, library: Library, progress: Progress = no_progress) -> IngestReport:
+    """Split, embed and store one checked file; never raises for a bad file."""
+    if not check.ok:
+        progress(1.0, "Skipped")
+        return IngestReport.from_check(check)
+    doc = check.doc
+    report = IngestReport(file=doc.name, status="failed", pages=doc.triage.pages, triage=doc.triage,
+                          warnings=list(doc.triage.warnings))
+    try:
+        chunks = chunk_document(doc, library.settings.chunk_size, library.settings.chunk_overlap)
+        if not chunks:
+            report.error = report.message = NO_TEXT
+            return report
+        progress(0.0, f"Indexing passage 0 of {len(chunks)}")
+        vectors = library.embedder.embed([embed_text(doc.name, c) for c in chunks],
+                                         progress=lambda f, m: progress(0.95 * f, m))
+        stored = library.store(doc, chunks, vectors, check.data, lambda f, m: progress(0.95 + 0.05 * f, m))
+    except AppError as exc:
+        report.error = report.message = exc.user_message
+        return report
+    except Exception:  # rolled back by Library.store; the batch goes on
+        log.exception("adding %s failed", doc.name)
+        report.error = report.message = STORE_FAILED
+        return report
+    report.status, report.chunks = stored.status, stored.chunks
+    if stored.status == "unchanged":
+        report.message = ALREADY_THERE if stored.same_as == doc.name else ALREADY_THERE_AS.format(other=stored.same_as)
+    elif stored.status == "replaced":
+        report.message = REPLACED.format(name=doc.name)
+    else:
+        report.message = f"Added: {describe(doc.triage, stored.chunks)}."
+    progress(1.0, "Done")
+    return report
+
+
+def add_files(library: Library, items: Iterable[tuple[str, bytes]], progress: Progress = no_progress,
+              total: Optional[int] = None) -> list[IngestReport]:
+    """Check and add files one at a time (the command line, the sample documents, tests).
+
+    ``items`` may be a generator (a folder read lazily); ``total`` then sizes the progress bar.
+    """
+    items = items if total is not None else list(items)
+    n = max(total if total is not None else len(items), 1)
+    known: dict[str, str] = {}
+    reports: list[IngestReport] = []
+    for i, (name, data) in enumerate(items):
+        def sub(fraction: float, message: str, i=i) -> None:
+            progress((i + max(0.0, min(1.0, fraction))) / n, message)
+
+        check = check_file(name, data, library, lambda f, m: sub(0.3 * f, m), known)
+        reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m)))
+    progress(1.0, "Done")
+    return reports

@@ -1,0 +1,69 @@
+"""Small words and numbers shown to people, written one way everywhere.
+
+Plain text only: a caller that puts a label inside Markdown escapes it there
+(``core.render.literal_markdown``), because labels carry file names and headings.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+
+def plural(n: int, one: str, many: Optional[str] = None) -> str:
+    """'1 page', '2 pages', '1,234 words', '3 people' (with ``many``)."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def human_size(n: Optional[int]) -> str:
+    """A size in decimal units, as Ollama and most file managers show it: 2019393189 -> '2.0 GB'."""
+    if n is None or n < 0:
+        return ""
+    value = float(n)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            break
+        value /= 1000
+    if unit == "bytes":
+        return plural(int(value), "byte")
+    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+
+
+def page_list(pages: Sequence[int], limit: int = 8) -> str:
+    """'page 4', 'pages 2 and 5', 'pages 4–9', 'pages 1, 3, 5–9 and 12 more' (three or more in a row as a range)."""
+    numbers = sorted(set(pages))
+    if not numbers:
+        return ""
+    runs: list[list[int]] = []
+    for p in numbers:
+        if runs and runs[-1][-1] == p - 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    parts: list[str] = []
+    for run in runs:
+        parts.extend([f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(p) for p in run])
+    word = "page" if len(numbers) == 1 else "pages"
+    shown, rest = parts[:limit], len(parts) - limit
+    if rest > 0:
+        return f"{word} {', '.join(shown)} and {rest:,} more"
+    if len(shown) == 1:
+        return f"{word} {shown[0]}"
+    return f"{word} {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def place_label(page=None, page_end=None, section=None, row_start=None, row_end=None) -> str:
+    """Where a passage is: 'page 4', 'pages 4–5', 'Sheet Prices, rows 12–30', 'section “Returns”'."""
+    if row_start is not None:
+        rows = f"row {row_start}" if row_end in (None, row_start) else f"rows {row_start}–{row_end}"
+        return f"Sheet {section}, {rows}" if section else rows
+    if page is not None:
+        if page_end and page_end != page:
+            return f"pages {page}–{page_end}"
+        return f"page {page}"
+    if section:
+        return f"section “{section}”"
+    return "start of document"
+
+
+def pages_label(n: int) -> str:
+    """'12 pages', '1 page', or, for a file without page numbers (a Word file), 'no page numbers'."""
+    return plural(n, "page") if n else "no page numbers"

@@ -1,0 +1,11 @@
+"""The document library: atomic storage of read documents, and everything needed to read and search them.
+
+    library.py   Library: open, store, remove, recover, rebuild the search index
+    reads.py     documents, pages, passages, counts; the search index interface
+    vectors.py   the Chroma store, reopened when another process has written
+    locks.py     the write lock (threads and processes, every system)
+"""
+from core.library.library import Library, Stored, embed_text, title_of
+from core.library.reads import DocumentInfo
+
+__all__ = ["DocumentInfo", "Library", "Stored", "embed_text", "title_of"]

@@ -1,0 +1,44 @@
+"""Labels shown to people: one wording for sizes, counts, page lists and places."""
+from __future__ import annotations
+
+from core.labels import human_size, page_list, pages_label, place_label, plural
+
+
+class TestSizes:
+    def test_decimal_units_as_ollama_shows_them(self):
+        assert human_size(2_019_393_189) == "2.0 GB"
+        assert human_size(4_920_753_328) == "4.9 GB"
+        assert human_size(274_302_450) == "274 MB"
+        assert human_size(512) == "512 bytes"
+        assert human_size(1) == "1 byte"
+        assert human_size(None) == ""
+
+
+class TestCounts:
+    def test_plural(self):
+        assert plural(1, "page") == "1 page"
+        assert plural(1234, "word") == "1,234 words"
+        assert plural(3, "person", "people") == "3 people"
+        assert pages_label(0) == "no page numbers"
+        assert pages_label(1) == "1 page"
+
+
+class TestPageLists:
+    def test_single_pair_and_ranges(self):
+        assert page_list([4]) == "page 4"
+        assert page_list([5, 2]) == "pages 2 and 5"
+        assert page_list([4, 5, 6, 7, 8, 9]) == "pages 4–9"
+        assert page_list([1, 3, 5, 6, 7, 12]) == "pages 1, 3, 5–7 and 12"
+        assert page_list(list(range(1, 40, 2)), limit=3) == "pages 1, 3, 5 and 17 more"
+        assert page_list([]) == ""
+
+
+class TestPlaces:
+    def test_pages_sections_and_sheet_rows(self):
+        assert place_label(3) == "page 3"
+        assert place_label(3, 5) == "pages 3–5"
+        assert place_label(3, 3) == "page 3"
+        assert place_label(None, None, "Returns") == "section “Returns”"
+        assert place_label(None, None, "Prices", 12, 30) == "Sheet Prices, rows 12–30"
+        assert place_label(None, None, "Prices", 7, 7) == "Sheet Prices, row 7"
+        assert place_label() == "start of document"

@@ -1,0 +1,140 @@
+"""One library, several processes: the app and command-line ingests at the same time.
+
+Real processes: ``python -m core`` in subprocesses against one data folder, and the app's
+Find page (Streamlit's AppTest) in this process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.ingest import add_files
+from core.library import Library
+from core.search import search
+from core.settings import load_settings
+from tests.builders import LOREM_TOPICS, make_pdf
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+WORDS = ["aardvark", "bassoon", "cuttlefish", "dulcimer", "echidna", "flugelhorn", "gazelle", "harpsichord",
+         "ibex", "jackal", "kestrel", "lemur", "marmoset", "narwhal", "ocelot", "pangolin"]
+
+
+def cli(data_dir, *args, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core", *args, "--data-dir", str(data_dir)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def start_cli(data_dir, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "core", *args, "--data-dir", str(data_dir)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def document(word: str, pages: int = 6) -> bytes:
+    """A PDF whose every page mentions its own unique word."""
+    return make_pdf([f"The {word} clause, part {i}. " + LOREM_TOPICS[i % len(LOREM_TOPICS)] * 3 for i in range(pages)])
+
+
+def long_document(pages: int) -> bytes:
+    return make_pdf([f"Page {i} of the long manual. " + " ".join(LOREM_TOPICS) * 2 for i in range(pages)])
+
+
+def test_two_overlapping_ingests_leave_every_document_findable(data_dir, tmp_path):
+    # Big enough that each process saves its search index to disk while the other works (Chroma
+    # saves every ~1,000 vectors): the first release lost a document's vectors here.
+    left, right = tmp_path / "left", tmp_path / "right"
+    left.mkdir(), right.mkdir()
+    for i, word in enumerate(WORDS):
+        for folder in ([left] if i < 6 else [right] if i >= 10 else [left, right]):  # 4 files in both
+            (folder / f"{word}.pdf").write_bytes(document(word, pages=60))
+    procs = [start_cli(data_dir, "ingest", str(folder), "--json") for folder in (left, right)]
+    outs = [p.communicate(timeout=900) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert "Traceback" not in err
+    listed = json.loads(cli(data_dir, "library", "--json").stdout)["documents"]
+    assert sorted(d["file"] for d in listed) == sorted(f"{w}.pdf" for w in WORDS)
+    for word in WORDS:
+        found = cli(data_dir, "search", word, "--file", f"{word}.pdf", "--k", "1", "--json")
+        assert found.returncode == 0, found.stderr
+        [hit] = json.loads(found.stdout)["results"]
+        assert hit["file"] == f"{word}.pdf" and word in hit["text"]
+    lib = Library(load_settings(data_dir=data_dir))
+    assert lib.vector_count() == lib.chunk_count()
+    ids = [r[0] for r in lib.db.conn().execute("SELECT id FROM chunks")]
+    for start in range(0, len(ids), 50):  # every stored vector is readable
+        got = lib.vectors.read(lib.db.generation, lambda c, part=ids[start:start + 50]: c.get(ids=part))
+        assert len(got["ids"]) == len(ids[start:start + 50])
+
+
+def test_find_page_keeps_working_during_a_command_line_ingest(data_dir, tmp_path, fresh_streamlit_cache):
+    add_files(Library(load_settings()), [("Handbook.pdf", make_pdf(LOREM_TOPICS))])
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for word in WORDS[:8]:
+        (folder / f"{word}.pdf").write_bytes(document(word, pages=12))
+    proc = start_cli(data_dir, "ingest", str(folder))
+    at = AppTest.from_file(str(ROOT / "pages" / "find.py"), default_timeout=120).run()
+    searches = 0
+    try:
+        while proc.poll() is None and searches < 40:
+            at.text_input(key="find_query").input(f"rental deposit refund {searches}")
+            at.button(key="find_go").click().run()
+            assert not at.exception, at.exception
+            shown = "\n".join(str(m.value) for m in at.markdown)
+            assert "Handbook" in shown and "Traceback" not in shown
+            assert not at.error, [e.value for e in at.error]
+            searches += 1
+    finally:
+        out, err = proc.communicate(timeout=900)
+    assert proc.returncode == 0, err
+    assert searches >= 3, "the ingest finished before the page could search during it"
+    # and the app's long-lived library sees the new documents without a restart
+    at.text_input(key="find_query").input(WORDS[3])
+    at.button(key="find_go").click().run()
+    assert f"{WORDS[3]}.pdf".replace("_", "\\_") in "\n".join(str(m.value) for m in at.markdown)
+
+
+def test_reading_never_waits_for_a_long_ingest(data_dir, tmp_path):
+    add_files(Library(load_settings()), [("Handbook.pdf", make_pdf(LOREM_TOPICS))])
+    big = tmp_path / "big"
+    big.mkdir()
+    (big / "Manual.pdf").write_bytes(long_document(120))
+    proc = start_cli(data_dir, "ingest", str(big))
+    try:
+        time.sleep(3)  # the ingest is reading and embedding by now (tens of seconds on this machine)
+        for args in (("library", "--json"), ("search", "rental deposit", "--json")):
+            started = time.monotonic()
+            answer = cli(data_dir, *args, timeout=120)
+            assert answer.returncode == 0, answer.stderr
+            assert proc.poll() is None, "the ingest ended before the reader ran; make the document longer"
+            assert time.monotonic() - started < 60  # a liveness check: readers used to wait for the whole ingest
+        assert [d["file"] for d in json.loads(cli(data_dir, "library", "--json").stdout)["documents"]] == ["Handbook.pdf"]
+    finally:
+        proc.communicate(timeout=900)
+    assert proc.returncode == 0
+    assert {d.file for d in Library(load_settings()).documents()} == {"Handbook.pdf", "Manual.pdf"}
+
+
+def test_vector_store_reopens_after_another_process_writes(data_dir):
+    lib = Library(load_settings())  # long-lived, like the app's
+    add_files(lib, [("Handbook.pdf", make_pdf(LOREM_TOPICS))])
+    search(lib, "warranty", k=1)
+    opened_at = lib.vectors.generation
+    incoming = data_dir.parent / "one"
+    incoming.mkdir()
+    (incoming / "pangolin.pdf").write_bytes(document("pangolin"))
+    assert cli(data_dir, "ingest", str(incoming)).returncode == 0
+    [hit] = search(lib, "pangolin clause", k=1)
+    assert hit.file == "pangolin.pdf"
+    assert lib.vectors.generation > opened_at
+    assert cli(data_dir, "remove", "pangolin.pdf").returncode == 0
+    assert all(r.file != "pangolin.pdf" for r in search(lib, "pangolin clause", k=5))
+    assert os.path.exists(data_dir / "groundwork.db")

@@ -1,0 +1,213 @@
+"""The source behind a passage, as the owner's own file shows it, in a dialog.
+
+A PDF: the cited page rendered as printed, the lines that back up the claim marked, with previous/next
+page, zoom and the original to download. A Word file: the cited section as formatted text (Word files
+have no printed pages), marked the same way. A document removed since the answer was written says so,
+with the date. The logic is in ``core.viewer``; this module only lays it out.
+
+Document text is untrusted: the page is an image we rendered, Word sections come from
+``core.viewer.docx_section`` (escaped), passages through ``highlight_html`` and the claim (model
+output) through ``safe_markdown``.
+"""
+from __future__ import annotations
+
+import base64
+from typing import Optional
+
+import streamlit as st
+
+from core.errors import AppError
+from core.render import highlight_html, literal_markdown as md, place_label, safe_markdown
+from core.types import Passage
+from core.viewer import DocumentRemoved, marks_for, open_source
+from core.viewer.docx_section import section_view
+from core.viewer.pdf_page import SCREEN_SCALE, PdfPages
+
+ZOOMS = ("75%", "100%", "150%", "200%")
+CLAIM_CHARS = 160
+
+NOT_LOCATED = ("Groundwork couldn't find the quoted lines on this printed page (the file stores its text in an "
+               "unusual way), so the page is shown without highlights and the text it read is below.")
+REPLACED = ("This document has been replaced with a newer version since this answer was written, and the "
+            "quoted lines aren't on this page any more; the text the answer used is below.")
+ELSEWHERE = "Nothing is highlighted on this page; the quoted lines are on page {page}."
+OUTSIDE = "This page is not part of the cited passage."
+WORD_PAGES = ("Word files have no printed pages, so this is the section as written in the file, with the "
+              "lines that back up the answer highlighted.")
+WORD_NOT_LOCATED = ("Groundwork couldn't find the quoted lines in this section of the file, so it is shown "
+                    "without highlights and the text it read is below.")
+
+
+@st.cache_data(max_entries=12, show_spinner=False)  # a 200% page is a few MB
+def _page_png(path: str, page: int, targets: tuple[str, ...], scale: float) -> tuple[bytes, bool, int]:
+    """The page as PNG, whether anything was marked, and the page count (originals never change in place:
+    their file name is their content's hash)."""
+    with PdfPages(path) as pdf:
+        shot = pdf.render(page, targets, scale)
+        return shot.png(), shot.marks.found, pdf.page_count
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _first_marked(path: str, pages: tuple[int, ...], targets: tuple[str, ...]) -> Optional[int]:
+    with PdfPages(path) as pdf:
+        return pdf.first_marked(pages, targets)
+
+
+def _claim_line(claim: str) -> None:
+    if claim.strip():
+        text = claim if len(claim) <= CLAIM_CHARS else claim[:CLAIM_CHARS].rsplit(" ", 1)[0] + "…"
+        st.caption("Highlighted: the lines that back up “" + safe_markdown(text) + "”")
+    else:
+        st.caption("Highlighted: the passage Groundwork found.")
+
+
+def _read_text(p: Passage) -> None:
+    st.html(f"<div class='gw-passage'>{highlight_html(p.text or '', [])}</div>")
+
+
+def _download(source, key: str) -> None:
+    if source.path.exists():
+        st.download_button(f"Download {source.file}", source.path.read_bytes(), file_name=source.file,
+                           key=f"{key}_dl", on_click="ignore", icon=":material/download:")
+
+
+def _pager(key: str, count: int) -> None:
+    """Previous / page n of N / next, and zoom, on one row."""
+    state = f"{key}_page"
+
+    def step(delta: int) -> None:
+        st.session_state[state] = min(count, max(1, st.session_state[state] + delta))
+
+    number = st.session_state[state]
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.button("Previous page", key=f"{key}_prev", on_click=step, args=(-1,), disabled=number <= 1,
+                  icon=":material/chevron_left:")
+        st.markdown(f"Page **{number}** of {count}", width="content")
+        st.button("Next page", key=f"{key}_next", on_click=step, args=(1,), disabled=number >= count,
+                  icon=":material/chevron_right:")
+        st.segmented_control("Zoom", ZOOMS, default="100%", key=f"{key}_zoom", label_visibility="collapsed")
+
+
+def _pdf(source, p: Passage, claim: str, key: str) -> None:
+    first = int(p.page or 1)
+    cited = list(range(first, max(first, int(p.page_end or first)) + 1))
+    targets = tuple(marks_for(claim, p.text or ""))
+    state = f"{key}_page"
+    if state not in st.session_state:  # opening: the first cited page whose lines can be marked
+        st.session_state[state] = _first_marked(str(source.path), tuple(cited), targets) or first
+    count = max(1, source.pages)
+    st.session_state[state] = min(max(1, st.session_state[state]), count)
+    _claim_line(claim)
+    _pager(key, count)
+    number = st.session_state[state]
+    zoom = int((st.session_state.get(f"{key}_zoom") or "100%").rstrip("%")) / 100
+    png, found, _ = _page_png(str(source.path), number, targets if number in cited else (), SCREEN_SCALE * zoom)
+    elsewhere = None if found or number not in cited else _first_marked(str(source.path), tuple(cited), targets)
+    if number not in cited:
+        st.caption(OUTSIDE)
+    elif elsewhere:
+        st.caption(ELSEWHERE.format(page=elsewhere))
+    elif not found:
+        st.info(REPLACED if not source.current else NOT_LOCATED, icon=":material/info:")
+    alt = f"Page {number} of {source.file}" + (", with the supporting lines highlighted" if found else "")
+    st.html(f"<div class='gw-sheet'><img src='data:image/png;base64,{base64.b64encode(png).decode()}' "
+            f"alt='{highlight_html(alt, [])}' data-marked='{str(found).lower()}' "
+            f"style='width:{round(zoom * 100)}%'></div>")
+    if number in cited and not found and not elsewhere:
+        _read_text(p)
+    _download(source, key)
+
+
+def _docx(source, p: Passage, claim: str, key: str) -> None:
+    view = section_view(source.path, p.section, marks_for(claim, p.text or ""), passage=p.text or "")
+    _claim_line(claim)
+    st.caption(WORD_PAGES)
+    if not view.found:
+        st.info(REPLACED if not source.current else WORD_NOT_LOCATED, icon=":material/info:")
+    st.html(view.html)
+    if not view.found:
+        _read_text(p)
+    _download(source, key)
+
+
+def _text_only(lib, source, p: Passage, words: list[str], key: str) -> None:
+    """Kinds that have no viewer yet: the text Groundwork read, with the searched words marked."""
+    text = lib.page_text(source.file, p.page) if p.page is not None else lib.section_text(source.file, p.section)
+    st.html(f"<div class='gw-page'>{highlight_html(text or p.text or '', words)}</div>")
+    st.caption("This is the text Groundwork read; the original file shows it exactly as written.")
+    _download(source, key)
+
+
+def source_view(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
+    """The body of the source dialog (also usable on a page of its own)."""
+    try:
+        source = open_source(lib, p.file or "", p.chunk_id or "")
+    except DocumentRemoved as exc:
+        st.info(exc.user_message, icon=":material/folder_off:")
+        st.caption("The passage this answer used:")
+        _read_text(p)
+        return
+    except AppError as exc:
+        st.warning(exc.user_message)
+        return
+    try:
+        if source.kind == "pdf":
+            _pdf(source, p, claim, key)
+        elif source.kind == "docx":
+            _docx(source, p, claim, key)
+        else:
+            _text_only(lib, source, p, words or [], key)
+    except AppError as exc:
+        st.warning(exc.user_message)
+        _download(source, key)
+
+
+def is_word(p: Passage) -> bool:
+    return str(p.file or "").lower().endswith(".docx")
+
+
+def dialog_place(p: Passage) -> str:
+    """Where the dialog opens: a Word file's section (its page numbers are only where Word last laid
+    it out), else the page."""
+    if is_word(p) and p.section:
+        return place_label(None, None, p.section)
+    return place_label(p.page, p.page_end, p.section)
+
+
+OPEN = "gw_source_open"  # the key of the source dialog that is open, if any
+
+
+def open_dialog(key: str) -> None:
+    """Button callback: open the dialog ``key`` at its cited page (kept open across reruns until dismissed)."""
+    st.session_state[OPEN] = key
+    st.session_state.pop(f"{key}_page", None)
+
+
+def _dismissed(key: str) -> None:
+    if st.session_state.get(OPEN) == key:
+        st.session_state.pop(OPEN, None)
+
+
+def source_dialog(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
+    """Show the dialog ``key`` when it is the open one (call on every run, after its button).
+
+    Opened from session state rather than from the button's click, so a click inside it (next page,
+    zoom) still finds it even when the whole page runs again."""
+    if st.session_state.get(OPEN) != key:
+        return
+    title = f"{p.file} — {dialog_place(p)}"
+
+    @st.dialog(md(title), width="large", on_dismiss=lambda: _dismissed(key))
+    def dialog() -> None:
+        source_view(lib, p, claim, words, key)
+
+    dialog()
+
+
+def show_source(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
+    """Open the dialog now, at the cited page; ``key`` keeps this passage's page and zoom apart from others'."""
+    open_dialog(key)
+    source_dialog(lib, p, claim, words, key)
+
+
+__all__ = ["open_dialog", "show_source", "source_dialog", "source_view"]
