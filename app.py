@@ -20,6 +20,7 @@ PAGES = [
     ("pages/chat.py", "Ask your documents", "💬", True),
     ("pages/documents.py", "Documents", "📄", False),
     ("pages/find.py", "Find in my documents", "🔎", False),
+    ("pages/selftest.py", "Check my library", "✅", False),
     ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
     ("pages/style.py", "Answer style", "✍️", False),
     ("pages/setup.py", "Setup", "⚙️", False),

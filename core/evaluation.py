@@ -1,7 +1,14 @@
-"""Retrieval evaluation: does search put a source page of each known question near the top?
+"""Retrieval evaluation: does search put a source page of each known question near the top, and does it reach the model?
 
 Used by ``python -m core eval`` and ``benchmarks/retrieval.py``. A question file has one JSON
 object per line: ``{"id", "question", "sources": [{"file", "page"}], "answerable"?}``.
+
+- ``recall_at_k`` / ``mrr``: a right page among the k results, and how high (after reranking);
+- ``context_recall``: a right page among the passages that pass the relevance gate, i.e. what the
+  model is given; counted over answerable questions, so a question the gate turns away counts as a miss;
+- ``gate_kept_answerable`` / ``gate_declined_unanswerable``: how the gate splits the two kinds
+  (``gate_rejected_unanswerable`` is the same figure under its earlier name);
+- ``passages_per_answer``: how many passages pass the gate for a kept question (mean).
 """
 from __future__ import annotations
 
@@ -31,43 +38,57 @@ def is_hit(result: dict, sources: list[dict], tolerance: int) -> bool:
     return False
 
 
-def run_eval(library, questions: list[dict], k: int, tolerance: int) -> dict:
-    """Recall@k and MRR over answerable questions, plus how the relevance gate behaved."""
+def is_answerable(q: dict) -> bool:
+    return bool(q.get("answerable", True)) and bool(q.get("sources"))
+
+
+def _ratio(part: float, whole: int):
+    return round(part / whole, 4) if whole else None
+
+
+def judge(library, q: dict, k: int, tolerance: int, rerank: bool = True) -> dict:
+    """One question: its results, the rank of the first right page, and what passed the gate."""
     from core.search import gate, search
 
-    per_question = []
-    hits = 0
-    rr_total = 0.0
-    answerable = 0
-    gate_kept_answerable = 0
-    gate_rejected_unanswerable = 0
-    unanswerable = 0
-    for q in questions:
-        results = search(library, q["question"], k=k)
-        dicts = [r.as_dict() for r in results]
-        is_answerable = q.get("answerable", True) and bool(q.get("sources"))
-        passed = bool(gate(results, q["question"]))
-        if is_answerable:
-            answerable += 1
-            gate_kept_answerable += passed
-            rank = next((i for i, r in enumerate(dicts, 1) if is_hit(r, q["sources"], tolerance)), None)
-            hits += rank is not None
-            rr_total += 1.0 / rank if rank else 0.0
-            per_question.append({"id": q.get("id"), "hit": rank is not None, "rank": rank, "gate": passed, "results": dicts})
-        else:
-            unanswerable += 1
-            gate_rejected_unanswerable += not passed
-            per_question.append({"id": q.get("id"), "hit": None, "rank": None, "gate": passed, "results": dicts})
-    return {
+    results = search(library, q["question"], k=k, rerank_results=rerank)
+    passed = gate(results, q["question"]) if rerank else []
+    dicts = [r.as_dict() for r in results]
+    support = results[0].support if results and results[0].support is not None else None
+    row = {"id": q.get("id"), "hit": None, "rank": None, "gate": bool(passed), "passed": len(passed),
+           "context_hit": None, "support": None if support is None else round(support, 4), "results": dicts}
+    if is_answerable(q):
+        rank = next((i for i, r in enumerate(dicts, 1) if is_hit(r, q["sources"], tolerance)), None)
+        row.update(hit=rank is not None, rank=rank,
+                   context_hit=any(is_hit(r.as_dict(), q["sources"], tolerance) for r in passed))
+    return row
+
+
+def run_eval(library, questions: list[dict], k: int, tolerance: int, rerank: bool = True) -> dict:
+    """Recall@k and MRR over answerable questions, what passes the relevance gate, and how it splits the questions."""
+    per_question = [judge(library, q, k, tolerance, rerank) for q in questions]
+    answerable = [p for p in per_question if p["hit"] is not None]
+    unanswerable = [p for p in per_question if p["hit"] is None]
+    n_a, n_u = len(answerable), len(unanswerable)
+    kept = [p for p in answerable if p["gate"]]
+    declined = sum(1 for p in unanswerable if not p["gate"])
+    report = {
         "questions": len(questions),
-        "answerable": answerable,
+        "answerable": n_a,
+        "unanswerable": n_u,
         "k": k,
-        "recall_at_k": round(hits / answerable, 4) if answerable else 0.0,
-        "mrr": round(rr_total / answerable, 4) if answerable else 0.0,
-        "gate_kept_answerable": round(gate_kept_answerable / answerable, 4) if answerable else None,
-        "gate_rejected_unanswerable": round(gate_rejected_unanswerable / unanswerable, 4) if unanswerable else None,
+        "reranked": rerank,
+        "recall_at_k": _ratio(sum(1 for p in answerable if p["hit"]), n_a) or 0.0,
+        "mrr": _ratio(sum(1.0 / p["rank"] for p in answerable if p["rank"]), n_a) or 0.0,
+        "recall_at_1": _ratio(sum(1 for p in answerable if p["rank"] == 1), n_a),
+        "recall_at_3": _ratio(sum(1 for p in answerable if p["rank"] and p["rank"] <= 3), n_a),
+        "context_recall": _ratio(sum(1 for p in answerable if p["context_hit"]), n_a) if rerank else None,
+        "gate_kept_answerable": _ratio(len(kept), n_a) if rerank else None,
+        "gate_declined_unanswerable": _ratio(declined, n_u) if rerank else None,
+        "passages_per_answer": round(sum(p["passed"] for p in kept) / len(kept), 2) if rerank and kept else None,
         "per_question": per_question,
     }
+    report["gate_rejected_unanswerable"] = report["gate_declined_unanswerable"]  # the earlier name
+    return report
 
 
 def read_questions(path: str) -> list[dict]:
@@ -87,5 +108,3 @@ def read_questions(path: str) -> list[dict]:
             raise UsageError(f"Line {n} of {path} has no question; each line needs a 'question'.")
         questions.append(q)
     return questions
-
-

@@ -82,11 +82,14 @@ class SearchResult:
     page_end: Optional[int]
     section: Optional[str]
     text: str
-    score: float  # fused score, higher is better
+    score: float  # higher is better: the reranked relevance (or the fused score when not reranked)
     vector_score: float = 0.0  # cosine similarity (0..1), 0 when not in vector hits
     keyword_rank: Optional[int] = None  # 1-based rank in BM25 hits, None if absent
     row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
+    relevance: Optional[float] = None  # reranker: probability (0..1) that this passage answers the question
+    sentence_score: float = 0.0  # reranker: best cosine of the question to one sentence/row of the passage
+    support: Optional[float] = None  # gate: probability (0..1) that the results answer the question at all
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""

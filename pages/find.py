@@ -1,11 +1,16 @@
-"""Find in my documents: passages with page numbers and the matched words highlighted."""
+"""Find in my documents: the passages relevant to a search, best first, each opening its page."""
 import streamlit as st
 
 from core import runtime
-from core.search import highlight_terms, search
+from core.search import highlight_terms, is_weak, relevant, search
 from ui.passages import passage_card
 
 runtime.page_setup()
+
+FIND_LIMIT = 8  # at most this many passages; fewer when fewer are relevant
+# Enter still searches; the "Press Enter to submit form" hint under the box is only noise here.
+HIDE_HINT = "<style>.st-key-find_query [data-testid='InputInstructions'] {display: none;}</style>"
+
 st.title("🔎 Find in my documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
@@ -13,6 +18,7 @@ if not docs:
     st.info("Your library is empty. Add files on the Documents page first, then search them here.")
     st.stop()
 
+st.html(HIDE_HINT)
 with st.form("find", border=False):
     q_col, btn_col = st.columns([5, 1], vertical_alignment="bottom")
     query = q_col.text_input("What are you looking for?", placeholder="e.g. returns after 30 days", key="find_query")
@@ -20,10 +26,17 @@ with st.form("find", border=False):
     chosen = st.multiselect("Only in these documents (optional)", [d.file for d in docs], key="find_files")
 
 if query.strip():
-    results = search(lib, query, k=8, files=chosen or None)
+    results = search(lib, query, k=FIND_LIMIT, files=chosen or None)
     if not results:
         st.warning("Nothing in your documents matched that. Try other words, or search all documents.")
+        st.stop()
+    shown = relevant(results, FIND_LIMIT)
+    if is_weak(results):
+        st.info("None of your documents seems to answer this; here is the closest match. "
+                "Try other words, or add a document that covers it.", icon=":material/search_off:")
+        shown = shown[:1]
     words = highlight_terms(query)
-    for i, r in enumerate(results):
+    for i, r in enumerate(shown):
         passage_card(lib, r.passage(), words, key=f"find_open_{i}")
-    st.caption("Passages are ranked by how well their meaning and their words match your search.")
+    many = f"{len(shown)} passages" if len(shown) != 1 else "1 passage"
+    st.caption(f"Showing {many}, the most relevant first. Open one to see its whole page and download the file.")

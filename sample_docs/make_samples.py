@@ -1697,6 +1697,26 @@ UNANSWERABLE = [
     ("Which insurance company covers the rental fleet?", ["insurance", "insurer"]),
 ]
 
+# Written later to tune the relevance gate (issue 11): appended after the first 92 questions so their
+# ids stay the same. Several are near misses: most of their words are in the documents, the fact is not.
+MORE_UNANSWERABLE = [
+    ("Do you sell unicycles?", ["unicycle"]),
+    ("When is the staff Christmas party?", ["christmas party"]),
+    ("Is there maternity or paternity leave?", ["maternity", "paternity"]),
+    ("Can I pay with bitcoin?", ["bitcoin", "crypto"]),
+    ("Do you repair wheelchairs?", ["wheelchair"]),
+    ("How much is a tandem bike?", ["tandem"]),
+    ("Can staff work from home on admin days?", ["work from home", "remote work"]),
+    ("Do you offer gift wrapping?", ["gift wrap"]),
+    ("How do I switch the Volt display from miles to kilometres?", ["kilometre"]),
+    ("Who won the Millbrook Enduro last year?", ["winner", "won"]),
+    ("What is the minimum age to work at Northwind?", ["minimum age", "years old"]),
+    ("Do you have a shop in London?", ["london"]),
+    ("What is Northwind's VAT number?", ["vat number"]),
+    ("Which chain lube does the workshop use?", ["lube"]),
+    ("Do you buy second-hand bikes?", ["second-hand", "second hand", "used bikes"]),
+]
+
 
 # ---------------------------------------------------------------------------
 # A scanned delivery note and a stock spreadsheet (read by OCR and row by row)
@@ -2027,7 +2047,7 @@ def main() -> int:
             u = next(u_iter, None)
             if u:
                 records.append({"question": u[0], "sources": [], "answerable": False, "absent": u[1]})
-    for u in u_iter:
+    for u in list(u_iter) + MORE_UNANSWERABLE:
         records.append({"question": u[0], "sources": [], "answerable": False, "absent": u[1]})
     paper_locations, _, paper_problems = paperwork_locations()
     problems.extend(paper_problems)

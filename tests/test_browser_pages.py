@@ -16,6 +16,7 @@ PAGES = [
     ("", "Ask your documents"),
     ("/documents", "Your documents"),
     ("/find", "Find in my documents"),
+    ("/selftest", "Check my library"),
     ("/advisor", "Fine-tuning advisor"),
     ("/style", "Answer style"),
     ("/setup", "Setup"),
@@ -33,7 +34,8 @@ def test_page_address_as_first_visit(data_dir, address, title):
             sidebar.get_by_text("Library:").first.wait_for()
             nav = page.locator("[data-testid='stSidebarNav']").inner_text()
             # app.py's navigation (page titles), not the old automatic menu (file names)
-            for label in ("Ask your documents", "Documents", "Find in my documents", "Fine-tuning advisor", "Answer style", "Setup"):
+            for label in ("Ask your documents", "Documents", "Find in my documents", "Check my library",
+                          "Fine-tuning advisor", "Answer style", "Setup"):
                 assert label in nav
             assert "chat" not in nav.lower().split()
             assert page.url.rstrip("/") == (url + address).rstrip("/")

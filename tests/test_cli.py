@@ -117,6 +117,12 @@ def test_eval_shape_and_scoring(folder, tmp_path):
     assert [p["id"] for p in out["per_question"]] == ["a", "b", "c"]
     assert out["per_question"][0]["hit"] is True and len(out["per_question"][0]["results"]) <= 3
     assert out["per_question"][2]["hit"] is None
+    # what reaches the model: the right page among the passages that pass the gate
+    assert out["context_recall"] == 1.0 and out["gate_kept_answerable"] == 1.0
+    assert out["gate_declined_unanswerable"] == 1.0 and out["per_question"][2]["gate"] is False
+    assert out["per_question"][0]["context_hit"] is True and out["passages_per_answer"] >= 1
+    _, fused = run("eval", str(qfile), "--k", "3", "--no-rerank", "--json")
+    assert fused["recall_at_k"] == 1.0 and fused["context_recall"] is None and fused["reranked"] is False
     # page tolerance widens the hit window
     qfile.write_text(json.dumps({"id": "d", "question": "eye protection grinder", "sources": [{"file": "Handbook.pdf", "page": 5}]}))
     _, strict = run("eval", str(qfile), "--k", "1", "--json")
@@ -139,3 +145,17 @@ def test_human_output_names_pages_or_says_there_are_none(folder, data_dir):
     assert "0 pages" not in proc.stdout
     proc, _ = run("library", check_json=False)
     assert "5 pages" in proc.stdout and "no page numbers" in proc.stdout and "0 pages" not in proc.stdout
+
+
+def test_selftest_writes_questions_searches_and_keeps_the_result(folder, data_dir):
+    run("ingest", str(folder), "--json")
+    proc, out = run("selftest", "--questions", "8", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert {"run_at", "questions", "top1", "top3", "findability", "hard_documents", "documents", "asked"} <= set(out)
+    assert out["questions"] == len(out["asked"]) > 0 and 0 <= out["findability"] <= 1
+    kept = json.loads((data_dir / "selftest.json").read_text())
+    assert kept["run_at"] == out["run_at"] and kept["findability"] == out["findability"]
+    proc, _ = run("selftest", check_json=False)
+    assert proc.returncode == 0 and "Findability:" in proc.stdout and "out of 100" in proc.stdout
+    proc, _ = run("selftest", "--questions", "0", "--json")
+    assert proc.returncode == 1 and "--questions" in proc.stderr

@@ -116,7 +116,7 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
 
 
 def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
-    ollama.enqueue_chat(["Every customer gets a free unicorn ", "with each new bike [42]."])
+    ollama.enqueue_chat(["Every visitor receives a golden ", "unicorn statue [42]."])
     at = ask(page().run(), RETURNS_Q)
     msg = last_answer()
     assert msg["citations"] == [] and msg["meta"]["no_citations"] is True  # and nothing could be matched
@@ -124,7 +124,7 @@ def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
     assert "[42]" not in out and "**[" not in out and "gw-cite" not in out
     warnings = " ".join(w.value for w in at.warning)
     assert "This answer cites no source; check it against your documents." in warnings
-    assert "Nothing in your documents says this: “Every customer gets a free unicorn with each new bike.”" in warnings
+    assert "Nothing in your documents says this: “Every visitor receives a golden unicorn statue.”" in warnings
 
 
 def test_a_made_up_number_leaves_no_fragment_and_warnings_quote_no_markers(library, ollama):

@@ -12,10 +12,10 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from core.cli import answer_cmds, library_cmds, search_cmds, show_cmds
+from core.cli import answer_cmds, library_cmds, search_cmds, selftest_cmds, show_cmds
 from core.errors import AppError
 
-COMMAND_MODULES = (library_cmds, search_cmds, answer_cmds, show_cmds)
+COMMAND_MODULES = (library_cmds, search_cmds, answer_cmds, selftest_cmds, show_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

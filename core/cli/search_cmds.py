@@ -5,23 +5,25 @@ from core.cli.common import emit, library_from, place_label
 
 
 def cmd_search(args) -> int:
-    from core.search import search
+    from core.search import is_weak, search
 
     lib = library_from(args)
     files = [args.file] if args.file else None
     if files:
         lib.document(args.file)  # a clear error for a wrong name
     results = search(lib, args.question, k=args.k, files=files)
+    weak = is_weak(results)
 
     def human(payload):
         if not payload["results"]:
             return "Nothing in your documents matched that."
-        return "\n\n".join(
-            f"{i}. {r['file']}, {place_label(r)}  (score {r['score']:.4f})\n   {r['text'][:300].strip()}"
-            for i, r in enumerate(payload["results"], 1)
-        )
+        lines = [f"{i}. {r['file']}, {place_label(r)}  (relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
+                 for i, r in enumerate(payload["results"], 1)]
+        if weak:
+            lines.insert(0, "The best match is weak: your documents may not answer this.")
+        return "\n\n".join(lines)
 
-    emit(args, {"results": [r.as_dict() for r in results]}, human)
+    emit(args, {"results": [r.as_dict() for r in results], "weak": weak}, human)
     return 0
 
 
@@ -29,12 +31,18 @@ def cmd_eval(args) -> int:
     from core.evaluation import read_questions, run_eval
 
     lib = library_from(args)
-    report = run_eval(lib, read_questions(args.questions), args.k, args.page_tolerance)
+    report = run_eval(lib, read_questions(args.questions), args.k, args.page_tolerance, rerank=not args.no_rerank)
 
     def human(p):
-        return (f"{p['answerable']} answerable questions, recall@{p['k']} {p['recall_at_k']:.2f}, MRR {p['mrr']:.2f}; "
-                f"relevance gate kept {p['gate_kept_answerable']:.2f} of answerable and rejected "
-                f"{p['gate_rejected_unanswerable']:.2f} of unanswerable questions")
+        def fig(value):
+            return "-" if value is None else f"{value:.2f}"
+
+        text = f"{p['answerable']} answerable questions, recall@{p['k']} {fig(p['recall_at_k'])}, MRR {fig(p['mrr'])}"
+        if p["reranked"]:
+            text += (f"; the right page reached the model for {fig(p['context_recall'])} (context recall); "
+                     f"the relevance gate kept {fig(p['gate_kept_answerable'])} of answerable and declined "
+                     f"{fig(p['gate_declined_unanswerable'])} of {p['unanswerable']} unanswerable questions")
+        return text
 
     emit(args, report, human)
     return 0
@@ -50,4 +58,5 @@ def register(sub, common) -> None:
     p.add_argument("questions")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--page-tolerance", type=int, default=0)
+    p.add_argument("--no-rerank", action="store_true", help="fused order only, no reranker and no gate (to compare)")
     p.set_defaults(func=cmd_eval)

@@ -1,0 +1,49 @@
+"""Finding the passages that answer a question.
+
+question ─► hybrid candidates (vectors + keywords, fused) ─► reranker (calibrated relevance per
+passage) ─► gate (does the library answer it; which passages are relevant enough).
+
+The library is used only through ``embedder``, ``vector_query``, ``keyword_query``,
+``chunks_by_id`` and ``similarities``.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from core.search.gate import answers, gate, is_weak, relevant, support
+from core.search.hybrid import candidates
+from core.search.rerank import RERANK_CANDIDATES, UnitScorer, rescore, uses_builtin_model
+from core.search.text import fts_query, specifics, terms
+from core.types import SearchResult
+
+__all__ = ["search", "gate", "answers", "relevant", "is_weak", "terms", "highlight_terms", "fts_query"]
+
+
+def highlight_terms(query: str) -> list[str]:
+    """Words worth highlighting in a passage found for ``query``."""
+    return list(dict.fromkeys(terms(query) + [s for s in specifics(query) if " " not in s]))
+
+
+def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
+           rerank_results: bool = True) -> list[SearchResult]:
+    """The k best passages for ``query``, optionally only from ``files``; best first.
+
+    Reranked results carry ``relevance`` (per passage) and ``support`` (for the question), which
+    ``gate`` reads. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    qvec = library.embedder.embed_query(query)
+    if not rerank_results:
+        return candidates(library, query, qvec, k, files)
+    pool = candidates(library, query, qvec, max(k, RERANK_CANDIDATES), files)
+    if not pool:
+        return []
+    builtin = uses_builtin_model(library.embedder)
+    scorer = UnitScorer(query, qvec if builtin else None)
+    ranked, evs, missing = rescore(query, pool, scorer, library_vectors=builtin)
+    chance = support(ranked[0].relevance or 0.0, missing.words, max(e.sentence for e in evs), missing.exact)
+    for r in ranked:
+        r.support = chance
+    return ranked[:k]

@@ -1,0 +1,56 @@
+"""Find and "Check my library" in a real browser (Debian's Chromium), on the sample documents."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import browser_page, shot, streamlit_app, wait_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_find_shows_relevant_passages_opens_the_page_and_says_when_weak(library):
+    with streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": "http://127.0.0.1:9"}) as url:
+        with browser_page() as page:
+            page.goto(url + "/find")
+            box = page.get_by_label("What are you looking for?")
+            box.fill("weekend group ride")
+            assert page.get_by_text("Press Enter").count() == 0 or not page.get_by_text("Press Enter").first.is_visible()
+            box.press("Enter")
+            page.get_by_text("the most relevant first").wait_for()
+            wait_idle(page)
+            cards = page.locator("button", has_text="Open page")
+            assert 1 <= cards.count() < 8
+            shot(page, "find")
+            cards.first.click()
+            dialog = page.get_by_role("dialog")
+            dialog.get_by_text("Download Customer_FAQ.docx").wait_for()  # the whole page, and the original file
+            assert "group rides" in dialog.inner_text().lower()
+            page.keyboard.press("Escape")
+            dialog.wait_for(state="hidden")
+
+            box.fill("Do you sell skateboards?")
+            box.press("Enter")
+            page.get_by_text("None of your documents seems to answer this").wait_for()
+            wait_idle(page)
+            assert page.locator("button", has_text="Open").count() == 1
+            shot(page, "find-weak")
+
+
+def test_check_my_library_runs_with_a_progress_bar_and_shows_the_result(library):
+    with streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": "http://127.0.0.1:9"}) as url:
+        with browser_page() as page:
+            page.goto(url + "/selftest")
+            page.get_by_role("heading", name="Check my library").first.wait_for()
+            page.get_by_role("button", name="Check my library").click()
+            page.locator("[data-testid='stProgress']").first.wait_for()
+            page.get_by_text("How findable is your library").wait_for(timeout=180_000)
+            wait_idle(page)
+            body = page.locator("[data-testid='stMain']").inner_text()
+            assert "/ 100" in body and "Last checked on" in body
+            assert "Workshop_Service_Manual.pdf" in body and "scanned image" in body  # its diagram page
+            shot(page, "selftest")
+            # the advisor's measured fact is on disk with the agreed fields
+            import json
+
+            saved = json.loads((library / "selftest.json").read_text())
+            assert set(saved) == {"run_at", "questions", "top1", "top3", "findability", "hard_documents"}

@@ -1,0 +1,59 @@
+"""The Find page through Streamlit's AppTest, on the sample library."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(fresh_streamlit_cache):
+    yield
+
+
+def find(query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "find.py"), default_timeout=60).run()
+    at.text_input(key="find_query").input(query)
+    at.button(key="find_go").click().run()
+    assert not at.exception
+    return at
+
+
+def cards(at: AppTest) -> list[str]:
+    return [b.key for b in at.button if (b.key or "").startswith("find_open_")]
+
+
+@pytest.mark.slow
+def test_shows_the_relevant_passages_not_always_eight_and_opens_their_page(library):
+    at = find("How many days of vacation does a full-time employee get each year?")
+    shown = cards(at)
+    assert 1 <= len(shown) < 8
+    heads = [m.value for m in at.markdown if "·" in str(m.value)]
+    assert "Employee" in heads[0] and "page 7" in heads[0]
+    assert not at.info  # a strong match: no warning
+    assert "the most relevant first" in at.caption[-1].value
+    at.button(key="find_open_0").click().run()
+    assert not at.exception
+    page_image = re.search(r"<img src='data:image/png;base64,[^']+' alt='([^']*)' data-marked='(\w+)'",
+                           " ".join(h.value for h in at.html))
+    assert page_image, "the page as printed is shown"
+    assert page_image.groups() == ("Page 7 of Employee_Handbook.pdf, with the supporting lines highlighted", "true")
+    assert any(b.label == "Download Employee_Handbook.pdf" for b in at.download_button)
+
+
+@pytest.mark.slow
+def test_says_when_the_best_match_is_weak(library):
+    at = find("Do you sell skateboards?")
+    assert at.info and "None of your documents seems to answer this" in at.info[0].value
+    assert len(cards(at)) == 1
+
+
+@pytest.mark.slow
+def test_a_keyword_fragment_shows_few_passages_best_first(library):
+    at = find("basic tune-up price")
+    heads = [m.value for m in at.markdown if "·" in str(m.value)]
+    assert "Price" in heads[0] and "page 3" in heads[0]
+    assert len(cards(at)) <= 4
