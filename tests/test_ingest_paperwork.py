@@ -73,7 +73,6 @@ class TestFoundBySearch:
         hit = top(library, "Which brake fluid for the City 300?")
         assert (hit.file, hit.section) == ("notes.md", "Brake bleeding")
 
-    @pytest.mark.xfail(strict=True, reason="needs the stored row ranges carried into search results (core/search.py)")
     def test_a_spreadsheet_hit_carries_its_rows(self, library):
         hit = top(library, "What is the price of the Ridge 27 in size S?")
         assert hit.row_start is not None and hit.row_start <= 6 <= hit.row_end
