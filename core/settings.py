@@ -39,6 +39,14 @@ class Settings:
     max_file_mb: int = 100
     max_pages: int = 2000
     max_unzipped_mb: int = 200
+    max_xml_mb: int = 25  # one Word/Excel part parsed whole (reading it took ~17x this in memory, measured)
+    max_text_chars: int = 5_000_000  # text kept from one file (~1,600 dense pages)
+    max_passages: int = 10_000  # passages (chunks) made from one file
+    max_rows: int = 50_000  # spreadsheet rows in one file, all sheets (~80 characters of text each)
+    max_cells: int = 1_000_000  # filled spreadsheet cells in one file
+    max_image_megapixels: int = 60  # one picture (a phone photo is 12-50)
+    max_scanned_pages: int = 300  # pages of one PDF read with text recognition (seconds each)
+    ocr_low_confidence: float = 0.8  # a scanned page read with less confidence than this gets a warning
     # chunking (characters); chosen on benchmarks/retrieval.py
     chunk_size: int = 1000
     chunk_overlap: int = 150

@@ -16,14 +16,22 @@ def no_progress(fraction: float, message: str) -> None:  # pragma: no cover - tr
 class Segment:
     """A run of text from one place in a document.
 
-    PDF: one segment per page (page set, section may be None).
+    PDF: one segment per page (page set, section may be None); a scanned page
+    read by text recognition carries ``ocr_confidence``.
     DOCX: one segment per heading section / page part (page None when Word
     stored no page breaks; section = the nearest heading above the text).
+    TXT/MD: one segment per heading section (page None).
+    XLSX/CSV: one segment per block of consecutive rows, one line per row;
+    ``section`` = the sheet name (None for a CSV), ``rows`` = (first, last)
+    row number as the spreadsheet program shows them.
+    PNG/JPG: one segment, page 1, with ``ocr_confidence``.
     """
 
     text: str
     page: Optional[int]  # 1-based, None when unknown
     section: Optional[str] = None
+    ocr_confidence: Optional[float] = None  # 0..1 when the text was read by OCR, else None
+    rows: Optional[tuple[int, int]] = None  # spreadsheet rows (first, last), 1-based
 
 
 @dataclass
@@ -33,15 +41,21 @@ class Triage:
     pages: int = 0
     words: int = 0
     empty_pages: list[int] = field(default_factory=list)  # probably scanned
-    tables: int = 0
+    tables: int = 0  # Word tables; PDF tables drawn with ruling lines (others can't be told)
     encrypted: bool = False
     warnings: list[str] = field(default_factory=list)  # plain-language sentences
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by text recognition
+    low_confidence_pages: list[int] = field(default_factory=list)  # ... that were hard to read
+    ocr_confidence: Optional[float] = None  # mean over the OCR'd pages, None when none
+    table_pages: list[int] = field(default_factory=list)  # PDF pages with a ruled table
+    sheets: int = 0  # spreadsheets: sheets with data
+    rows: int = 0  # spreadsheets: rows read (all sheets)
 
 
 @dataclass
 class ParsedDocument:
     name: str  # safe display name (no path parts)
-    kind: str  # "pdf" | "docx"
+    kind: str  # "pdf" | "docx" | "xlsx" | "csv" | "txt" | "md" | "png" | "jpg"
     sha256: str  # of the original bytes
     segments: list[Segment]
     triage: Triage

@@ -1719,6 +1719,192 @@ MORE_UNANSWERABLE = [
 
 
 # ---------------------------------------------------------------------------
+# A scanned delivery note and a stock spreadsheet (read by OCR and row by row)
+# ---------------------------------------------------------------------------
+
+SC = "Kestrel_Delivery_Note_Scan.pdf"
+SL = "Stock_List_March_2026.xlsx"
+
+DELIVERY_NOTE = [
+    ("B", 15, "KESTREL CYCLE PARTS LTD"),
+    ("", 11, "Unit 9, Harrow Lane Trading Estate, Millbrook"),
+    ("B", 13, "Delivery note KCP-20466"),
+    ("", 11, "Delivered to: Northwind Cycles, Eastbridge store"),
+    ("", 11, "Delivery date: 12 March 2026"),
+    ("", 11, ""),
+    ("B", 11, "Qty   Item"),
+    ("", 11, "20   Brake pad set, resin, type B05"),
+    ("", 11, "6   Chain, 12-speed, 126 links"),
+    ("", 11, "10   Inner tube 29 x 2.2-2.6, presta valve 48 mm"),
+    ("", 11, "4   Tubeless sealant, 1 litre bottle"),
+    ("", 11, ""),
+    ("", 11, "Back-ordered: 2 rear derailleurs, to follow on 19 March 2026."),
+    ("", 11, "Received in good condition by Ruth Adeyemi, workshop lead."),
+]
+
+
+def build_delivery_scan(path: Path) -> None:
+    """One A4 page printed, then scanned: the PDF holds only a picture of it, no text layer."""
+    import pypdfium2 as pdfium
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(22, 22, 22)
+    pdf.add_page()
+    for style, size, text in DELIVERY_NOTE:
+        pdf.set_font("Helvetica", style, size)
+        pdf.cell(0, size * 0.7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc = pdfium.PdfDocument(bytes(pdf.output()))
+    page = doc[0].render(scale=150 / 72, grayscale=True).to_pil().convert("L")  # 150 dpi
+    doc.close()
+    rng = random.Random(12)
+    page = page.rotate(-0.8, resample=Image.BICUBIC, fillcolor=255).point(lambda v: int(35 + v * 0.82))
+    draw = ImageDraw.Draw(page)
+    for _ in range(500):
+        x, y = rng.randrange(page.width), rng.randrange(page.height)
+        draw.point((x, y), fill=rng.randrange(70, 190))
+    jpeg = io.BytesIO()
+    page.save(jpeg, format="JPEG", quality=55, optimize=True)
+    scan = FPDF(format="A4")
+    scan.set_creation_date(FIXED_DATE)
+    scan.add_page()
+    scan.image(io.BytesIO(jpeg.getvalue()), x=0, y=0, w=210, h=297)
+    scan.output(str(path))
+
+
+STOCK_SHEETS = {
+    # sheet: rows of (part, size, brand, in stock, reorder at, unit cost, supplier)
+    "Tyres and Tubes": [
+        ("Trail tyre", "29 x 2.4", "Ridgeline Grip", 7, 4, 38.5, "Kestrel Cycle Parts"),
+        ("Trail tyre", "27.5 x 2.4", "Ridgeline Grip", 3, 4, 36.0, "Kestrel Cycle Parts"),
+        ("Road tyre", "700 x 28c", "Swiftline", 12, 6, 29.0, "Harbour Wholesale"),
+        ("Gravel tyre", "700 x 40c", "Dustrunner", 5, 4, 33.0, "Harbour Wholesale"),
+        ("Inner tube", "29 x 2.2-2.6", "Kestrel", 26, 15, 6.2, "Kestrel Cycle Parts"),
+        ("Inner tube", "700 x 25-32c", "Swiftline", 40, 20, 5.1, "Harbour Wholesale"),
+        ("Kids tyre", "16 x 1.95", "Little Loop", 9, 4, 14.0, "Harbour Wholesale"),
+    ],
+    "Brakes and Drivetrain": [
+        ("Brake pads resin", "B05", "Kestrel", 34, 15, 11.0, "Kestrel Cycle Parts"),
+        ("Brake pads sintered", "B05S", "Kestrel", 8, 10, 14.5, "Kestrel Cycle Parts"),
+        ("Disc rotor", "180 mm six-bolt", "Ironspin", 6, 4, 27.0, "Harbour Wholesale"),
+        ("Chain 12-speed", "126 links", "Linkwell", 11, 6, 32.0, "Kestrel Cycle Parts"),
+        ("Cassette 12-speed", "10-51", "Linkwell", 2, 3, 89.0, "Kestrel Cycle Parts"),
+        ("Brake fluid mineral oil", "100 ml", "Ironspin", 14, 6, 9.5, "Harbour Wholesale"),
+    ],
+}
+STOCK_HEADER = ("Part", "Size", "Brand", "In stock", "Reorder at", "Unit cost", "Stock value", "Supplier")
+STOCK_FIRST_ROW = 4  # row 1 title, row 2 empty, row 3 header
+
+
+def build_stock_list(path: Path) -> None:
+    """Two sheets; a title merged across the top; "Stock value" is a formula whose result is saved
+    in the file, as Excel or LibreOffice save it (openpyxl itself writes formulas without results)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    results: dict[str, dict[str, str]] = {}
+    for n, (sheet, rows) in enumerate(STOCK_SHEETS.items(), start=1):
+        ws = wb.create_sheet(sheet)
+        ws["A1"] = f"Northwind Cycles stock count, 31 March 2026 - {sheet}"
+        ws.merge_cells("A1:H1")
+        ws.append([])
+        ws.append(list(STOCK_HEADER))
+        cached = results.setdefault(f"xl/worksheets/sheet{n}.xml", {})
+        for r, (part, size, brand, stock, reorder, cost, supplier) in enumerate(rows, start=STOCK_FIRST_ROW):
+            ws.append([part, size, brand, stock, reorder, cost, f"=D{r}*F{r}", supplier])
+            ws[f"F{r}"].number_format = ws[f"G{r}"].number_format = "#,##0.00"
+            cached[f"G{r}"] = repr(round(stock * cost, 2))
+    raw = io.BytesIO()
+    wb.properties.created = wb.properties.modified = FIXED_DATE.replace(tzinfo=None)
+    wb.save(raw)
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving: fix it
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-05T09:00:00Z", data)
+            for cell, value in results.get(info.filename, {}).items():
+                data, hits = re.subn(rb'(<c r="' + cell.encode() + rb'"[^>]*>\s*<f>[^<]*</f>)\s*<v>\s*</v>',
+                                     lambda m: m.group(1) + b"<v>" + value.encode() + b"</v>", data)
+                assert hits == 1, cell
+            info.date_time = ZIP_DATE
+            dst.writestr(info, data)
+
+
+def stock_row(part: str, size: str) -> int:
+    """The spreadsheet row number of a stock line (as Excel shows it)."""
+    for rows in STOCK_SHEETS.values():
+        for r, row in enumerate(rows, start=STOCK_FIRST_ROW):
+            if row[0] == part and row[1] == size:
+                return r
+    raise KeyError((part, size))
+
+
+# Questions that need the scan or the spreadsheet; appended after the others (their ids stay put).
+# A source is (file, place, evidence); place is a page number for the scan, (sheet, part, size) for the stock list.
+PAPERWORK_QUESTIONS = [
+    ("What did Kestrel Cycle Parts deliver to Eastbridge on 12 March 2026?",
+     [(SC, 1, "Delivery note KCP-20466 ... Brake pad set, resin, type B05")]),
+    ("Who signed for the Kestrel delivery, and what is still to come?",
+     [(SC, 1, "Ruth Adeyemi ... 2 rear derailleurs")]),
+    ("How many 29 x 2.4 trail tyres do we have in stock, and when do we reorder?",
+     [(SL, ("Tyres and Tubes", "Trail tyre", "29 x 2.4"), "Size: 29 x 2.4 · Brand: Ridgeline Grip · In stock: 7 · Reorder at: 4")]),
+    ("Are we running low on 12-speed cassettes?",
+     [(SL, ("Brakes and Drivetrain", "Cassette 12-speed", "10-51"), "In stock: 2 · Reorder at: 3")]),
+    ("What is the stock value of our resin brake pads?",
+     [(SL, ("Brakes and Drivetrain", "Brake pads resin", "B05"), "Part: Brake pads resin ... Stock value: 374.00")]),
+]
+
+
+def paperwork_locations() -> tuple[dict, dict, list[str]]:
+    """Read the scan and the spreadsheet back as Groundwork reads them (OCR, rows with headers)."""
+    sys.path.insert(0, str(OUT.parent))
+    from core.documents import read_document
+    from core.settings import load_settings
+
+    settings = load_settings(environ={}, data_dir=OUT / ".verify")
+    problems: list[str] = []
+    locations: dict[tuple, str] = {}
+    rows: dict[tuple, tuple[int, int]] = {}
+    scan = read_document(SC, (OUT / SC).read_bytes(), settings)
+    if scan.triage.ocr_pages != [1] or (PdfReader(str(OUT / SC)).pages[0].extract_text() or "").strip():
+        problems.append(f"{SC} should be one scanned page with no text layer, read by OCR")
+    for segment in scan.segments:
+        locations[(SC, segment.page)] = norm(segment.text)
+    stock = read_document(SL, (OUT / SL).read_bytes(), settings)
+    for segment in stock.segments:
+        for offset, line in enumerate(segment.text.split("\n")):
+            number = segment.rows[0] + offset
+            locations[(SL, segment.section, number)] = norm(line)
+    return locations, rows, problems
+
+
+def paperwork_records(corpus: dict[tuple, str], locations: dict[tuple, str], problems: list[str]) -> list[dict]:
+    records = []
+    everything = {**corpus, **locations}
+    for question, sources in PAPERWORK_QUESTIONS:
+        srcs, evidence = [], []
+        for file, where, phrase in sources:
+            if file == SC:
+                loc = (SC, where)
+                srcs.append({"file": SC, "page": where})
+            else:
+                sheet, part, size = where
+                row = stock_row(part, size)
+                loc = (SL, sheet, row)
+                srcs.append({"file": SL, "page": None, "section": sheet, "rows": [row, row]})
+            parts = [norm(x) for x in phrase.split(" ... ")]
+            if not all(x in locations.get(loc, "") for x in parts):
+                problems.append(f"{question!r}: {phrase!r} not found at {loc}")
+            elsewhere = [k for k, t in everything.items() if k != loc and all(x in t for x in parts)]
+            if elsewhere:
+                problems.append(f"{question!r}: {phrase!r} also appears at {elsewhere}")
+            evidence.append(phrase)
+        records.append({"question": question, "sources": srcs, "answerable": True, "evidence": evidence})
+    return records
+
+
+# ---------------------------------------------------------------------------
 # Verification: read the files back the way an ingester would
 # ---------------------------------------------------------------------------
 
@@ -1791,6 +1977,8 @@ def main() -> int:
     build_price_list(OUT / PL)
     build_faq(OUT / FQ)
     build_store_ops(OUT / SO)
+    build_delivery_scan(OUT / SC)
+    build_stock_list(OUT / SL)
 
     # ---- read everything back -------------------------------------------
     locations: dict[tuple, str] = {}  # (file, page or section) -> normalised text
@@ -1861,8 +2049,11 @@ def main() -> int:
                 records.append({"question": u[0], "sources": [], "answerable": False, "absent": u[1]})
     for u in list(u_iter) + MORE_UNANSWERABLE:
         records.append({"question": u[0], "sources": [], "answerable": False, "absent": u[1]})
+    paper_locations, _, paper_problems = paperwork_locations()
+    problems.extend(paper_problems)
+    records.extend(paperwork_records(locations, paper_locations, problems))
 
-    corpus = " \n".join(locations.values())
+    corpus = " \n".join(list(locations.values()) + list(paper_locations.values()))
     for r in records:
         for word in r.pop("absent", []):
             if re.search(r"\b" + re.escape(norm(word)) + r"\b", corpus):
@@ -1889,6 +2080,9 @@ def main() -> int:
         problems.append(f"sample_docs is {size} bytes")
 
     print("Northwind Cycles sample documents")
+    for name in (SC, SL):
+        print(f"  {name:34s}   - read by {'text recognition (1 scanned page)' if name == SC else 'rows (2 sheets)'}"
+              f"   {(OUT / name).stat().st_size / 1024:6.1f} KB")
     for name in (HB, RW, RA, WS, PL, FQ, SO):
         kb = (OUT / name).stat().st_size / 1024
         if docs[name]:

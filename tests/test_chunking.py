@@ -7,6 +7,7 @@ import pytest
 
 from core.chunking import TINY_SEGMENT_CHARS, chunk_document, chunk_id
 from core.documents import read_document
+from core.errors import BadFileError
 from core.types import ParsedDocument, Segment, Triage
 from tests.conftest import FIXTURES
 
@@ -195,3 +196,70 @@ def test_bad_sizes():
     assert chunk_document(doc, 100, 500)  # an oversized overlap is clamped, not fatal
     with pytest.raises(ValueError):
         chunk_document(doc, 0, 0)
+
+
+class TestRowRanges:
+    """Spreadsheet chunks know their rows; a chunk never mixes two sheets."""
+
+    def test_each_chunk_has_the_rows_of_its_own_lines(self, settings):
+        rows = ["Product,Size,Price"] + [f"Bike {n},M,{1000 + n}.00" for n in range(1, 120)]
+        doc = read_document("stock.csv", "\n".join(rows).encode(), settings)
+        chunks = chunk_document(doc, size=200, overlap=40)
+
+        assert len(chunks) > 10
+        for chunk in chunks:
+            numbers = [int(line.split("Bike ")[1].split(" ")[0]) + 1 for line in chunk.text.split("\n")
+                       if line.startswith("Product: Bike ") and line.endswith(".00")]  # whole rows only
+            assert numbers, chunk.text
+            assert chunk.row_start <= min(numbers) and max(numbers) <= chunk.row_end
+            assert chunk.row_end - chunk.row_start <= len(chunk.text.split("\n"))  # no wider than its lines
+        assert chunks[0].row_start == 1 and chunks[-1].row_end == 120
+
+    def test_sheets_are_never_mixed_and_keep_their_names(self, settings):
+        doc = parsed("prices.xlsx", settings)
+        chunks = chunk_document(doc, size=settings.chunk_size, overlap=settings.chunk_overlap)
+
+        assert {c.section for c in chunks} == {"Prices", "Stock"}
+        for chunk in chunks:
+            other = "Stock" if chunk.section == "Prices" else "Prices"
+            assert not any(s.section == other and s.text in chunk.text for s in doc.segments)
+        [ridge] = [c for c in chunks if "Ridge 27" in c.text]
+        assert (ridge.section, ridge.page) == ("Prices", None)
+        assert ridge.row_start <= 6 <= ridge.row_end
+        [bell] = [c for c in chunks if "Bell Classic" in c.text]
+        assert (bell.section, bell.row_end) == ("Stock", 6)
+
+    def test_other_documents_have_no_rows(self, settings):
+        chunks = chunk_document(parsed("handbook.docx", settings), size=200, overlap=0)
+        assert all(c.row_start is None and c.row_end is None for c in chunks)
+
+    def test_the_same_row_text_in_two_places_keeps_two_ids(self):
+        a = chunk_id("f" * 64, None, "Prices", "Product: Bell", (3, 3))
+        b = chunk_id("f" * 64, None, "Prices", "Product: Bell", (9, 9))
+        assert a != b
+        assert chunk_id("f" * 64, 2, None, "text") == chunk_id("f" * 64, 2, None, "text", None)
+
+
+class TestPassageLimit:
+    """A file that would make too many passages is refused with the number and what to do."""
+
+    def test_past_the_limit_while_splitting(self, settings):
+        doc = parsed("text-3-pages.pdf", settings)
+        with pytest.raises(BadFileError) as caught:
+            chunk_document(doc, size=100, overlap=0, max_passages=3)
+        assert caught.value.user_message == (
+            "This file would make more than 3 passages to search, over the limit for one file. "
+            "Split it into smaller files and upload them again."
+        )
+        assert len(chunk_document(doc, size=100, overlap=0, max_passages=100)) > 3
+
+    def test_clearly_past_the_limit_before_splitting(self):
+        doc = make_doc(*[Segment(SENTENCE * 20, page) for page in range(1, 200)])
+        with pytest.raises(BadFileError) as caught:
+            chunk_document(doc, size=1000, overlap=150, max_passages=50)
+        assert "more than 50 passages" in caught.value.user_message
+
+    def test_the_default_limit_is_the_setting(self, settings):
+        from core.chunking import DEFAULT_MAX_PASSAGES
+
+        assert DEFAULT_MAX_PASSAGES == settings.max_passages

@@ -28,8 +28,26 @@ def folder(tmp_path):
     (src / "Handbook.pdf").write_bytes(make_pdf(LOREM_TOPICS))
     (src / "sub" / "Hours.docx").write_bytes(make_docx([("Opening hours", "We open at nine and close at six.")]))
     (src / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
-    (src / "readme.txt").write_text("ignored: not a document")
+    (src / "Thumbs.db").write_bytes(b"\0" * 64)  # ignored: not a document (text files are documents now)
     return src
+
+
+def test_folder_ingest_picks_up_spreadsheets_and_text(tmp_path, data_dir):
+    from tests.conftest import FIXTURES
+
+    src = tmp_path / "paperwork"
+    src.mkdir()
+    for name in ("prices-utf8.csv", "notes.md", "notes.txt", "prices.xlsx"):
+        (src / name).write_bytes((FIXTURES / name).read_bytes())
+    (src / "old-budget.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 100)
+    (src / "desktop.ini").write_text("[.ShellClassInfo]")
+    proc, out = run("ingest", str(src), "--json")
+    assert proc.returncode == 0, proc.stderr
+    status = {f["file"]: f["status"] for f in out["files"]}
+    assert status == {"prices-utf8.csv": "added", "notes.md": "added", "notes.txt": "added", "prices.xlsx": "added",
+                      "old-budget.xls": "failed"}
+    [xls] = [f for f in out["files"] if f["file"] == "old-budget.xls"]
+    assert xls["error"].startswith("Older Excel .xls files aren't supported")
 
 
 def test_ingest_library_search_remove(folder, data_dir):

@@ -8,8 +8,6 @@ from typing import Callable, Sequence
 
 from core.errors import UsageError
 
-SUPPORTED = {".pdf", ".docx", ".doc"}
-
 
 def settings_from(args):
     from core.settings import load_settings
@@ -53,7 +51,10 @@ def collect_paths(paths: Sequence[str]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+            from core.documents import EXPLAINED_EXTENSIONS, READABLE_EXTENSIONS
+
+            picked = set(READABLE_EXTENSIONS + EXPLAINED_EXTENSIONS)
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in picked))
         elif p.is_file():
             out.append(p)
         else:
