@@ -58,7 +58,7 @@ if not docs:
     if jobs.busy():
         documents_on_their_way()
         st.stop()
-    st.info("Your library is empty. Add your own PDF and Word files on the Documents page, or try Groundwork "
+    st.info("Your library is empty. Add your own files on the Documents page, or try Groundwork "
             "first with the documents of Northwind Cycles, a made-up bike shop.")
     with st.container(horizontal=True):
         go_to("pages/documents.py", "Add your documents", key="chat_go_documents", icon="📄", kind="primary")

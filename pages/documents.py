@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core import runtime
+from core.documents import EXPLAINED_EXTENSIONS, READABLE_EXTENSIONS
 from core.ingest import check_batch
 from core.labels import human_size, page_list, plural
 from core.render import literal_markdown as md
@@ -26,7 +27,8 @@ if "upload_round" not in st.session_state:
     st.session_state.upload_round = 0
 
 ICON = {"added": "✅", "replaced": "🔄", "unchanged": "⏭️", "failed": "❌"}
-ACCEPTED = ["pdf", "docx", "doc"]
+# Every kind Groundwork reads, and old Office files (each gets its plain "save it as ..." reason).
+ACCEPTED = [e.lstrip(".") for e in READABLE_EXTENSIONS + EXPLAINED_EXTENSIONS]
 
 
 def local_time(iso: str) -> str:
@@ -130,7 +132,7 @@ docs = lib.documents()
 
 # -- first run: one click to try it ------------------------------------------------------------
 if not docs and not busy:
-    st.info("Your library is empty. Add your own PDF and Word files below, or try Groundwork first "
+    st.info("Your library is empty. Add your own files below, or try Groundwork first "
             "with the documents of Northwind Cycles, a made-up bike shop.")
     if st.button("Try it with sample documents", type="primary", key="load_samples"):
         jobs.add_files(sample_items())
@@ -180,7 +182,8 @@ if busy:
 else:
     nothing_added_result()
     uploads = st.file_uploader(
-        "Drop PDF or Word (.docx) files here. A file with the same name as one in your library replaces it.",
+        "Drop your files here: PDF, Word, Excel, CSV, text, or scans and photos of paperwork. A file with the same "
+        "name as one in your library replaces it.",
         type=ACCEPTED, accept_multiple_files=True, max_upload_size=settings.max_file_mb,
         key=f"uploader_{st.session_state.upload_round}")
     if uploads:
