@@ -154,7 +154,7 @@ def test_remove_ticked_documents_then_the_samples_in_one_step(library):
         manual = Library(load_settings(data_dir=library)).document("Workshop_Service_Manual.pdf")
         assert manual.warnings and all(w in main_text(page) for w in manual.warnings)
 
-        assert names[2] == "Our price list.pdf"
+        assert "Our price list.pdf" not in names[:2]
         tick_rows(page, [0, 1])  # two of the samples
         page.get_by_role("button", name="Remove selected (2)…").click()
         page.get_by_text("Remove 2 documents?").wait_for()
