@@ -449,7 +449,7 @@ def on_samples(samples: Path, real, standin) -> tuple:
         settings = common.groundwork_settings(tmp / "data", model=MODEL)
         lib = Library(settings, embedder=real)
         log("ingesting sample_docs ...")
-        reports = add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(samples)])
+        reports = add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(samples, common.READABLE)])
         failed = [r.file for r in reports if r.status == "failed"]
         log("measuring citation precision ...")
         prec = precision(lib, settings, standin, questions)

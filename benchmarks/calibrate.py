@@ -61,7 +61,7 @@ def collect(folder: Path, questions: list[dict]) -> list[dict]:
     out = []
     with common.temp_dir("gw-calibrate-") as tmp:
         lib = Library(common.groundwork_settings(tmp / "data"))
-        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(folder)])
+        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(folder, common.READABLE)])
         for q in questions:
             qvec = lib.embedder.embed_query(q["question"])
             pool = candidates(lib, q["question"], qvec, R.RERANK_CANDIDATES)

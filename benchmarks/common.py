@@ -39,6 +39,7 @@ from core.privacy import keep_local  # noqa: E402
 
 keep_local()  # before the baseline loads chromadb/onnxruntime: no telemetry from benchmarks either
 
+from core.documents import READABLE_EXTENSIONS  # noqa: E402
 from tests.offline import loopback_only  # noqa: E402
 
 # The int8 model Groundwork prepares on first use is cached here, never in the user's own cache folder;
@@ -46,7 +47,9 @@ from tests.offline import loopback_only  # noqa: E402
 os.environ.setdefault("GROUNDWORK_CACHE_DIR", str(Path(tempfile.gettempdir()) / "groundwork-bench-model-cache"))
 
 SAMPLE_DOCS = ROOT / "sample_docs"
-SUPPORTED = (".pdf", ".docx")
+SUPPORTED = (".pdf", ".docx")  # what the tutorial baseline can read: speed is compared on these
+# everything Groundwork reads (scans, spreadsheets, text): quality is measured on all of it
+READABLE = tuple(sorted(READABLE_EXTENSIONS))
 
 TUTORIAL_CHUNK_SIZE = 1000
 TUTORIAL_CHUNK_OVERLAP = 200

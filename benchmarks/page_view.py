@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = common.groundwork_settings(tmp / "data", model=MODEL)
         lib = Library(settings)
         log("ingesting sample_docs ...")
-        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(samples)])
+        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(samples, common.READABLE)])
         log("answering the sample questions and looking for the marks ...")
         marks = found_share(lib, settings, standin, questions)
     log(f"marks found for {marks['citations_marked']}/{marks['citations_shown']} citations")

@@ -70,7 +70,7 @@ def ours_eval(folders: list[Path], questions: list[dict], k: int, tolerance: int
         settings = common.groundwork_settings(tmp / "data", chunk_size=chunk_size, chunk_overlap=chunk_overlap)
         lib = Library(settings, embedder=embedder)
         start = time.perf_counter()
-        files = [p for folder in folders for p in common.corpus_files(folder)]
+        files = [p for folder in folders for p in common.corpus_files(folder, common.READABLE)]
         reports = add_files(lib, [(p.name, p.read_bytes()) for p in files])
         ingest_s = time.perf_counter() - start
         report = run_eval(lib, questions, k, tolerance, rerank=True)

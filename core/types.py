@@ -104,7 +104,7 @@ class SearchResult:
             "section": self.section,
             "text": self.text,
             "score": round(self.score, 6),
-        }
+        } | ({"row_start": self.row_start, "row_end": self.row_end} if self.row_start is not None else {})
 
 
 # --------------------------------------------------------------------------- measured facts

@@ -110,7 +110,8 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
     report = IngestReport(file=doc.name, status="failed", pages=doc.triage.pages, triage=doc.triage,
                           warnings=list(doc.triage.warnings))
     try:
-        chunks = chunk_document(doc, library.settings.chunk_size, library.settings.chunk_overlap)
+        chunks = chunk_document(doc, library.settings.chunk_size, library.settings.chunk_overlap,
+                                max_passages=library.settings.max_passages)
         if not chunks:
             report.error = report.message = NO_TEXT
             return report

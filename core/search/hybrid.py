@@ -41,7 +41,8 @@ def candidates(library, query: str, qvec: list[float], limit: int,
     seen_places: set[tuple] = set()
     for cid in ordered:
         chunk, name = chunks[cid]
-        place = (name, chunk.page, chunk.section if chunk.page is None else None)
+        # one passage per page (or Word section); spreadsheet rows are places of their own
+        place = (name, chunk.page, chunk.section if chunk.page is None else None, chunk.row_start)
         if place in seen_places:
             continue
         seen_places.add(place)
