@@ -34,12 +34,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from core.ingest import add_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 from common import log  # noqa: E402
+
+from core.ingest import add_files  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
 TARGET_SPEED_RATIO = 4.0
