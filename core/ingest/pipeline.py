@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from core.chunking import chunk_document
 from core.errors import AppError
+from core.ingest.readahead import ReadAhead
 from core.ingest.reports import (ALREADY_THERE, ALREADY_THERE_AS, NO_TEXT, READ_FAILED, REPLACED, SAME_IN_BATCH,
                                  SAME_NAME_IN_BATCH, STORE_FAILED, FileCheck, IngestReport, describe)
 from core.library import Library, embed_text
@@ -26,12 +27,17 @@ from core.types import Progress, no_progress
 log = logging.getLogger(__name__)
 
 
-def _read(check: FileCheck, library: Library, progress: Progress) -> None:
-    """Read the file into ``check.doc``; a file that can't be read gets its plain reason."""
+def _read(check: FileCheck, library: Library, progress: Progress, read: Optional[Callable] = None) -> None:
+    """Read the file into ``check.doc`` (``read`` may have started already in a worker process);
+    a file that can't be read gets its plain reason."""
     from core.documents import read_document
 
     try:
-        check.doc = read_document(check.name, check.data, library.settings, progress)
+        if read is not None:
+            progress(0.0, f"Reading {check.name}")
+            check.doc = read(check.name, check.data)
+        else:
+            check.doc = read_document(check.name, check.data, library.settings, progress)
     except AppError as exc:
         check.action, check.problem = "fail", exc.user_message
         return
@@ -46,10 +52,11 @@ def _read(check: FileCheck, library: Library, progress: Progress) -> None:
 
 
 def check_file(name: str, data: bytes, library: Library, progress: Progress = no_progress,
-               known: Optional[dict[str, str]] = None) -> FileCheck:
+               known: Optional[dict[str, str]] = None, read: Optional[Callable] = None) -> FileCheck:
     """Read one file and decide what adding it would do; never raises for a bad file.
 
-    ``known`` maps content hashes already seen in this batch to their names (updated here).
+    ``known`` maps content hashes already seen in this batch to their names (updated here);
+    ``read(name, data)``, when given, delivers the file already being read elsewhere.
     """
     from core.documents import safe_name
 
@@ -66,7 +73,7 @@ def check_file(name: str, data: bytes, library: Library, progress: Progress = no
         check.notes.append(ALREADY_THERE if existing[0] == check.name else ALREADY_THERE_AS.format(other=existing[0]))
         known[check.sha256] = check.name
         return check
-    _read(check, library, progress)
+    _read(check, library, progress, read)
     if check.action != "fail":
         known[check.sha256] = check.name
         names = library.db.conn().execute(
@@ -137,21 +144,41 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
     return report
 
 
+def _stored(library: Library, data: bytes) -> bool:
+    sha = hashlib.sha256(data).hexdigest()
+    return library.db.conn().execute(
+        "SELECT 1 FROM documents WHERE status = 'ready' AND sha256 = ?", (sha,)).fetchone() is not None
+
+
 def add_files(library: Library, items: Iterable[tuple[str, bytes]], progress: Progress = no_progress,
               total: Optional[int] = None) -> list[IngestReport]:
     """Check and add files one at a time (the command line, the sample documents, tests).
 
-    ``items`` may be a generator (a folder read lazily); ``total`` then sizes the progress bar.
+    While one file is embedded, the next is read in a worker process (``core.ingest.readahead``);
+    files already in the library are never read. ``items`` may be a generator (a folder read
+    lazily); ``total`` then sizes the progress bar.
     """
-    items = items if total is not None else list(items)
-    n = max(total if total is not None else len(items), 1)
+    if total is None:
+        items = list(items)
+        total = len(items)
+    n = max(total, 1)
     known: dict[str, str] = {}
     reports: list[IngestReport] = []
-    for i, (name, data) in enumerate(items):
-        def sub(fraction: float, message: str, i=i) -> None:
-            progress((i + max(0.0, min(1.0, fraction))) / n, message)
+    upcoming = iter(items)
+    current = next(upcoming, None)
+    with ReadAhead(library.settings, enabled=total > 1) as ahead:
+        i = 0
+        while current is not None:
+            following = next(upcoming, None)
 
-        check = check_file(name, data, library, lambda f, m: sub(0.3 * f, m), known)
-        reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m)))
+            def sub(fraction: float, message: str, i=i) -> None:
+                progress((i + max(0.0, min(1.0, fraction))) / n, message)
+
+            name, data = current
+            check = check_file(name, data, library, lambda f, m: sub(0.3 * f, m), known, ahead.reader(i))
+            if following is not None and not _stored(library, following[1]):
+                ahead.start(i + 1, *following)  # read the next file while this one is embedded
+            reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m)))
+            current, i = following, i + 1
     progress(1.0, "Done")
     return reports

@@ -1,0 +1,81 @@
+"""Reading the next file in a worker process while the current one is embedded.
+
+Embedding keeps every core busy with the model; reading a PDF with pypdf is pure Python on one
+core. Reading file *n + 1* in another process while file *n* is embedded takes the reading off
+the critical path. One file is read ahead at most, so memory stays bounded whatever the folder's
+size. The worker is started with ``spawn`` (never ``fork``: this process runs threads), once per
+batch, and only when there is more than one file to read. If the worker can't start or dies, the
+file is simply read here instead.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Optional
+
+from core.settings import Settings
+from core.types import ParsedDocument
+
+log = logging.getLogger(__name__)
+
+
+def _read_in_worker(name: str, data: bytes, settings: Settings) -> ParsedDocument:
+    from core.documents import read_document
+
+    return read_document(name, data, settings, None)
+
+
+class ReadAhead:
+    """``start(key, name, data)`` begins reading in the worker; ``reader(key)`` gives what ``check_file`` calls."""
+
+    def __init__(self, settings: Settings, enabled: bool = True):
+        self._settings = settings
+        self._enabled = enabled
+        self._pool: Optional[ProcessPoolExecutor] = None
+        self._futures: dict[int, Future] = {}
+
+    def __enter__(self) -> "ReadAhead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _workers(self) -> Optional[ProcessPoolExecutor]:
+        if self._enabled and self._pool is None:
+            import multiprocessing
+
+            try:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            except (OSError, ValueError):  # no processes here: read in this one
+                log.warning("reading ahead is unavailable", exc_info=True)
+                self._enabled = False
+        return self._pool
+
+    def start(self, key: int, name: str, data: bytes) -> None:
+        pool = self._workers()
+        if pool is None:
+            return
+        try:
+            self._futures[key] = pool.submit(_read_in_worker, name, data, self._settings)
+        except (BrokenProcessPool, RuntimeError):
+            self._enabled = False
+
+    def reader(self, key: int) -> Optional[Callable[[str, bytes], ParsedDocument]]:
+        """A reader for the file started under ``key`` (None when it wasn't started ahead)."""
+        future = self._futures.pop(key, None)
+        if future is None:
+            return None
+
+        def read(name: str, data: bytes) -> ParsedDocument:
+            try:
+                return future.result()
+            except BrokenProcessPool:  # the worker died (memory?): read it here instead
+                log.warning("the reading worker stopped; reading %s here", name)
+                self._enabled = False
+                from core.documents import read_document
+
+                return read_document(name, data, self._settings, None)
+
+        return read

@@ -1,0 +1,59 @@
+"""Reading the next file in a worker process while the current one is embedded (core.ingest.readahead)."""
+from __future__ import annotations
+
+import os
+import signal
+
+from core.documents import read_document
+from core.ingest import add_files
+from core.ingest.readahead import ReadAhead
+from core.library import Library
+from tests.builders import LOREM_TOPICS, make_docx, make_pdf
+
+
+class TestReadAhead:
+    def test_a_file_read_in_the_worker_equals_one_read_here(self, settings):
+        data = make_pdf(LOREM_TOPICS)
+        with ReadAhead(settings) as ahead:
+            ahead.start(0, "Handbook.pdf", data)
+            workers = list(ahead._pool._processes)
+            doc = ahead.reader(0)("Handbook.pdf", data)
+        assert workers and os.getpid() not in workers  # really another process
+        assert doc == read_document("Handbook.pdf", data, settings)
+
+    def test_a_bad_file_keeps_its_plain_reason(self, settings):
+        with ReadAhead(settings) as ahead:
+            ahead.start(0, "empty.pdf", b"")
+            try:
+                ahead.reader(0)("empty.pdf", b"")
+            except Exception as exc:  # the AppError crosses the process boundary intact
+                assert "empty" in exc.user_message
+            else:
+                raise AssertionError("an empty file must be refused")
+
+    def test_a_worker_that_dies_means_reading_here(self, settings):
+        data = make_docx([("Hours", "We open at nine.")])
+        with ReadAhead(settings) as ahead:
+            ahead.start(0, "warm.docx", data)
+            ahead.reader(0)("warm.docx", data)
+            for pid in list(ahead._pool._processes):
+                os.kill(pid, signal.SIGKILL)
+            ahead.start(1, "Ops.docx", data)
+            doc = ahead.reader(1)("Ops.docx", data)
+        assert doc.segments and doc.segments[0].section == "Hours"
+
+    def test_not_started_means_nothing_to_wait_for(self, settings):
+        with ReadAhead(settings, enabled=False) as ahead:
+            ahead.start(0, "a.pdf", make_pdf(["x"]))
+            assert ahead.reader(0) is None and ahead._pool is None
+
+
+def test_a_folder_added_with_reading_ahead_gives_each_file_its_verdict(settings):
+    lib = Library(settings)
+    items = [("a.pdf", make_pdf(["Saddle fitting takes 30 minutes."])), ("empty.pdf", b""),
+             ("b.docx", make_docx([("Hours", "We open at nine on weekdays.")])),
+             ("a copy.pdf", make_pdf(["Saddle fitting takes 30 minutes."]))]
+    reports = add_files(lib, items)
+    assert [(r.file, r.status) for r in reports] == [
+        ("a.pdf", "added"), ("empty.pdf", "failed"), ("b.docx", "added"), ("a copy.pdf", "unchanged")]
+    assert {d.file for d in lib.documents()} == {"a.pdf", "b.docx"}
