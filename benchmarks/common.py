@@ -261,3 +261,46 @@ def tutorial_ingest(paths: list[Path], collection, splitter, start_id: int = 0) 
         )
     pdf_pages = sum(1 for d in docs if "page" in d.metadata)
     return {"documents_loaded": len(docs), "pdf_pages": pdf_pages, "chunks": len(chunks)}
+
+
+# --------------------------------------------------------------------------- a long, text-dense document set
+
+_BOOKLET_WORDS = (
+    "policy employee benefit coverage claim deductible premium plan member provider network service annual limit "
+    "eligible dependent spouse child enrollment period change event qualifying contribution account health dental "
+    "vision pharmacy prescription generic brand tier copay coinsurance maximum out-of-pocket emergency urgent care "
+    "hospital admission preauthorization referral specialist therapy leave disability short long term life insurance "
+    "beneficiary retirement savings match vesting").split()
+
+
+def make_long_documents(folder: Path, pages: int = 270, per_document: int = 90, seed: int = 7) -> list[Path]:
+    """Benefits-booklet-like PDFs, about 4,000 characters of running text a page, ``pages`` pages in all.
+
+    Generated (fpdf2, a test dependency) with a fixed seed, so every run measures the same files.
+    """
+    import random
+
+    from fpdf import FPDF
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(1, -(-pages // per_document) + 1):
+        target = min(per_document, pages - (number - 1) * per_document)
+        pdf = FPDF()
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.add_page()
+        while pdf.page_no() < target or pdf.get_y() < 240:
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.multi_cell(0, 6, f"Section {number}.{pdf.page_no()} {rng.choice(_BOOKLET_WORDS).title()} rules",
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", size=10)
+            sentences = [" ".join(rng.choice(_BOOKLET_WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
+                         for _ in range(rng.randint(4, 8))]
+            pdf.multi_cell(0, 5, " ".join(sentences), new_x="LMARGIN", new_y="NEXT")
+            if pdf.page_no() > target:
+                break
+        path = folder / f"Benefits_Booklet_{number}.pdf"
+        pdf.output(str(path))
+        paths.append(path)
+    return paths
