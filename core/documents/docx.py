@@ -51,7 +51,7 @@ def read_docx(data: bytes, settings: Settings, progress: Progress) -> tuple[list
     paged = _page_break_mode(body)
     builder = _SegmentBuilder(paged=paged is not None, budget=TextBudget(settings), styles=_HeadingStyles(document))
     tables = 0
-    for block in _iter_blocks(body, document):
+    for block in iter_blocks(body, document):
         if isinstance(block, Table):
             tables += 1
             _add_table(builder, block, paged)
@@ -69,7 +69,7 @@ def read_docx(data: bytes, settings: Settings, progress: Progress) -> tuple[list
     return builder.segments, triage
 
 
-def _iter_blocks(body, parent) -> Iterator:
+def iter_blocks(body, parent) -> Iterator:
     """Paragraphs and tables in body order, like ``Document.iter_inner_content()``,
     but also looking inside content controls (``w:sdt``), where Word templates
     often keep cover pages and form text."""
@@ -80,7 +80,7 @@ def _iter_blocks(body, parent) -> Iterator:
             yield Table(child, parent)
         elif child.tag == qn("w:sdt"):
             for content in child.iterchildren(qn("w:sdtContent")):
-                yield from _iter_blocks(content, parent)
+                yield from iter_blocks(content, parent)
 
 
 # Page breaks: which XML element marks a new page in this file (None: unknown).

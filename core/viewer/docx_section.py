@@ -15,14 +15,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 from docx import Document as open_docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from core.documents.docx import iter_blocks  # the blocks exactly as ingest reads them
 from core.errors import AppError
 from core.viewer.support import passage_sentences
 from core.viewer.textmatch import LINE_MIN, Keyed, key_of, locate_all, merged
@@ -88,18 +88,6 @@ def _list_kind(paragraph: Paragraph) -> int:
     return 0
 
 
-def _iter_blocks(body, parent) -> Iterator:
-    """Paragraphs and tables in body order, content controls (``w:sdt``) included, as ingest reads them."""
-    for child in body.iterchildren():
-        if child.tag == qn("w:p"):
-            yield Paragraph(child, parent)
-        elif child.tag == qn("w:tbl"):
-            yield Table(child, parent)
-        elif child.tag == qn("w:sdt"):
-            for content in child.iterchildren(qn("w:sdtContent")):
-                yield from _iter_blocks(content, parent)
-
-
 def _row_cells(row) -> list[tuple[str, int]]:
     """(text, columns spanned): python-docx lists a merged cell once per grid column it covers."""
     out: list[tuple[str, int]] = []
@@ -145,7 +133,7 @@ def read_sections(source) -> list[_Section]:
         raise AppError(MSG_DAMAGED) from exc
     sections = [_Section(None)]
     tables = 0
-    for block in _iter_blocks(document.element.body, document):
+    for block in iter_blocks(document.element.body, document):
         if isinstance(block, Table):
             tables += 1
             sections[-1].blocks.extend(_table_blocks(block, tables))

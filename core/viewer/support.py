@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from core.answer.support import sentences as answer_sentences  # one idea of an answer's sentences
 
 _TERMINAL = re.compile(r"[.!?:;]['\")\]”’]*$")
 _LIST_START = re.compile(r"^\s*(?:[-*•▪‣◦]|\d{1,3}[.)]|[a-z][.)])\s+")
@@ -72,23 +73,7 @@ def tidy(sentence: str) -> str:
     return " ".join(text.split())
 
 
-def _answer_sentences(answer: str) -> list[str]:
-    """An answer's sentences and list items; a citation right after a full stop stays with its sentence."""
-    out: list[str] = []
-    for line in (answer or "").splitlines():
-        line = _LIST_START.sub("", line).strip()
-        for part in _SENTENCE_END.split(line) if line else []:
-            part = part.strip()
-            lead = _LEADING_MARKERS.match(part)
-            if lead and out:
-                out[-1] = f"{out[-1]} {lead.group(1).strip()}"
-                part = part[lead.end():].strip()
-            if part:
-                out.append(part)
-    return out
-
-
 def claims_citing(answer: str, n: int) -> str:
     """The sentences of an answer that cite ``[n]``, without their citation numbers ("" when none)."""
-    picked = [s for s in _answer_sentences(answer) if str(n) in _MARKER.findall(s)]
+    picked = [s for s in answer_sentences(answer) if str(n) in _MARKER.findall(s)]
     return " ".join(" ".join(re.sub(r"\s*\[\d{1,3}\]", "", s).split()) for s in picked)
