@@ -112,7 +112,8 @@ def visit_documents(page, url: str, outside: Outside, shots) -> None:
     assert_nothing_points_outside(page, outside)
     shots(page, "hostile-documents-library")
 
-    page.get_by_test_id("stSelectbox").filter(has_text="Document").click()
+    page.get_by_test_id("stSelectbox").filter(has_text="Document").locator("input").click()
+    page.keyboard.press("ArrowDown")  # this combobox opens its list from the keyboard
     page.get_by_role("option", name=REMOVE_NAME).click()
     wait_idle(page)
     page.get_by_role("button", name="Remove…").click()

@@ -1,6 +1,8 @@
 """Find and "Check my library" in a real browser (Debian's Chromium), on the sample documents."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
@@ -18,7 +20,7 @@ def test_find_shows_relevant_passages_opens_the_page_and_says_when_weak(library)
             box.press("Enter")
             page.get_by_text("the most relevant first").wait_for()
             wait_idle(page)
-            cards = page.locator("button", has_text="Open page")
+            cards = page.locator("button").filter(has_text=re.compile(r"Open (page \d|this section)"))
             assert 1 <= cards.count() < 8
             shot(page, "find")
             cards.first.click()
@@ -47,7 +49,8 @@ def test_check_my_library_runs_with_a_progress_bar_and_shows_the_result(library)
             wait_idle(page)
             body = page.locator("[data-testid='stMain']").inner_text()
             assert "/ 100" in body and "Last checked on" in body
-            assert "Workshop_Service_Manual.pdf" in body and "scanned image" in body  # its diagram page
+            # the samples' scanned pages are read by text recognition now, so none stands out as hard to find
+            assert "No document stood out as hard to find" in body
             shot(page, "selftest")
             # the advisor's measured fact is on disk with the agreed fields
             import json

@@ -104,3 +104,17 @@ def test_the_advisor_reads_what_the_check_keeps(lib, settings):
     report = run(lib, limit=5)
     save(report, settings.data_dir)
     assert load_selftest(settings) == report.summary
+
+
+def test_a_scan_text_recognition_barely_read_is_named_with_its_reason(settings):
+    """A page read with low confidence may hold misread words: the check says so, in plain words."""
+    from tests.conftest import FIXTURES
+
+    library = Library(settings, MiniLMEmbedder())
+    add_files(library, [("Handbook.pdf", make_pdf(HANDBOOK)),
+                        ("Poor scan.pdf", (FIXTURES / "poor-scan.pdf").read_bytes())])
+    report = run(library, limit=20)
+    poor = next(d for d in report.documents if d.file == "Poor scan.pdf")
+    assert poor.hard and poor.hard_to_read_pages == [2]
+    assert any("Page 2 was scanned and hard to read" in r for r in poor.reasons)
+    assert "Poor scan.pdf" in report.summary.hard_documents

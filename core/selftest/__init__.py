@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from core.labels import page_list
 from core.selftest.questions import MAX_QUESTIONS, Probe, write
 from core.types import Progress, SelfTestSummary, no_progress
 
@@ -41,10 +42,12 @@ class DocumentResult:
     reasons: list[str] = field(default_factory=list)  # plain sentences: why it is probably hard to find
 
     scanned_pages: list[int] = field(default_factory=list)  # pages with no text: they can never be found
+    hard_to_read_pages: list[int] = field(default_factory=list)  # scanned pages text recognition barely read
 
     @property
     def hard(self) -> bool:
-        return bool(self.scanned_pages) or (self.questions > 0 and self.top3 / self.questions < HARD_SHARE)
+        return (bool(self.scanned_pages) or bool(self.hard_to_read_pages)
+                or (self.questions > 0 and self.top3 / self.questions < HARD_SHARE))
 
 
 @dataclass
@@ -88,6 +91,14 @@ def _reasons(doc, probes: list[tuple[Probe, Optional[int]]]) -> list[str]:
         out.append(f"Page {empty[0]} is a scanned image with no text, so it can't be searched.")
     elif empty:
         out.append(f"{len(empty)} of its pages are scanned images with no text, so they can't be searched.")
+    blurred = doc.triage.get("low_confidence_pages") or []
+    scanned = set(doc.triage.get("ocr_pages") or [])
+    if blurred:
+        out.append(f"{page_list(blurred).capitalize()} {'was' if len(blurred) == 1 else 'were'} scanned and hard to "
+                   "read, so some words may have been misread; a sharper scan would help.")
+    elif any(p.page in scanned for p in missed):
+        out.append("Some of its pages were scanned and read with text recognition; a misread word makes a page "
+                   "harder to find.")
     if any(p.has_table for p in missed) or (doc.triage.get("tables") and missed):
         out.append("Much of it is in tables; rows are found more easily when a question uses the row's own words.")
     if doc.pages and doc.words / doc.pages > LONG_PAGE_WORDS:
@@ -114,10 +125,13 @@ def run(library, llm=None, model: Optional[str] = None, limit: int = MAX_QUESTIO
                       "kind": probe.kind, "rank": rank})
     docs = {d.file: d for d in library.documents()}
     documents = []
-    for name in sorted(set(by_file) | {n for n, d in docs.items() if d.triage.get("empty_pages")}):
+    unreadable = {n for n, d in docs.items() if d.triage.get("empty_pages") or d.triage.get("low_confidence_pages")}
+    for name in sorted(set(by_file) | unreadable):
         pairs = by_file.get(name, [])
         d = DocumentResult(name, len(pairs), sum(1 for _, r in pairs if r == 1), sum(1 for _, r in pairs if r),
-                           scanned_pages=list(docs[name].triage.get("empty_pages") or []) if name in docs else [])
+                           scanned_pages=list(docs[name].triage.get("empty_pages") or []) if name in docs else [],
+                           hard_to_read_pages=list(docs[name].triage.get("low_confidence_pages") or [])
+                           if name in docs else [])
         if d.hard and name in docs:
             d.reasons = _reasons(docs[name], pairs)
         documents.append(d)
