@@ -18,7 +18,7 @@ import re
 from datetime import datetime, timezone
 from typing import Optional
 
-from core.render import highlight_html, place_label, safe_markdown
+from core.render import highlight_html, safe_markdown
 from core.types import AnswerResult, Passage
 from core.viewer import claim_for, marks_for, passage_sentences, tidy
 
@@ -102,7 +102,7 @@ def _today() -> str:
 
 
 def _place(p: Passage) -> str:
-    return place_label(p.page, p.page_end, p.section)
+    return p.place
 
 
 def _answers(messages: list[dict]):

@@ -328,14 +328,3 @@ def highlight_html(text: str, words: Iterable[str]) -> str:
         return "".join(out)
 
     return "<br>".join(marked(line) for line in lines)
-
-
-def place_label(page, page_end=None, section=None) -> str:
-    """'page 4', 'pages 4-5' or 'section “Returns”' for a passage (plain text: pass it to literal_markdown)."""
-    if page is not None:
-        if page_end and page_end != page:
-            return f"pages {page}-{page_end}"
-        return f"page {page}"
-    if section:
-        return f"section “{section}”"
-    return "start of document"

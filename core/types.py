@@ -184,6 +184,13 @@ class Passage:
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    @property
+    def place(self) -> str:
+        """Where it is, in words: 'page 4', 'Sheet Prices, rows 12–30', 'section “Returns”'."""
+        from core.labels import place_label
+
+        return place_label(self.page, self.page_end, self.section, self.row_start, self.row_end)
+
     @classmethod
     def from_dict(cls, d: dict) -> "Passage":
         """Tolerant of stored data from older releases: unknown keys ignored, missing ones defaulted."""

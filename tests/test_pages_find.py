@@ -57,3 +57,10 @@ def test_a_keyword_fragment_shows_few_passages_best_first(library):
     heads = [m.value for m in at.markdown if "·" in str(m.value)]
     assert "Price" in heads[0] and "page 3" in heads[0]
     assert len(cards(at)) <= 4
+
+
+@pytest.mark.slow
+def test_a_spreadsheet_result_names_its_sheet_and_rows(library):
+    at = find("How many gravel tyres do we have in stock?")
+    heads = [str(m.value) for m in at.markdown if "·" in str(m.value)]
+    assert "Stock" in heads[0] and re.search(r"Sheet Tyres and Tubes, rows \d+–\d+", heads[0]), heads[0]

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from core.render import (
-    ZWSP, export_markdown_text, highlight_html, literal_markdown, place_label, plain_text, safe_markdown,
+    ZWSP, export_markdown_text, highlight_html, literal_markdown, plain_text, safe_markdown,
     stream_markdown,
 )
 from tests.inert import PARSER, assert_inert, tokens, visible
@@ -150,6 +150,8 @@ def test_highlighted_text_stays_one_line_of_inert_html(ending):
 
 
 def test_place_labels():
+    from core.labels import place_label
+
     assert place_label(4) == "page 4"
-    assert place_label(4, 5) == "pages 4-5"
+    assert place_label(4, 5) == "pages 4–5"
     assert place_label(None, None, "Returns") == "section “Returns”"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.render import highlight_html, literal_markdown as md, place_label
+from core.render import highlight_html, literal_markdown as md
 from core.types import Passage
 from ui.source_view import is_word, open_dialog, source_dialog, show_source as _show_source
 
@@ -17,7 +17,7 @@ FOLD_SLACK = 120  # a passage only this much longer is shown whole
 
 
 def place_of(p: Passage) -> str:
-    return place_label(p.page, p.page_end, p.section)
+    return p.place
 
 
 def open_label(p: Passage) -> str:

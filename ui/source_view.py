@@ -17,7 +17,8 @@ from typing import Optional
 import streamlit as st
 
 from core.errors import AppError
-from core.render import highlight_html, literal_markdown as md, place_label, safe_markdown
+from core.labels import place_label
+from core.render import highlight_html, literal_markdown as md, safe_markdown
 from core.types import Passage
 from core.viewer import DocumentRemoved, marks_for, open_source
 from core.viewer.docx_section import section_view
@@ -171,7 +172,7 @@ def dialog_place(p: Passage) -> str:
     it out), else the page."""
     if is_word(p) and p.section:
         return place_label(None, None, p.section)
-    return place_label(p.page, p.page_end, p.section)
+    return p.place
 
 
 OPEN = "gw_source_open"  # the key of the source dialog that is open, if any

@@ -68,9 +68,9 @@ def pages_label(n: int) -> str:
 
 
 def place_label(r: dict) -> str:
-    if r.get("page") is not None:
-        end = r.get("page_end")
-        return f"page {r['page']}" + (f"-{end}" if end and end != r["page"] else "")
-    return f"section “{r.get('section') or 'start'}”"
+    """Where a search result or citation (as a dict) is, in words."""
+    from core.labels import place_label as place
+
+    return place(*(r.get(k) for k in ("page", "page_end", "section", "row_start", "row_end")))
 
 
