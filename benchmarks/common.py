@@ -114,8 +114,19 @@ def median(values: list[float]) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
-    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """Peak resident memory of this process so far, in MB.
+
+    Linux's ``VmHWM`` when it exists: ``ru_maxrss`` carries the parent's peak across ``exec``,
+    so a child started by a parent that had used more memory would report the parent's figure.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)  # kB
+    except OSError:
+        pass
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return round(kib / 1024.0, 1)
 
 

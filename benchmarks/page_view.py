@@ -140,6 +140,8 @@ def citation_found(lib, result, c, pdfs: dict, quotes: list[str], state_whole: l
         first = int(c.page)
         found = any(pdf.locate(p, targets).found for p in range(first, int(c.page_end or first) + 1))
         return found, "pdf", right, len(here)
+    if not c.file.lower().endswith(".docx"):  # spreadsheets, text, pictures: the dialog shows the passage's text
+        return False, "other", right, len(here)
     return section_view(path, c.section, targets, passage=c.text).found, "docx", right, len(here)
 
 
@@ -153,13 +155,16 @@ def found_share(lib, settings, standin, questions: list[dict]) -> dict:
     pdfs: dict = {}
     shown = found = right = quoted = 0
     whole: list[bool] = []
-    by_kind = {"pdf": [0, 0], "docx": [0, 0]}
+    by_kind = {"pdf": [0, 0], "docx": [0, 0], "other": [0, 0]}
     missed = []
     for i, q in enumerate(questions):
         state.update(q=q, i=i, quotes=[])
         result = answer(q["question"], library=lib, llm=llm, settings=settings).result
         for c in result.citations:
             ok, kind, hits, quotes = citation_found(lib, result, c, pdfs, state["quotes"], whole)
+            if kind == "other":  # nothing printed to mark: not counted in the share
+                by_kind[kind][1] += 1
+                continue
             right += hits
             quoted += quotes
             shown += 1
@@ -215,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                    "sentences marked, then encoded as PNG; baseline: the same render with nothing to mark. "
                    "marks: sample questions answered through core.answer with the stand-in model quoting, "
                    "paraphrasing or citing two sources; a citation counts when the viewer finds at least one "
-                   "of its supporting lines on the passage's pages (PDF) or in its section (Word)"),
+                   "of its supporting lines on the passage's pages (PDF) or in its section (Word); citations of "
+                   "spreadsheets, text files and pictures open as text and are counted apart (by_kind.other)"),
         "speed": fast,
         "marks": marks,
         "cpus": os.cpu_count(),

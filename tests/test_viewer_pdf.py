@@ -221,3 +221,50 @@ def test_short_lines_mark_only_where_they_stand_alone_and_words_only_whole():
     assert len(heading.boxes) == 1 and heading.boxes[0][1] < 80 < heading.boxes[0][3]
     assert len(typed.boxes) == 2
     assert len(ride.boxes) == 1 and ride.boxes[0][1] < 140 < ride.boxes[0][3]
+
+
+def scan_of(data: bytes, dpi: int = 150) -> bytes:
+    """The same pages as pictures only, as a scanner would save them: no text layer at all."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    pictures = [doc[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(doc))]
+    doc.close()
+    out = io.BytesIO()
+    pictures[0].save(out, format="PDF", resolution=dpi, save_all=True, append_images=pictures[1:])
+    return out.getvalue()
+
+
+class TestScannedPages:
+    """A scanned page has no text to find: its marks come from text recognition, as its stored text did."""
+
+    TARGET = "The deposit is 200 dollars per bike."
+
+    def test_marks_on_a_scan_land_where_the_line_is_printed(self):
+        data, _ = layout_pdf()
+        with PdfPages(data) as printed:
+            (want,) = printed.locate(1, [self.TARGET]).boxes
+        with PdfPages(scan_of(data)) as scan:
+            marks = scan.locate(1, [self.TARGET])
+            shot = scan.render(1, [self.TARGET])
+        assert len(marks.boxes) == 1, marks.boxes
+        (x0, y0, x1, y1), (a0, b0, a1, b1) = marks.boxes[0], want
+        assert abs(y0 - b0) < 6 and abs(y1 - b1) < 6 and abs(x0 - a0) < 8 and abs(x1 - a1) < 15
+        assert all(isinstance(v, float) for v in marks.boxes[0])
+        assert yellow(shot.image) > 0
+
+    def test_a_sentence_that_is_not_on_the_scan_is_not_marked(self):
+        data, _ = layout_pdf()
+        with PdfPages(scan_of(data)) as scan:
+            assert not scan.locate(1, ["Helmets are free with every rental."]).found
+
+    def test_a_page_with_text_is_never_read_by_text_recognition(self, monkeypatch):
+        from core.documents import ocr
+
+        def refuse(image):
+            raise AssertionError("text recognition ran on a page with a text layer")
+
+        monkeypatch.setattr(ocr, "located_chars", refuse)
+        data, _ = layout_pdf()
+        with PdfPages(data) as printed:
+            assert printed.locate(1, [self.TARGET]).found

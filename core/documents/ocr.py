@@ -68,23 +68,26 @@ def engine() -> Any:
         return _engine
 
 
-def _lines(boxes, texts, scores) -> list[list[tuple[float, str, float]]]:
-    """Group boxes into lines: a box whose vertical centre falls inside a line's band joins it."""
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
+
+
+def _lines(boxes, texts, scores) -> list[list[tuple[float, str, float, Rect]]]:
+    """Group boxes into lines: a box whose vertical centre falls inside a line's band joins it.
+    Each line holds (left, text, score, rectangle) left to right."""
     items = []
     for box, text, score in zip(boxes, texts, scores):
-        ys = [p[1] for p in box]
-        xs = [p[0] for p in box]
-        items.append((min(ys), max(ys), min(xs), str(text).strip(), float(score)))
+        xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
+        items.append((min(ys), max(ys), min(xs), str(text).strip(), float(score), (min(xs), min(ys), max(xs), max(ys))))
     items.sort(key=lambda it: (it[0], it[2]))
     lines: list[tuple[float, float, list]] = []
-    for top, bottom, left, text, score in items:
+    for top, bottom, left, text, score, rect in items:
         if not text:
             continue
         centre = (top + bottom) / 2
         if lines and lines[-1][0] <= centre <= lines[-1][1]:
-            lines[-1][2].append((left, text, score))
+            lines[-1][2].append((left, text, score, rect))
         else:
-            lines.append((top, bottom, [(left, text, score)]))
+            lines.append((top, bottom, [(left, text, score, rect)]))
     return [sorted(words) for _, _, words in lines]
 
 
@@ -96,6 +99,29 @@ def recognise(image, low_confidence: float = LOW_CONFIDENCE) -> OcrText:
         return first
     turned = _read(image.rotate(180))
     return turned if turned.confidence is not None and turned.confidence > first.confidence + 0.05 else first
+
+
+def located_chars(image) -> tuple[list[str], list[Optional[Rect]]]:
+    """The text of ``image`` read upright, one string per character in the order ``recognise`` puts
+    it, with each character's box in the image's pixels (None for the spaces and line breaks
+    between boxes). A box's characters share its width evenly: the engine gives boxes, not letters,
+    and a mark only needs to cover the right stretch of a line."""
+    prepared = _prepare(image)
+    shrink = image.width / prepared.width if prepared.width else 1.0  # back to the image's pixels
+    result = engine()(prepared)
+    texts = list(result.txts or ())
+    chars: list[str] = []
+    rects: list[Optional[Rect]] = []
+    for n, line in enumerate(_lines(result.boxes, texts, result.scores) if texts else ()):
+        for m, (_, word, _, (x0, y0, x1, y1)) in enumerate(line):
+            if n or m:
+                chars.append(" " if m else "\n")
+                rects.append(None)
+            step = (x1 - x0) / max(len(word), 1)
+            for i, ch in enumerate(word):
+                chars.append(ch)
+                rects.append(((x0 + i * step) * shrink, y0 * shrink, (x0 + (i + 1) * step) * shrink, y1 * shrink))
+    return chars, rects
 
 
 def _prepare(image):
@@ -118,8 +144,8 @@ def _read(image) -> OcrText:
     if not texts:
         return OcrText("", None)
     lines = _lines(result.boxes, texts, result.scores)
-    text = "\n".join(" ".join(word for _, word, _ in line) for line in lines)
-    weights = [(len(word), score) for line in lines for _, word, score in line]
+    text = "\n".join(" ".join(word for _, word, _, _ in line) for line in lines)
+    weights = [(len(word), score) for line in lines for _, word, score, _ in line]
     total = sum(w for w, _ in weights)
     confidence = sum(w * s for w, s in weights) / total if total else None
     return OcrText(text, round(confidence, 4) if confidence is not None else None, len(texts))

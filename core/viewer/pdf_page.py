@@ -12,8 +12,10 @@ every PDFium call in this module holds one process-wide lock.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import io
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence, Union
@@ -22,6 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageDraw
 
+from core.documents import ocr, pdf_pages
 from core.errors import AppError, UsageError
 from core.viewer.textmatch import Keyed, Match, locate_all, merged
 
@@ -32,6 +35,10 @@ EDGE = (234, 144, 16)
 PAD = 1.5  # points around each marked line
 _PRECISION = 64  # sub-point precision when PDFium maps page space to the printed page
 _LOCK = threading.RLock()
+# Scanned pages read again by text recognition to place the marks (seconds a page): the last few kept.
+_SCANS: "OrderedDict[tuple[bytes, int], Optional[_Scan]]" = OrderedDict()
+_SCANS_KEPT = 24
+_SCANS_LOCK = threading.Lock()
 
 Box = tuple[float, float, float, float]
 
@@ -69,11 +76,24 @@ class PageImage:
         return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """A page with no usable text layer, as text recognition reads it: characters and their boxes (points)."""
+
+    size: tuple[float, float]
+    chars: list[str]
+    boxes: list[Optional[Box]]
+
+
 class PdfPages:
-    """An open PDF: render its pages and mark text on them. Use as a context manager (or ``close()``)."""
+    """An open PDF: render its pages and mark text on them. Use as a context manager (or ``close()``).
+
+    A scanned page (no usable text layer, as ingest decides it) is read by text recognition to find
+    where the marked lines are: the same reading that put its text in the library."""
 
     def __init__(self, source: Union[str, Path, bytes]):
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        self._key = hashlib.blake2b(data, digest_size=16).digest()
         with _LOCK:
             try:
                 self._pdf = pdfium.PdfDocument(data)
@@ -100,6 +120,11 @@ class PdfPages:
     def locate(self, number: int, targets: Sequence[str], loose: bool = False) -> PageMarks:
         """Boxes (points, top-left origin) around every line of ``targets`` found on page ``number``
         (``loose``: text someone typed, found even as part of a line; see ``textmatch.locate``)."""
+        if any(t and t.strip() for t in targets) and (scan := self._scan(number)) is not None:
+            matches = locate_all(Keyed.of(scan.chars), targets, loose=loose)
+            spans = merged(s for m in matches for s in m.spans)
+            rects = [scan.boxes[i] for a, b in spans for i in range(a, b + 1) if scan.boxes[i] is not None]
+            return PageMarks(number, scan.size, _lines(rects), matches)
         with _LOCK:
             page = self._page(number)
             try:
@@ -119,6 +144,40 @@ class PdfPages:
             finally:
                 page.close()
         return PageMarks(number, size, boxes, matches)
+
+    def _scan(self, number: int) -> Optional[_Scan]:
+        """Page ``number`` read by text recognition when it is a scan (None for a page with text)."""
+        key = (self._key, number)
+        with _SCANS_LOCK:
+            if key in _SCANS:
+                _SCANS.move_to_end(key)
+                return _SCANS[key]
+        with _LOCK:
+            page = self._page(number)
+            try:
+                textpage = page.get_textpage()
+                try:
+                    letters = sum(ch.isalnum() for ch in _page_chars(textpage))
+                finally:
+                    textpage.close()
+                width, height = page.get_size()
+            finally:
+                page.close()
+            scanned = letters < pdf_pages.MIN_TEXT_CHARS and pdf_pages.page_facts(self._pdf, number - 1).needs_ocr
+            image = pdf_pages.render(self._pdf, number - 1) if scanned else None
+        scan = None
+        if image is not None:
+            if (image.width > image.height) != (width > height):  # the picture is the page as printed
+                width, height = height, width
+            chars, rects = ocr.located_chars(image)
+            sx, sy = width / image.width, height / image.height
+            scan = _Scan((width, height), chars,
+                         [None if r is None else (r[0] * sx, r[1] * sy, r[2] * sx, r[3] * sy) for r in rects])
+        with _SCANS_LOCK:
+            _SCANS[key] = scan
+            while len(_SCANS) > _SCANS_KEPT:
+                _SCANS.popitem(last=False)
+        return scan
 
     def first_marked(self, pages: Sequence[int], targets: Sequence[str]) -> Optional[int]:
         """The first of ``pages`` on which any of ``targets`` is found (None: on none of them)."""
