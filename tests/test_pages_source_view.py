@@ -145,3 +145,18 @@ def test_long_passages_are_folded_with_show_more(lib):
     assert "Rule 1:" in head and "Rule 8:" not in head and "Rule 8:" in rest
     assert len(re.sub(r"<[^>]+>", "", head)) < 400
     assert mid
+
+
+def test_a_cited_scanned_page_is_shown_with_the_recognised_line_marked(settings):
+    from tests.test_viewer_pdf import scan_of
+
+    lib = Library(settings)
+    data, _ = layout_pdf(PAGE_ONE)
+    (report,) = add_files(lib, [("Deposit scan.pdf", scan_of(data))])
+    assert report.status == "added"  # read by text recognition
+    mid = cite(lib, "How much is the deposit per bike?", "The deposit is 200 dollars per bike [1].")
+    at = chat()
+    at.button(key=f"chat_page_{mid}_1").click().run()
+    assert not at.exception
+    assert image_of(at) == {"alt": "Page 1 of Deposit scan.pdf, with the supporting lines highlighted",
+                            "marked": True, "width": 100}
