@@ -16,6 +16,7 @@ from core.answer import (
     GENERAL_MARK,
     NOT_FOUND_PHRASE,
     NOTHING_FOUND,
+    LOOP_NOTICE,
     STOPPED_NOTICE,
     SYSTEM_STRICT,
     TRIMMED_NOTICE,
@@ -219,6 +220,24 @@ class TestStream:
         stream.close()
         result = stream.result
         assert result.notice == STOPPED_NOTICE and result.answer.startswith("Staff receive 25 days [1].")
+
+    def test_a_model_that_loops_is_stopped_and_its_sentence_kept_once(self, lib, llm, ollama, cfg):
+        sentence = "Full-time staff receive 25 days of paid annual leave each year, plus public holidays"
+        ollama.enqueue_chat(lambda request: pieces(f"{sentence} [{number_of(request, '25 days')}].\n" * 40))
+        stream = answer(LEAVE_Q, library=lib, llm=llm, settings=cfg)
+        shown = "".join(stream.display())
+        result = stream.result
+        assert result.notice == LOOP_NOTICE
+        assert result.answer == f"{sentence} [1]." and result.citations[0].file == "Employee_Handbook.pdf"
+        assert shown.count(sentence) == 1  # the repeat is never shown
+        assert len(ollama.bodies("/api/chat")) == 1
+
+    def test_short_lines_may_repeat_in_a_real_answer(self, lib, llm, ollama, cfg):
+        reply = ("Sizes and prices [{n}]:\n- Size S: in stock.\n- Size M: in stock.\n- Size L: in stock.\n"
+                 "- Size XL: in stock.\nAsk in store for other sizes.")
+        ollama.enqueue_chat(lambda request: pieces(reply.format(n=number_of(request, "25 days"))))
+        _, result = run(answer(LEAVE_Q, library=lib, llm=llm, settings=cfg))
+        assert result.notice is None and result.answer.endswith("Ask in store for other sizes.")
 
     def test_empty_question_is_a_usage_error(self, lib, llm, cfg):
         with pytest.raises(UsageError):

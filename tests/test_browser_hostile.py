@@ -157,6 +157,7 @@ def visit_chat(page, url: str, outside: Outside, shots) -> None:
     box.press("Enter")
     page.get_by_text("Sources", exact=True).wait_for(timeout=120_000)
     wait_idle(page)
+    page.locator("[data-testid='stChatMessage']").last.get_by_text("image not shown").first.wait_for()  # the finished answer
     answer = page.locator("[data-testid='stChatMessage']").last.inner_text().replace("\u200b", "")
     assert "Returns within 30 days get a full refund" in answer
     assert "image not shown" in answer and "a [b] c" in answer

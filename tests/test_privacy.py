@@ -135,3 +135,27 @@ def test_a_library_made_by_the_cli_is_private_to_its_owner(data_dir):
     assert {"groundwork.db", "chroma", "files", "chroma/chroma.sqlite3"} <= set(found)
     assert {name: mode for name, mode in found.items() if mode not in (0o600, 0o700)} == {}
     assert found["."] == 0o700 and found["groundwork.db"] == 0o600
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator switch")
+def test_freed_memory_is_scrubbed_so_reserved_index_slots_hold_no_old_text():
+    """A fresh block from the allocator holds the scrub byte, not what a freed block held before (blocks
+    the size of an index's reserved slots; glibc's per-thread cache of blocks under 1 KB is not scrubbed)."""
+    import ctypes
+
+    from core.privacy import SCRUB_BYTE, scrub_freed_memory
+
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    assert scrub_freed_memory()
+    secret = b"Quixotic payroll figures " * 2600  # 65 KB
+    block = libc.malloc(len(secret))
+    ctypes.memmove(block, secret, len(secret))
+    libc.free(block)
+    again = libc.malloc(len(secret))
+    try:
+        assert ctypes.string_at(again, len(secret)) == bytes([SCRUB_BYTE ^ 0xFF]) * len(secret)
+    finally:
+        libc.free(again)

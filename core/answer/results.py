@@ -14,7 +14,7 @@ from core.answer.citations import normalise_citations
 from core.answer.notfound import is_not_found, normalise_general
 from core.answer.repair import check_answer
 from core.answer.wording import (
-    EMPTY_REPLY_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
+    EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
 )
 from core.errors import ModelMissing, OllamaError, OllamaNotRunning, OllamaTimeout, StreamBroken
 from core.types import AnswerResult, Passage, SearchResult
@@ -55,9 +55,12 @@ def nothing_relevant(text: str, results: Sequence[SearchResult], query: str) -> 
     return AnswerResult(answer=text, found=False, mode="llm", closest=numbered(results[:CLOSEST_K]), query=query)
 
 
-def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: int) -> tuple[Optional[str], Optional[str]]:
+def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: int,
+            looped: bool = False) -> tuple[Optional[str], Optional[str]]:
     if failure is not None:
         return failure.user_message, error_kind(failure)
+    if looped:
+        return LOOP_NOTICE, None
     if stopped:
         return STOPPED_NOTICE, None
     if not text:
@@ -68,7 +71,7 @@ def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: i
 
 
 def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optional[int], trimmed: int,
-           failure: Optional[OllamaError] = None, stopped: bool = False) -> AnswerResult:
+           failure: Optional[OllamaError] = None, stopped: bool = False, looped: bool = False) -> AnswerResult:
     """The model's reply as the owner sees it: citations renumbered and checked, sentences matched, quotes added."""
     text, order = normalise_citations(raw, len(sources))
     text, general = normalise_general(text)
@@ -78,7 +81,7 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
     consulted = [dataclasses.replace(s, n=len(order) + i) for i, s in enumerate(uncited, 1)]
     found = not is_not_found(text)
     checked = check_answer(text, citations, consulted, repair=found)
-    notice, kind = _notice(text, failure, stopped, trimmed)
+    notice, kind = _notice(text, failure, stopped, trimmed, looped)
     closest = []
     if not found and not checked.citations:
         closest = [dataclasses.replace(s, n=i) for i, s in enumerate(sources[:CLOSEST_K], 1)]

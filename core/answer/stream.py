@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
 from core.answer.citations import live_text
+from core.answer.repeats import loop_start, without_echo
 from core.answer.results import finish, search_only
 from core.errors import OllamaError
 from core.types import AnswerResult, Passage, SearchResult
@@ -57,6 +58,7 @@ class AnswerStream:
         self.timings = dict(timings or (call.timings if call else {}))
         self._received: list[str] = []
         self._chat = None
+        self._looped = False  # the model began repeating itself and was stopped there
         self._iterator: Optional[Iterator[str]] = None
         self._result: Optional[AnswerResult] = None
         self._started_at = time.perf_counter() if started_at is None else started_at
@@ -108,6 +110,8 @@ class AnswerStream:
                 if not self._received:
                     self.timings["first_token_ms"] = round((time.perf_counter() - self._started_at) * 1000, 2)
                 self._received.append(piece)
+                if any(c in piece for c in ".!?\n") and self._cut_loop():
+                    break
                 yield piece
         except OllamaError as exc:
             failure = exc
@@ -121,6 +125,16 @@ class AnswerStream:
             yield message
             return
         self._finish(failure)
+
+    def _cut_loop(self) -> bool:
+        """When the text so far has started looping, keep it up to the loop and say so (True)."""
+        text = "".join(self._received)
+        cut = loop_start(text)
+        if cut is None:
+            return False
+        self._received = [text[:cut].rstrip()]
+        self._looped = True
+        return True
 
     def live_text(self) -> str:
         """The answer so far, citations as final ``[n]`` numbers (an unfinished marker is held back)."""
@@ -143,7 +157,7 @@ class AnswerStream:
             if not self._received or (self._result is not None and self._result.mode == "search_only"):
                 yield piece  # a message from us, not the model's text
                 continue
-            now = self.live_text().rstrip()
+            now = without_echo(self.live_text()).rstrip()
             if len(now) > len(emitted) and now.startswith(emitted):
                 yield now[len(emitted):]
                 emitted = now
@@ -177,5 +191,5 @@ class AnswerStream:
             return
         self._result = finish("".join(self._received), self.sources, query=self.query,
                               num_ctx=self.options.get("num_ctx"), trimmed=self.trimmed_sources,
-                              failure=failure, stopped=stopped)
+                              failure=failure, stopped=stopped, looped=self._looped)
         self.timings["total_ms"] = round((time.perf_counter() - self._started_at) * 1000, 2)

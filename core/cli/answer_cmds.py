@@ -29,9 +29,8 @@ def cmd_ask(args) -> int:
         if result.notice:
             print(f"\n{result.notice}")
         for c in result.citations:
-            where = f"page {c.page}" if c.page is not None else f"section {c.section or ''}"
             matched = " (source matched by Groundwork)" if c.matched_by_groundwork else ""
-            print(f"[{c.n}] {c.file}, {where}{matched}")
+            print(f"[{c.n}] {c.file}, {c.place}{matched}")
             if c.quote:
                 print(f"    \"{c.quote}\"")
         for sentence in result.unsupported:
