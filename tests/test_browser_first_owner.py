@@ -93,10 +93,10 @@ def test_own_files_added_while_away_then_the_same_name_twice(data_dir, tmp_path)
         shot(page, "documents-own-files-checked")
         add.click()
         page.wait_for_timeout(2500)
-        go(page, "Ask your documents")
-        page.get_by_role("heading", name="Ask your documents").wait_for()
+        go(page, "Ask your documents")  # files are being added meanwhile: give a loaded machine time
+        page.get_by_role("heading", name="Ask your documents").wait_for(timeout=180_000)
         go(page, "Documents")
-        page.get_by_text(re.compile(r"Adding file \d of 3|3 of 3 files added")).first.wait_for()
+        page.get_by_text(re.compile(r"Adding file \d of 3|3 of 3 files added")).first.wait_for(timeout=180_000)
         page.get_by_text("3 of 3 files added").wait_for(timeout=300_000)
         wait_idle(page)
         assert names_in_library(data_dir) == {"Opening hours.pdf", "Cake orders.pdf", "Supplier terms.docx"}
