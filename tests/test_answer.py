@@ -16,6 +16,7 @@ from core.answer import (
     GENERAL_MARK,
     NOT_FOUND_PHRASE,
     NOTHING_FOUND,
+    ECHO_NOTICE,
     LOOP_NOTICE,
     STOPPED_NOTICE,
     SYSTEM_STRICT,
@@ -231,6 +232,13 @@ class TestStream:
         assert result.answer == f"{sentence} [1]." and result.citations[0].file == "Employee_Handbook.pdf"
         assert shown.count(sentence) == 1  # the repeat is never shown
         assert len(ollama.bodies("/api/chat")) == 1
+
+    def test_a_model_that_writes_back_its_instructions_gets_the_closest_passages_instead(self, lib, llm, ollama, cfg):
+        ollama.enqueue_chat(pieces("The sources above only and cite each claim like [1]. If they don't contain the "
+                                   f"answer, say: {NOT_FOUND_PHRASE}"))
+        _, result = run(answer(LEAVE_Q, library=lib, llm=llm, settings=cfg))
+        assert result.notice == ECHO_NOTICE and result.answer == "" and not result.found
+        assert not result.citations and result.closest
 
     def test_short_lines_may_repeat_in_a_real_answer(self, lib, llm, ollama, cfg):
         reply = ("Sizes and prices [{n}]:\n- Size S: in stock.\n- Size M: in stock.\n- Size L: in stock.\n"

@@ -45,11 +45,11 @@ from core.answer.repair import check_answer
 from core.answer.stream import AnswerStream, ModelCall
 from core.answer.support import passage_sentences, support_check, support_score, supporting_sentences
 from core.answer.wording import (
-    EMPTY_LIBRARY, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
+    ECHO_NOTICE, EMPTY_LIBRARY, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
 )
 
 __all__ = [
-    "ANSWER_BUDGET", "AnswerStream", "EMPTY_LIBRARY", "EMPTY_REPLY_NOTICE", "GENERAL_MARK", "ModelCall",
+    "ANSWER_BUDGET", "AnswerStream", "ECHO_NOTICE", "EMPTY_LIBRARY", "EMPTY_REPLY_NOTICE", "GENERAL_MARK", "ModelCall",
     "LOOP_NOTICE", "NOTHING_FOUND", "NOT_FOUND_PHRASE", "SEARCH_ONLY", "STOPPED_NOTICE", "STYLE_MAX_CHARS", "SYSTEM_OPEN",
     "SYSTEM_STRICT", "TRIMMED_NOTICE", "answer", "build_messages", "check_answer", "choose_num_ctx",
     "estimate_tokens", "find_citations", "fit", "is_follow_up", "is_not_found", "live_text", "normalise_citations",

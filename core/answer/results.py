@@ -11,10 +11,11 @@ import dataclasses
 from typing import Optional, Sequence
 
 from core.answer.citations import normalise_citations
+from core.answer.echo import drop_instructions
 from core.answer.notfound import is_not_found, normalise_general
 from core.answer.repair import check_answer
 from core.answer.wording import (
-    EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
+    ECHO_NOTICE, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
 )
 from core.errors import ModelMissing, OllamaError, OllamaNotRunning, OllamaTimeout, StreamBroken
 from core.types import AnswerResult, Passage, SearchResult
@@ -56,9 +57,11 @@ def nothing_relevant(text: str, results: Sequence[SearchResult], query: str) -> 
 
 
 def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: int,
-            looped: bool = False) -> tuple[Optional[str], Optional[str]]:
+            looped: bool = False, echoed: bool = False) -> tuple[Optional[str], Optional[str]]:
     if failure is not None:
         return failure.user_message, error_kind(failure)
+    if echoed and not text:
+        return ECHO_NOTICE, "other"
     if looped:
         return LOOP_NOTICE, None
     if stopped:
@@ -73,6 +76,7 @@ def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: i
 def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optional[int], trimmed: int,
            failure: Optional[OllamaError] = None, stopped: bool = False, looped: bool = False) -> AnswerResult:
     """The model's reply as the owner sees it: citations renumbered and checked, sentences matched, quotes added."""
+    raw, echoed = drop_instructions(raw)
     text, order = normalise_citations(raw, len(sources))
     text, general = normalise_general(text)
     text = text.strip()
@@ -81,7 +85,7 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
     consulted = [dataclasses.replace(s, n=len(order) + i) for i, s in enumerate(uncited, 1)]
     found = not is_not_found(text)
     checked = check_answer(text, citations, consulted, repair=found)
-    notice, kind = _notice(text, failure, stopped, trimmed, looped)
+    notice, kind = _notice(text, failure, stopped, trimmed, looped, echoed)
     closest = []
     if not found and not checked.citations:
         closest = [dataclasses.replace(s, n=i) for i, s in enumerate(sources[:CLOSEST_K], 1)]

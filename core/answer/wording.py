@@ -21,6 +21,8 @@ SEARCH_ONLY = {
 TRIMMED_NOTICE = ("Some less relevant passages were left out so the question fits in what the model can read at "
                   "once; a model with a larger context window would see them all.")
 STOPPED_NOTICE = "The answer was stopped before it finished."
+ECHO_NOTICE = ("The model repeated Groundwork's instructions instead of answering, so here are the closest "
+               "passages; ask again, or pick a larger model on the Setup page.")
 LOOP_NOTICE = ("The model began repeating itself, so Groundwork stopped the answer there; ask again, or pick a "
                "larger model on the Setup page.")
 EMPTY_REPLY_NOTICE = "The model sent back an empty answer; ask again, or pick another model on the Setup page."

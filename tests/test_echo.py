@@ -1,0 +1,26 @@
+"""core.answer.echo: sentences that copy Groundwork's own instructions are not an answer."""
+from __future__ import annotations
+
+from core.answer import NOT_FOUND_PHRASE
+from core.answer.echo import drop_instructions
+from core.answer.prompt import REMINDER_STRICT, SYSTEM_STRICT
+
+
+def test_the_reminder_written_back_is_dropped_whole():
+    echo = "The sources above only and cite each claim like [1]. If they don't contain the answer, say: " \
+           + NOT_FOUND_PHRASE
+    assert drop_instructions(echo) == ("", True)
+    assert drop_instructions(REMINDER_STRICT) == ("", True)
+
+
+def test_a_rule_copied_after_a_real_sentence_leaves_the_real_sentence():
+    rule = SYSTEM_STRICT.split("\n")[3][3:]  # "Answer only from the numbered sources ..."
+    text, dropped = drop_instructions(f"Staff get 25 days of leave [1]. {rule}")
+    assert dropped and text == "Staff get 25 days of leave [1]."
+
+
+def test_real_answers_are_untouched():
+    for answer in (NOT_FOUND_PHRASE, "Returns within 30 days get a full refund [1].\n\n- Size M: 1,450.00 [2]",
+                   "The documents don't say. They cover returns within 30 days [1].",
+                   "Answer the phone within three rings and cite the order number [2]."):
+        assert drop_instructions(answer) == (answer, False)
