@@ -38,9 +38,12 @@ class ReadAhead:
     def __enter__(self) -> "ReadAhead":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
+        # After a normal batch nothing is left to read, and waiting lets the worker exit cleanly: a
+        # pool left to shut down at interpreter exit could print "Bad file descriptor" there. After
+        # an error (Ctrl-C), don't wait for a read nobody needs.
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=exc_type is None, cancel_futures=True)
 
     def _workers(self) -> Optional[ProcessPoolExecutor]:
         if self._enabled and self._pool is None:
