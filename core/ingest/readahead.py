@@ -20,6 +20,24 @@ from core.types import ParsedDocument
 log = logging.getLogger(__name__)
 
 
+def _logging_like_parent() -> tuple[bool, int]:
+    """What the worker's logging should do: stay quiet, as the CLI is without ``--debug`` (only
+    NullHandlers on the root logger), or print records at the parent's level."""
+    root = logging.getLogger()
+    quiet = bool(root.handlers) and all(isinstance(h, logging.NullHandler) for h in root.handlers)
+    return quiet, root.level
+
+
+def _start_worker(quiet: bool, level: int) -> None:
+    """In the worker: a spawned process starts with no logging set up, and Python's last-resort
+    handler would print every warning, with its traceback, on the owner's screen."""
+    root = logging.getLogger()
+    if quiet:
+        root.addHandler(logging.NullHandler())
+    else:
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
 def _read_in_worker(name: str, data: bytes, settings: Settings) -> ParsedDocument:
     from core.documents import read_document
 
@@ -50,7 +68,8 @@ class ReadAhead:
             import multiprocessing
 
             try:
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_start_worker, initargs=_logging_like_parent())
             except (OSError, ValueError):  # no processes here: read in this one
                 log.warning("reading ahead is unavailable", exc_info=True)
                 self._enabled = False
