@@ -215,11 +215,3 @@ def conversation_html(conversation: dict, messages: list[dict]) -> str:
             f"<p class='meta'>Started {e(str(conversation.get('created_at') or '')[:10])}; exported from Groundwork "
             f"on {_today()}. Every answer lists the pages it came from; check them in your own files.</p>"
             f"{body}</body></html>\n")
-
-
-def export_markdown(history, conv_id: int) -> str:
-    return conversation_markdown(history.conversation(conv_id), history.messages(conv_id))
-
-
-def export_html(history, conv_id: int) -> str:
-    return conversation_html(history.conversation(conv_id), history.messages(conv_id))

@@ -46,8 +46,8 @@ class FailingEmbedder(MiniLMEmbedder):
 class FailingStore(Library):
     """Fails after writing some of a document's vectors (a crash half-way through storing it)."""
 
-    def _put_vectors(self, doc_id, name, chunks, vectors, progress):
-        super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+    def _put_vectors(self, doc_id, chunks, vectors, progress):
+        super()._put_vectors(doc_id, chunks[:5], vectors[:5], progress)
         raise RuntimeError("simulated crash while storing")
 
 
@@ -139,8 +139,8 @@ KILL_SCRIPT = textwrap.dedent(
 
     class SlowStore(Library):
         # stops half-way through writing the vectors: the moment a crash could leave debris
-        def _put_vectors(self, doc_id, name, chunks, vectors, progress):
-            super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+        def _put_vectors(self, doc_id, chunks, vectors, progress):
+            super()._put_vectors(doc_id, chunks[:5], vectors[:5], progress)
             print("STORING", flush=True)
             time.sleep(60)
 

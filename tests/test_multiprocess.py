@@ -113,13 +113,13 @@ from tests.test_multiprocess import long_document
 
 class PausedStore(Library):
     # a real ingest, paused while it holds the write lock half-way through storing its vectors
-    def _put_vectors(self, doc_id, name, chunks, vectors, progress):
-        super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+    def _put_vectors(self, doc_id, chunks, vectors, progress):
+        super()._put_vectors(doc_id, chunks[:5], vectors[:5], progress)
         print("HOLDING THE LOCK", flush=True)
         release = Path(sys.argv[1])
         while not release.exists():
             time.sleep(0.1)
-        super()._put_vectors(doc_id, name, chunks[5:], vectors[5:], progress)
+        super()._put_vectors(doc_id, chunks[5:], vectors[5:], progress)
 
 add_files(PausedStore(load_settings(), MiniLMEmbedder()), [("Manual.pdf", long_document(20))])
 """

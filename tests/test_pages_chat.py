@@ -296,9 +296,10 @@ def test_export_is_offered_and_holds_the_sources(library, ollama):
     at = ask(page().run(), RETURNS_Q)
     assert at.download_button(key="chat_export").label == "Text file (Markdown)"
     assert at.download_button(key="chat_export_html").label == "Printable page"
-    from core.exports import export_html, export_markdown
+    from core.exports import conversation_html, conversation_markdown
 
     conv_id = last_answer()["conversation_id"]
-    text = export_markdown(history(), conv_id)
+    conv, messages = history().conversation(conv_id), history().messages(conv_id)  # what the page passes
+    text = conversation_markdown(conv, messages)
     assert "**Question:** " + RETURNS_Q in text and "[1]" in text
-    assert "<section>" in export_html(history(), conv_id)
+    assert "<section>" in conversation_html(conv, messages)

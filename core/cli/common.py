@@ -62,11 +62,6 @@ def collect_paths(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def pages_label(n: int) -> str:
-    """'12 pages', '1 page', or, for a Word file that stored no page breaks, 'no page numbers'."""
-    return f"{n} page{'s' if n != 1 else ''}" if n else "no page numbers"
-
-
 def place_label(r: dict) -> str:
     """Where a search result or citation (as a dict) is, in words."""
     from core.labels import place_label as place

@@ -185,7 +185,7 @@ class Library(LibraryReads):
                      _triage_json(doc), (old["versions"] + 1) if old else 1, _now(), self.embedder.name),
                 ).lastrowid
             try:
-                self._put_vectors(doc_id, doc.name, chunks, vectors, progress)
+                self._put_vectors(doc_id, chunks, vectors, progress)
                 progress(0.99, "Saving")
                 with self._commit() as tx:
                     self._put_rows(tx, doc_id, doc, chunks)
@@ -200,7 +200,7 @@ class Library(LibraryReads):
                 self._finish_pending(old["id"])
         return Stored("replaced" if old is not None else "added", len(chunks))
 
-    def _put_vectors(self, doc_id: int, name: str, chunks: list[Chunk], vectors: list[list[float]],
+    def _put_vectors(self, doc_id: int, chunks: list[Chunk], vectors: list[list[float]],
                      progress: Progress) -> None:
         for start in range(0, len(chunks), VECTOR_BATCH):
             part = chunks[start:start + VECTOR_BATCH]
@@ -226,12 +226,18 @@ class Library(LibraryReads):
 
     def _undo(self, doc_id: int, doc: ParsedDocument) -> None:
         """Take back a failed attempt; ``recover`` would do the same after a crash."""
-        with contextlib.suppress(Exception):
+        # The first failure is already on its way to the caller; one here must not replace it.
+        # What is left undone stays marked unfinished, and ``recover`` finishes it on the next start.
+        try:
             self._delete_vectors(doc_id)
-        with contextlib.suppress(Exception):
+        except Exception:
+            log.warning("taking back the vectors of a failed add left some behind", exc_info=True)
+        try:
             with self._commit() as tx:
                 tx.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
                 self._delete_original_if_unused(tx, doc.sha256, doc.kind)
+        except Exception:
+            log.warning("taking back the rows of a failed add left some behind", exc_info=True)
 
     def _retire(self, tx, doc_id: int, sha: str, kind: str) -> None:
         """Inside a transaction: drop a document's rows; its vectors go in _finish_pending."""
@@ -287,7 +293,7 @@ class Library(LibraryReads):
                 chunks = [chunk_from_row(r) for r in rows]
                 self._delete_vectors(info.id)
                 vectors = self.embedder.embed([embed_text(info.file, c) for c in chunks])
-                self._put_vectors(info.id, info.file, chunks, vectors, no_progress)
+                self._put_vectors(info.id, chunks, vectors, no_progress)
                 with self._commit() as tx:
                     tx.execute("UPDATE documents SET embedder = ? WHERE id = ?", (self.embedder.name, info.id))
         progress(1.0, "Done")
