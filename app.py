@@ -8,16 +8,16 @@ from core.privacy import keep_local
 
 keep_local()  # before anything loads a library that could phone home
 
-import logging  # noqa: E402
-import os  # noqa: E402
-from pathlib import Path  # noqa: E402
+import logging  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+import os  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+from pathlib import Path  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
 
-import streamlit as st  # noqa: E402
+import streamlit as st  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
 
-from core import runtime
-from core.errors import AppError
-from core.render import literal_markdown
-from ui import style
+from core import runtime  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+from core.errors import AppError  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+from core.render import literal_markdown  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+from ui import style  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
 
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 if not os.environ.get("GROUNDWORK_DEBUG"):  # whatever a config file or variable says, owners see no traceback

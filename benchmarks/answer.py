@@ -59,9 +59,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import log  # noqa: E402
-from tests.prompts import sentence_with  # noqa: E402  (common puts the repository on sys.path)
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from common import log  # noqa: E402 — after common, as above
+from tests.prompts import sentence_with  # noqa: E402 — common puts the repository on sys.path
 
 MODEL = "llama3.2:3b"
 TARGET_OVERHEAD_MS = 100.0

@@ -25,13 +25,13 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-
-import common  # noqa: E402
-from common import log  # noqa: E402
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from common import log  # noqa: E402 — after common, as above
 
 OTHER_DOCS = Path(__file__).resolve().parent / "other_docs"
 LIBRARIES = {"samples": common.SAMPLE_DOCS, "other": OTHER_DOCS}

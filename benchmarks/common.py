@@ -29,18 +29,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.privacy import keep_local  # noqa: E402
+from core.privacy import keep_local  # noqa: E402 — needs the sys.path line above
 
 keep_local()  # before the baseline loads chromadb/onnxruntime: no telemetry from benchmarks either
 
-from core.documents import READABLE_EXTENSIONS  # noqa: E402
-from tests.offline import loopback_only  # noqa: E402
+from core.documents import READABLE_EXTENSIONS  # noqa: E402 — after the sys.path and keep_local lines above
+from tests.offline import loopback_only  # noqa: E402 — after the sys.path and keep_local lines above
 
 # The int8 model Groundwork prepares on first use is cached here, never in the user's own cache folder;
 # child processes inherit it (ingest.py times a fresh preparation in a folder of its own).

@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import log  # noqa: E402
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from common import log  # noqa: E402 — after common, as above
 
 MODEL = "llama3.2:3b"
 TARGET_MS = 300.0

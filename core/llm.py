@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Generator, Mapping, Optional, Sequence
 
 import httpx
 import ollama
@@ -271,7 +271,7 @@ class OllamaService:
 
     # -- downloads
 
-    def pull(self, model: str) -> Iterator[PullProgress]:
+    def pull(self, model: str) -> Generator[PullProgress, None, None]:
         """Download ``model``, yielding progress; the last item has ``status == "success"``.
 
         Cancel by stopping iteration and calling ``.close()`` on this generator.
@@ -281,7 +281,7 @@ class OllamaService:
         done: dict[str, int] = {}
         best = 0.0
         saw_success = False
-        stream = None
+        stream: Any = None  # the client types it an Iterator; it is a generator, closed below
         try:
             stream = self._client.pull(model, stream=True)
             for part in stream:
@@ -292,7 +292,7 @@ class OllamaService:
                 total = sum(totals.values()) or None
                 completed = sum(done.values()) if totals else None
                 fraction: Optional[float] = None
-                if total:
+                if total and completed is not None:
                     # Layers appear one after another, so the total can grow; never move the bar back.
                     best = max(best, min(1.0, completed / total))
                     fraction = best
@@ -314,7 +314,7 @@ class OllamaService:
     # -- answers
 
     def chat_stream(self, model: str, messages: Sequence[Mapping[str, Any]],
-                    options: Optional[Mapping[str, Any]] = None) -> Iterator[str]:
+                    options: Optional[Mapping[str, Any]] = None) -> Generator[str, None, None]:
         """Yield the answer's text pieces as Ollama writes them.
 
         ``options`` go to Ollama unchanged (e.g. ``{"num_ctx": 8192, "temperature": 0}``).
@@ -323,7 +323,7 @@ class OllamaService:
         """
         received: list[str] = []
         finished = False
-        stream = None
+        stream: Any = None  # the client types it an Iterator; it is a generator, closed below
         try:
             stream = self._client.chat(model=model, messages=list(messages), options=dict(options or {}) or None,
                                        stream=True)

@@ -124,7 +124,8 @@ class _Renderer:
     # -- inline
 
     def inline(self, nodes) -> str:
-        out, text = [], []
+        out: list[str] = []
+        text: list[str] = []
 
         def flush() -> None:
             if text:

@@ -893,7 +893,7 @@ class TestTrainingExport:
         dupes = [dict(e, answer=e["answer"] + " See page 4.") for e in ex]
         out = export_training_data(ex + dupes)
         for part in (out.train_jsonl, out.eval_jsonl):
-            questions = [json.loads(l)["messages"][1]["content"].rsplit("Question: ", 1)[1] for l in part.splitlines()]
+            questions = [json.loads(line)["messages"][1]["content"].rsplit("Question: ", 1)[1] for line in part.splitlines()]
             other = out.eval_jsonl if part is out.train_jsonl else out.train_jsonl
             for q in questions:
                 assert q not in other

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -56,7 +55,7 @@ def test_two_overlapping_ingests_leave_every_document_findable(data_dir, tmp_pat
             (folder / f"{word}.pdf").write_bytes(document(word, pages=60))
     procs = [start_cli(data_dir, "ingest", str(folder), "--json") for folder in (left, right)]
     outs = [p.communicate(timeout=900) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs):
         assert p.returncode == 0, err
         assert "Traceback" not in err
     listed = json.loads(cli(data_dir, "library", "--json").stdout)["documents"]

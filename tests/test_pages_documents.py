@@ -295,7 +295,7 @@ def test_warnings_are_full_sentences_next_to_the_library_table(library):
     assert warned, "the sample library has a scanned page to warn about"
     at = page("documents.py").run()
     shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    for name, sentences in warned.items():
+    for sentences in warned.values():
         for sentence in sentences:
             assert any(md(sentence) in text for text in shown), sentence
     assert not any("…" in str(v) for v in at.dataframe[0].value.to_numpy().ravel())

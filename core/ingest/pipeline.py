@@ -114,6 +114,7 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
         progress(1.0, "Skipped")
         return IngestReport.from_check(check)
     doc = check.doc
+    assert doc is not None  # a check that is ok read the file
     report = IngestReport(file=doc.name, status="failed", pages=doc.triage.pages, triage=doc.triage,
                           warnings=list(doc.triage.warnings))
     try:

@@ -205,10 +205,14 @@ class Library(LibraryReads):
         for start in range(0, len(chunks), VECTOR_BATCH):
             part = chunks[start:start + VECTOR_BATCH]
             progress(start / max(len(chunks), 1), "Saving")
-            self.vectors.write(self.db.generation(), lambda c, part=part, start=start: c.upsert(
-                ids=[ch.id for ch in part], embeddings=vectors[start:start + len(part)],
-                # the document's id, not its name: Chroma keeps copies of metadata after a removal
-                metadatas=[{"doc_id": doc_id, "page": ch.page if ch.page is not None else -1} for ch in part]))
+
+            def upsert(c, part: list[Chunk] = part, start: int = start) -> None:
+                c.upsert(
+                    ids=[ch.id for ch in part], embeddings=vectors[start:start + len(part)],
+                    # the document's id, not its name: Chroma keeps copies of metadata after a removal
+                    metadatas=[{"doc_id": doc_id, "page": ch.page if ch.page is not None else -1} for ch in part])
+
+            self.vectors.write(self.db.generation(), upsert)
 
     @staticmethod
     def _put_rows(tx, doc_id: int, doc: ParsedDocument, chunks: list[Chunk]) -> None:

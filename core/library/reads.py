@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
-from core.db import name_hash
+from core.db import Database, name_hash
 from core.errors import NotFoundError
+from core.library.vectors import VectorStore
+from core.settings import Settings
 from core.types import Chunk, LibraryStats
 
 
@@ -64,6 +66,10 @@ def _missing(name: str) -> NotFoundError:
 
 class LibraryReads:
     """The read half of ``Library`` (mixed in); needs ``self.db``, ``self.settings``, ``self.vectors``."""
+
+    db: Database
+    settings: Settings
+    vectors: VectorStore
 
     def documents(self) -> list[DocumentInfo]:
         rows = self.db.conn().execute(

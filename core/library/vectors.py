@@ -73,8 +73,8 @@ class VectorStore:
         self._name = collection_name
         self._remote = bool(settings.chroma_url)
         self._lock = threading.RLock()
-        self._client = None
-        self._collection = None
+        self._client: Any = None  # a chromadb client, opened on first use
+        self._collection: Any = None
         self.generation = -1  # the library generation this handle's index reflects
 
     @classmethod

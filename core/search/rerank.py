@@ -226,5 +226,5 @@ def rescore(query: str, results: list[SearchResult], scorer: Callable[[list[str]
         r.relevance = relevance(ev)
         r.score = r.relevance
         r.sentence_score = ev.sentence
-    order = sorted(range(len(results)), key=lambda i: results[i].relevance, reverse=True)
+    order = sorted(range(len(results)), key=lambda i: results[i].relevance or 0.0, reverse=True)
     return [results[i] for i in order], [evs[i] for i in order], missing

@@ -87,7 +87,7 @@ def phrases(query: str) -> list[tuple[str, ...]]:
     """Pairs of content words next to each other in the question ("weekend call-out" -> (weekend, call), (call, out))."""
     seq = [w for w in stem_sequence(query)]
     content = {stem(p) for t in terms(query) for p in t.split("-") if p}
-    pairs = []
+    pairs: list[tuple[str, ...]] = []
     for a, b in zip(seq, seq[1:]):
         if a in content and b in content and a != b and (a, b) not in pairs:
             pairs.append((a, b))

@@ -116,7 +116,8 @@ def run(library, llm=None, model: Optional[str] = None, limit: int = MAX_QUESTIO
     started = time.perf_counter()
     ask = _model_writer(llm, model) if llm is not None and model else None
     probes = write(library, limit, ask, lambda f, m: progress(0.3 * f, m))
-    asked, by_file = [], {}
+    asked: list[dict] = []
+    by_file: dict[str, list[tuple[Probe, Optional[int]]]] = {}
     for i, probe in enumerate(probes, 1):
         progress(0.3 + 0.7 * i / max(1, len(probes)), f"Searching question {i} of {len(probes)}")
         rank = _rank(search(library, probe.question, k=TOP), probe)

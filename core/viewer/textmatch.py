@@ -63,7 +63,9 @@ class Keyed:
     @cached_property
     def _line_ids(self) -> tuple[list[int], list[int]]:
         """Each character's printed line number, and the numbers of the lines holding any text."""
-        ids, current, filled = [], 0, []
+        ids: list[int] = []
+        filled: list[int] = []
+        current = 0
         for ch in self.chars:
             if ch and ch in _BREAKS:
                 current += 1
@@ -192,7 +194,7 @@ def locate(page: Keyed, target: str, edges: bool = True, loose: bool = False) ->
     hits = _all(page, key, alone=not loose and len(key) < LINE_MIN)
     if hits:
         return Match(target, [page.span(p, len(key)) for p in hits], "whole")
-    spans = []
+    spans: list[tuple[int, int]] = []
     lines = [line for line in target.splitlines() if len(key_of(line)) >= LINE_MIN]
     if len(lines) > 1:
         for line in lines:
