@@ -56,7 +56,10 @@ def _client(settings: Settings):
 
 
 def _forget_cached_system(client) -> None:
-    """Make the next ``PersistentClient`` on this folder load it from disk again (Chroma caches one per folder)."""
+    """Make the next ``PersistentClient`` on this folder load it from disk again (Chroma caches one per folder).
+
+    Chroma's private ``SharedSystemClient._identifier_to_system``/``_identifier_to_refcount`` and a client's
+    ``_identifier``: guarded by tests/test_private_internals.py."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
     identifier = getattr(client, "_identifier", None)
