@@ -17,8 +17,12 @@ from pypdf import PdfWriter
 from streamlit.testing.v1 import AppTest
 
 from core.documents.messages import MSG_PDF_DAMAGED, MSG_PDF_PASSWORD
+from core.embeddings import MiniLMEmbedder
 from core.errors import OllamaError
+from core.ingest import add_files
+from core.library import Library
 from core.llm import OllamaService
+from tests.builders import LOREM_TOPICS, make_pdf
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin
 
@@ -110,3 +114,29 @@ def test_the_app_logs_what_went_wrong_with_the_details(data_dir, caplog, _fresh_
     records = [r for r in caplog.records if r.name == "groundwork"]
     assert any("sidebar" in r.getMessage() and r.exc_info for r in records), records
     assert any("Documents" in r.getMessage() and r.exc_info for r in records), records
+
+
+# -- a failed add whose clean-up also fails says so in the log, and the first failure still wins
+
+
+class StoreThenCleanUpFail(Library):
+    """Fails half-way through storing vectors, and then the vector store refuses the clean-up too."""
+
+    def _put_vectors(self, doc_id, chunks, vectors, progress):
+        super()._put_vectors(doc_id, chunks[:2], vectors[:2], progress)
+        raise RuntimeError("simulated crash while storing")
+
+    def _delete_vectors(self, doc_id):
+        raise OSError("simulated: the vector store is gone")
+
+
+def test_a_clean_up_that_fails_is_logged_and_recover_finishes_it(settings, caplog):
+    lib = StoreThenCleanUpFail(settings, MiniLMEmbedder())
+    caplog.set_level(logging.WARNING, logger="core.library.library")
+    report = add_files(lib, [("Big.pdf", make_pdf([" ".join(LOREM_TOPICS) * 3] * 6))])[0]
+    assert report.status == "failed"  # the first failure is what the owner hears about
+    leftovers = [r for r in caplog.records if "left some behind" in r.getMessage()]
+    assert leftovers and all(r.exc_info and isinstance(r.exc_info[1], OSError) for r in leftovers)
+    healthy = Library(settings, MiniLMEmbedder())
+    healthy.recover()
+    assert healthy.documents() == [] and healthy.vector_count() == 0

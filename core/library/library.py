@@ -235,7 +235,9 @@ class Library(LibraryReads):
         try:
             self._delete_vectors(doc_id)
         except Exception:
+            # keep the unfinished row: it is how ``recover`` finds these vectors
             log.warning("taking back the vectors of a failed add left some behind", exc_info=True)
+            return
         try:
             with self._commit() as tx:
                 tx.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
