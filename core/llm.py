@@ -3,7 +3,8 @@
 This is the only module that talks to the answer model. It uses the official
 ``ollama`` client, always with a timeout (the client's default is none), and
 turns every failure to talk to it (``OLLAMA_FAILURES``) into one ``OllamaError``
-subclass from ``core/errors.py`` whose ``user_message`` is one calm sentence (see ``OllamaService._translate``):
+subclass from ``core/errors.py`` whose ``user_message`` is one calm sentence
+(see ``OllamaService._translate``); anything else is a bug and keeps its traceback:
 
 - nothing listens at the address          -> ``OllamaNotRunning``
 - the model is not downloaded (HTTP 404)  -> ``ModelMissing``
@@ -76,10 +77,11 @@ CONNECT_TIMEOUT_S = 5.0
 QUICK_TIMEOUT_S = 10.0
 
 # What the ollama client and httpx raise when talking to Ollama fails (a refused connection, an HTTP
-# error, a timeout, a reply that isn't the JSON Ollama writes). Only these become an ``OllamaError``: a
-# bug in Groundwork's own code (an AttributeError, say) keeps its own type and traceback.
+# error, a timeout, an address httpx can't use, a reply that isn't the JSON Ollama writes). Only these
+# become an ``OllamaError``: a bug in Groundwork's own code (an AttributeError, say) keeps its own type
+# and traceback.
 OLLAMA_FAILURES: tuple[type[BaseException], ...] = (
-    ConnectionError, httpx.HTTPError, ollama.ResponseError, ollama.RequestError, ValueError)
+    ConnectionError, httpx.HTTPError, httpx.InvalidURL, ollama.ResponseError, ollama.RequestError, ValueError)
 
 MEMORY_HINTS = ("requires more system memory", "out of memory", "not enough memory", "insufficient memory",
                 "cudamalloc failed", "unable to allocate")
@@ -209,7 +211,7 @@ class OllamaService:
         try:
             # The client has no public "version" call; _request_raw is its plain GET
             # (it maps "nothing listening" to ConnectionError and HTTP errors to ResponseError).
-            # (tests/test_llm.py::test_private_request_raw_still_exists guards this private name).
+            # (tests/test_private_internals.py guards this private name).
             payload = self._quick._request_raw("GET", "/api/version").json()
             if not isinstance(payload, dict):
                 raise ValueError("the reply to /api/version is not a JSON object")
