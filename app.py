@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402
 
 from core import runtime
 from core.errors import AppError
+from core.privacy import privacy_line
 from core.render import literal_markdown
 from ui import style, webguard
 
@@ -67,7 +68,11 @@ def says_ollama_is_down(title: str, documents: int) -> bool:
 
 with st.sidebar:
     st.markdown("### 📚 Groundwork")
-    st.caption("Private: your files and questions stay on this computer.")
+    try:  # true for the Ollama address in force: another computer's address says where questions go
+        in_force = runtime.get_settings()
+        st.caption(privacy_line(in_force.ollama_host, in_force.embedder))
+    except Exception:  # a broken settings file: the page explains it; no promise is made meanwhile
+        pass
     documents = 0
     try:
         stats = runtime.get_library().stats()

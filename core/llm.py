@@ -95,6 +95,7 @@ class OllamaStatus:
     host: str
     version: Optional[str]
     message: str
+    answered: bool = False  # something answered at the address (Ollama, or something else: check the address)
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,9 @@ class OllamaService:
         except Exception:  # something answered, but not like Ollama (wrong address, a proxy page, ...)
             return OllamaStatus(False, self.host, None, (
                 f"Something at {self.host} answered, but it doesn't look like Ollama; "
-                "check the Ollama address on the Setup page."))
+                "check the Ollama address on the Setup page."), answered=True)
         label = f"Ollama {version}" if version else "Ollama"
-        return OllamaStatus(True, self.host, version, f"{label} is running at {self.host}.")
+        return OllamaStatus(True, self.host, version, f"{label} is running at {self.host}.", answered=True)
 
     def models(self) -> list[ModelInfo]:
         """Downloaded models, by name."""
