@@ -202,7 +202,7 @@ def is_this_computer(address: str) -> bool:
 def sent_away_warning(address: str) -> str:
     """What Setup says before it saves an address on another computer."""
     return (f"Questions and the passages they draw on will be sent to {address_host(address)}. "
-            "Save this address only if you trust that computer and the network to it.")
+            "Save this address only if that computer belongs to you or your business.")
 
 
 def privacy_line(ollama_host: str, embedder: str = "minilm") -> str:

@@ -17,7 +17,7 @@ from core.render import safe_markdown
 from core.labels import plural
 from core.render import literal_markdown as md
 from core.privacy import address_host, answers_line, is_this_computer, sent_away_warning
-from core.settings import check_host, env_override, read_settings_file, save_setting, settings_path
+from core.settings import DEFAULT_OLLAMA_HOST, check_host, env_override, read_settings_file, save_setting, settings_path
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
@@ -236,7 +236,7 @@ def host_saved_note(running: bool) -> None:
         return  # the sentence about the environment variable below says why it isn't used
     if running:
         st.success(f"Saved, and Ollama answers at `{saved}`.")
-    else:
+    elif not status.answered:  # (something that isn't Ollama answering is said above, once)
         st.warning(f"Saved, but nothing answers at `{saved}` yet; the steps above show what to do.")
 
 
@@ -286,11 +286,17 @@ def go_back_to(host: str) -> None:
 
 
 def way_back() -> None:
-    """After a wrong address: one click back to the last address where Ollama answered."""
+    """After a wrong address: one click back to the last address where Ollama answered (or, when none
+    has yet, to Ollama on this computer)."""
+    if env_override("ollama_host"):
+        return  # the variable decides; the box below says so
     worked = settings.ollama_host_worked
-    if worked and worked != settings.ollama_host and not env_override("ollama_host"):
+    if worked and worked != settings.ollama_host:
         st.button(f"Go back to {worked}, where Ollama last answered", key="setup_host_back", type="primary",
                   on_click=go_back_to, args=(worked,))
+    elif not worked and settings.ollama_host != DEFAULT_OLLAMA_HOST:
+        st.button("Go back to Ollama on this computer", key="setup_host_back", on_click=go_back_to,
+                  args=(DEFAULT_OLLAMA_HOST,))
 
 
 status = llm.status()

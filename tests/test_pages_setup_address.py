@@ -94,11 +94,12 @@ def test_every_privacy_sentence_changes_while_questions_go_elsewhere(monkeypatch
 
 
 def test_a_refused_address_says_only_the_refusal(no_variable):
+    save_setting(load_settings(), "ollama_host", "http://127.0.0.1:9")  # an address saved earlier
     at = type_address(page().run(), "bakery office pc")
     assert not at.exception
     assert [e.value for e in at.error if "address" in e.value][0].startswith("That doesn't look like an address")
     assert "Saved in" not in everything(at) and "Saved," not in everything(at)
-    assert "ollama_host" not in saved()
+    assert saved()["ollama_host"] == "http://127.0.0.1:9"  # unchanged
 
 
 @pytest.fixture
@@ -141,3 +142,12 @@ def test_a_wrong_address_says_check_it_and_offers_the_way_back(no_variable, not_
         assert not at.exception
         assert saved()["ollama_host"] == standin.host
         assert "🟢" in {s.icon for s in at.success}
+
+
+def test_when_no_address_has_worked_yet_the_way_back_is_this_computer(no_variable, not_ollama):
+    at = type_address(page().run(), not_ollama)
+    assert not at.exception
+    back = at.button(key="setup_host_back")
+    assert back.label == "Go back to Ollama on this computer"
+    back.click().run()
+    assert saved()["ollama_host"] == "http://127.0.0.1:11434"
