@@ -88,3 +88,18 @@ def test_host_rules():
     assert media_file_id("/media/ab12.bin") == "ab12"
     assert media_file_id("/base/media/ab12.png", "/base/") == "ab12"
     assert media_file_id("/_stcore/health") is None and media_file_id("/media/a/b.bin") is None
+
+
+def test_only_the_owners_own_clicks_change_settings():
+    """The rebinding fix keeps other pages out; inside the app no page content, model output or document
+    can change a setting either: settings are saved only by Setup's and Answer style's widgets, nothing
+    reads the address bar (query parameters), and no page runs scripts from content."""
+    from tests.conftest import ROOT
+
+    sources = {str(p.relative_to(ROOT)): p.read_text("utf-8") for folder in ("core", "pages", "ui")
+               for p in (ROOT / folder).rglob("*.py")}
+    sources["app.py"] = (ROOT / "app.py").read_text("utf-8")
+    savers = {name for name, text in sources.items() if "save_setting(" in text}
+    assert savers <= {"core/settings.py", "pages/setup.py", "pages/style.py"}, savers
+    for needle in ("query_params", "unsafe_allow_javascript", "components.v1", "components.html"):
+        assert not [name for name, text in sources.items() if needle in text], needle
