@@ -281,9 +281,6 @@ except AppError:
 if search_index_section_needed:
     search_index_section()
 
-def go_back_to(host: str) -> None:
-    remember_host(host)
-
 
 def way_back() -> None:
     """After a wrong address: one click back to the last address where Ollama answered (or, when none
@@ -293,9 +290,9 @@ def way_back() -> None:
     worked = settings.ollama_host_worked
     if worked and worked != settings.ollama_host:
         st.button(f"Go back to {worked}, where Ollama last answered", key="setup_host_back", type="primary",
-                  on_click=go_back_to, args=(worked,))
+                  on_click=remember_host, args=(worked,))
     elif not worked and settings.ollama_host != DEFAULT_OLLAMA_HOST:
-        st.button("Go back to Ollama on this computer", key="setup_host_back", on_click=go_back_to,
+        st.button("Go back to Ollama on this computer", key="setup_host_back", on_click=remember_host,
                   args=(DEFAULT_OLLAMA_HOST,))
 
 
@@ -310,8 +307,8 @@ if status.running:
     with st.expander(f"Ollama address: `{settings.ollama_host}`", expanded=asking):
         address_box(running=True)
 elif status.answered:  # something is there, but not Ollama: the address is wrong, not the installation
-    st.error(f"Something at {settings.ollama_host} answered, but it isn't Ollama; check the address below "
-             "(Ollama's usually ends in :11434).", icon="🔴")
+    st.error(f"Something at `{settings.ollama_host}` answered, but it isn't Ollama; check the address below "
+             "(an Ollama address usually ends in :11434).", icon="🔴")
     way_back()
     address_box(running=False)
 else:
