@@ -11,6 +11,13 @@ media, no uploads and no session, and serves only its public page bundle and hea
 moment every HTTP request and websocket goes through the guard. Each run also checks its own
 ``Host`` (``check_this_run``), in case a session ever started some other way.
 
+Media: every URL Streamlit builds during a session's run carries that session's key (``get_url`` is
+wrapped); a file is served for a live session whose last full run showed it, or, while that session's
+next run is under way, whose previous run did (a download button's click starts a run, which first
+forgets the session's files, at the moment the browser asks for the file). A download whose bytes are
+made on click (``st.download_button(data=callable)``) is not tied to a session by Streamlit and would be
+refused: Groundwork hands download buttons their bytes.
+
 A real ``streamlit run`` server proves each part: ``tests/test_host_guard.py``,
 ``tests/test_media_guard.py``, ``tests/test_browser_rebinding.py``.
 """
@@ -33,6 +40,10 @@ class StreamlitPolicy(Policy):
         self._lock = threading.Lock()
         self._extra: tuple[str, ...] = ()
         self._keys: dict[str, str] = {}  # session id -> the key its media URLs carry
+        # session id -> the files its previous run showed, kept only while its next run is under way: a
+        # download button's click starts a run (which first forgets the session's files) at the same
+        # moment the browser asks for the file
+        self._previous: dict[str, set[str]] = {}
 
     # -- names
 
@@ -57,6 +68,14 @@ class StreamlitPolicy(Policy):
                 self._keys[session_id] = new_session_key()
             return self._keys[session_id]
 
+    def run_started(self, session_id: str, previous: set[str]) -> None:
+        with self._lock:
+            self._previous[session_id] = previous
+
+    def run_ended(self, session_id: str) -> None:
+        with self._lock:
+            self._previous.pop(session_id, None)
+
     def media_allowed(self, file_id: str, key: Optional[str]) -> bool:
         from streamlit import runtime
 
@@ -64,10 +83,21 @@ class StreamlitPolicy(Policy):
             return False
         with self._lock:
             owner = next((sid for sid, k in self._keys.items() if hmac.compare_digest(k, key)), None)
+            during_run = file_id in self._previous.get(owner or "", ())
         if owner is None:
             return False
         live = runtime.get_instance()
-        return live.is_active_session(owner) and owner in _sessions_showing(live.media_file_mgr, file_id)
+        return live.is_active_session(owner) and (during_run or owner in _sessions_showing(live.media_file_mgr, file_id))
+
+
+def _files_shown(manager, session_id: str) -> list[str]:
+    refs = getattr(manager, "_files_by_session_and_coord", None) or {}
+    for _ in range(5):
+        try:
+            return list((refs.get(session_id) or {}).values())
+        except RuntimeError:
+            continue
+    return []
 
 
 def _sessions_showing(manager, file_id: str) -> list[str]:
@@ -124,6 +154,30 @@ def _key_media_urls() -> None:
         return with_key(url, POLICY.key_for(ctx.session_id)) if ctx is not None else url
 
     MemoryMediaFileStorage.get_url = get_url  # type: ignore[method-assign]
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    clear, collect = MediaFileManager.clear_session_refs, MediaFileManager.remove_orphaned_files
+
+    def clear_session_refs(self, session_id: Optional[str] = None) -> None:
+        ctx = get_script_run_ctx(suppress_warning=True)
+        run_start = session_id is None and ctx is not None  # (a session id is given when the session ends)
+        sid = session_id or (ctx.session_id if ctx is not None else "")
+        shown = set(_files_shown(self, sid)) if run_start else set()
+        clear(self, session_id)
+        if run_start:
+            POLICY.run_started(sid, shown)
+        else:
+            POLICY.run_ended(sid)
+
+    def remove_orphaned_files(self) -> None:  # the end of a run
+        collect(self)
+        ctx = get_script_run_ctx(suppress_warning=True)
+        if ctx is not None:
+            POLICY.run_ended(ctx.session_id)
+
+    MediaFileManager.clear_session_refs = clear_session_refs  # type: ignore[method-assign]
+    MediaFileManager.remove_orphaned_files = remove_orphaned_files  # type: ignore[method-assign]
 
 
 def check_this_run(extra_hosts=()) -> None:
