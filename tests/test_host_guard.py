@@ -103,3 +103,19 @@ def test_only_the_owners_own_clicks_change_settings():
     assert savers <= {"core/settings.py", "pages/setup.py", "pages/style.py"}, savers
     for needle in ("query_params", "unsafe_allow_javascript", "components.v1", "components.html"):
         assert not [name for name, text in sources.items() if needle in text], needle
+
+
+def test_the_allowed_hosts_setting_reads_a_list_or_a_comma_separated_line(data_dir):
+    from core.errors import UsageError
+    from core.settings import load_settings
+
+    data_dir.mkdir(parents=True)
+    for written, read in ((["office-pc", " 192.168.1.20 "], ("office-pc", "192.168.1.20")),
+                          ("office-pc, shop-laptop", ("office-pc", "shop-laptop")), ([], ())):
+        (data_dir / "settings.json").write_text(json.dumps({"allowed_hosts": written}))
+        assert load_settings().allowed_hosts == read
+    (data_dir / "settings.json").write_text(json.dumps({"allowed_hosts": 5}))
+    with pytest.raises(UsageError):
+        load_settings()
+    (data_dir / "settings.json").unlink()
+    assert load_settings().allowed_hosts == ()  # default: this computer's own names only
