@@ -5,14 +5,14 @@ from core.privacy import keep_local
 
 keep_local()  # before any test imports a library that could phone home
 
-import os  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
-import shutil  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
-import tempfile  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
-from pathlib import Path  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
-import pytest  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+import pytest
 
-from tests.offline import loopback_only  # noqa: E402 — keep_local() above runs before any library that could phone home is imported
+from tests.offline import loopback_only
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
