@@ -89,7 +89,8 @@ class SearchResult:
     row_end: Optional[int] = None
     relevance: Optional[float] = None  # reranker: probability (0..1) that this passage answers the question
     sentence_score: float = 0.0  # reranker: best cosine of the question to one sentence/row of the passage
-    support: Optional[float] = None  # gate: probability (0..1) that the results answer the question at all
+    support: Optional[float] = None  # (earlier gates) kept for stored results; the gate no longer reads it
+    topic: Optional[float] = None  # the question's meaning margin over general-knowledge questions (gate.off_topic)
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""
