@@ -181,6 +181,8 @@ class Passage:
     quote: str = ""
     # listed because Groundwork matched an uncited sentence to it, not because the model cited it
     matched_by_groundwork: bool = False
+    # how well it matches the question when no written answer is shown: "close match", "possible match", "weak match"
+    strength: str = ""
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -3,7 +3,8 @@
 - ``finish``: the model wrote something (complete, stopped, or cut off by a failure);
 - ``search_only``: no written answer is possible (Ollama down, model missing, nothing
   streamed before a failure): the passages that match best, with one calm sentence;
-- ``nothing_relevant``: nothing passed the relevance gate, so the model was not asked.
+- ``nothing_relevant``: the question is clearly off topic (``core.search.gate.off_topic``), so the model
+  was not asked.
 """
 from __future__ import annotations
 
@@ -39,12 +40,20 @@ def numbered(results: Sequence[SearchResult]) -> list[Passage]:
     return [r.passage(i) for i, r in enumerate(results, 1)]
 
 
+def labelled(results: Sequence[SearchResult]) -> list[Passage]:
+    """Numbered passages, each with its honest strength label (shown when no written answer is)."""
+    from core.search import strength
+
+    return [dataclasses.replace(r.passage(i), strength=strength(r) if r.relevance is not None else "")
+            for i, r in enumerate(results, 1)]
+
+
 def search_only(failure: OllamaError, gated: Sequence[SearchResult], closest: Sequence[SearchResult],
                 query: str) -> tuple[str, AnswerResult]:
     """The passages themselves (no written answer possible), and the message that says why."""
     kind = error_kind(failure)
-    passages = numbered(gated)
-    nearest = passages or numbered(closest[:CLOSEST_K])
+    passages = labelled(gated)
+    nearest = passages or labelled(closest[:CLOSEST_K])
     message = SEARCH_ONLY[kind] if passages else NOTHING_FOUND
     result = AnswerResult(answer=message, found=bool(passages), mode="search_only", citations=passages,
                           closest=nearest, notice=failure.user_message, error_kind=kind, query=query)
@@ -52,8 +61,8 @@ def search_only(failure: OllamaError, gated: Sequence[SearchResult], closest: Se
 
 
 def nothing_relevant(text: str, results: Sequence[SearchResult], query: str) -> AnswerResult:
-    """Nothing passed the gate: say so, and show the closest passages."""
-    return AnswerResult(answer=text, found=False, mode="llm", closest=numbered(results[:CLOSEST_K]), query=query)
+    """The question is clearly off topic (or the library is empty): say so, and show the closest passages."""
+    return AnswerResult(answer=text, found=False, mode="llm", closest=labelled(results[:CLOSEST_K]), query=query)
 
 
 def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: int,
