@@ -28,13 +28,14 @@ FINAL_CHECK = "acorns"  # kept out of all tuning
 TUNING = tuple(name for name in FOLDERS if name != FINAL_CHECK)
 OFF_TOPIC = OWNER / "questions" / "off_topic.jsonl"
 OFF_TOPIC_FINAL = OWNER / "questions" / "off_topic_final.jsonl"  # asked only of the final check
+OFF_TOPIC_BLIND = OWNER / "questions" / "off_topic_blind.jsonl"  # ... written after the general list was last changed
 
 
 def question_files(name: str) -> list[Path]:
     """The question files of one library, repository-relative order fixed."""
     files = [FOLDERS[name] / "questions.jsonl", OWNER / "questions" / f"{name}.jsonl", OFF_TOPIC]
     if name == FINAL_CHECK:
-        files.append(OFF_TOPIC_FINAL)
+        files += [OFF_TOPIC_FINAL, OFF_TOPIC_BLIND]
     return [f for f in files if f.exists()]
 
 
