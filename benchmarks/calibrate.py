@@ -10,7 +10,8 @@ general-knowledge questions (``core.search.topic``). What is fitted, on the trai
 
 1. the reranker: logistic regression (L2 = 1, Newton steps) of "this passage is a right page";
 2. the off-topic floor: just below the lowest meaning margin of any answerable training question
-   (``FLOOR_SLACK`` lower), so only questions clearly further from the library are stopped;
+   (``FLOOR_SLACK`` lower: the smallest slack that stops no answerable question in any held-out
+   tuning fold), so only questions clearly further from the library are stopped;
 3. which passages reach the model (``keep``): the rule with the fewest passages whose context recall
    on the training questions is within 0.005 of the best;
 4. the strength labels: "close match" where at least 80% of such passages are right pages, "possible
@@ -45,7 +46,8 @@ import libraries as L  # noqa: E402
 from common import log  # noqa: E402
 
 K = 6  # results per question (settings.top_k)
-FLOOR_SLACK = 0.06  # the smallest that stopped no answerable question in any held-out tuning fold (floor_curve)
+SLACKS = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2)
+FLOOR_SLACK = 0.1  # set by main(): the smallest slack that stops no answerable question in any held-out tuning fold
 KEEP_GRID = [{"max_passages": n, "relative": r, "meaning_delta": d}
              for n in (3, 4, 5, 6) for r in (0.1, 0.2, 0.3, 0.5) for d in (0.0, 0.03, 0.06, 0.1)]
 
@@ -147,7 +149,10 @@ def outcomes(data: list[dict], params: dict, misses: list | None = None) -> dict
         row = {"stopped": stopped, "passed": len(passed), "rank": rank,
                "context_hit": bool(any(h[i] for i in passed)) if d["answerable"] else None}
         kind = d["kind"] if d["kind"] != "plain" else "plain_" + ("answerable" if d["answerable"] else "unanswerable")
-        for kind in (kind, "all_answerable" if d["answerable"] else "all_unanswerable"):
+        kinds = [kind, "all_answerable" if d["answerable"] else "all_unanswerable"]
+        if d["kind"] == "off_topic" and d.get("set", "shared") != "shared":
+            kinds.append(f"off_topic_{d['set']}")
+        for kind in kinds:
             per.setdefault(kind, []).append(row)
         if misses is not None and d["answerable"] and not row["context_hit"]:
             misses.append(f"{d['library']} {d['id']} rank {rank} stopped {stopped}: {d['question']}")
@@ -164,7 +169,7 @@ def summary(rows: list[dict], kind: str) -> dict:
                    recall_at_3=at(3), recall_at_5=at(5),
                    declined_top3=round(sum(1 for r in rows if r["stopped"] and r["rank"] and r["rank"] <= 3) / n, 4),
                    passages_per_answer=round(float(np.mean([r["passed"] for r in sent])), 2) if sent else None)
-    elif kind == "off_topic":
+    elif kind.startswith("off_topic"):
         out["off_topic_stopped"] = out["stopped_before_model"]
     else:
         out["reaching_model"] = round(1 - out["stopped_before_model"], 4)
@@ -187,7 +192,7 @@ def floor_curve(data: dict, vw: float) -> list[dict]:
     global FLOOR_SLACK
     saved, rows = FLOOR_SLACK, []
     try:
-        for slack in (0.0, 0.03, 0.06, 0.1, 0.15):
+        for slack in SLACKS:
             FLOOR_SLACK = slack
             folds = lolo(data, vw)
             rows.append({"slack": slack, "answerable_stopped": fold_mean(folds, "all_answerable", "stopped_before_model"),
@@ -233,6 +238,9 @@ def main() -> None:
                               "everyday_recall_at_5": fold_mean(folds, "everyday", "recall_at_5")}
     chosen = max(weights, key=lambda vw: (by_weight[str(vw)]["everyday_context_recall"],
                                           by_weight[str(vw)]["all_answerable_context_recall"], -abs(vw - 1)))
+    global FLOOR_SLACK
+    curve = floor_curve(data, chosen)
+    FLOOR_SLACK = min((r["slack"] for r in curve if r["answerable_stopped"] == 0), default=max(SLACKS))
     misses: list[str] = []
     folds = lolo(data, chosen, misses)
     final = fit([d for n in L.TUNING for d in data[n]], chosen)
@@ -251,7 +259,7 @@ def main() -> None:
         log(f"wrote {CALIBRATION_FILE}")
     common.emit({"benchmark": "calibrate", "k": K, "questions": {n: len(v) for n, v in data.items()},
                  "fusion_vector_weight_held_out": by_weight, "chosen_vector_weight": chosen,
-                 "floor_curve_held_out": floor_curve(data, chosen), "held_out": folds, "final_check": {L.FINAL_CHECK: final_check},
+                 "floor_curve_held_out": curve, "floor_slack": FLOOR_SLACK, "held_out": folds, "final_check": {L.FINAL_CHECK: final_check},
                  "in_sample": {n: outcomes(data[n], final) for n in L.TUNING},
                  "calibration": final})
 

@@ -54,6 +54,7 @@ def questions(name: str) -> list[dict]:
             q.setdefault("kind", "plain")
             if q["kind"] == "off_topic":
                 q["id"] = f"{name}:{q['id']}"
+                q["set"] = {OFF_TOPIC_FINAL: "final", OFF_TOPIC_BLIND: "blind"}.get(path, "shared")
             out.append(q)
     return out
 
@@ -106,7 +107,8 @@ def collect(name: str, lib, qs: list[dict], pool_size: int = 10, vector_weights=
             evs, _ = R.evidence(q["question"], pool, scorer)
             sources = q.get("sources") or []
             X = np.array([e.row() for e in evs], float).reshape(-1, len(R.FEATURES))
-            out.append({"library": name, "id": q["id"], "kind": q.get("kind", "plain"), "answerable": is_answerable(q),
+            out.append({"library": name, "id": q["id"], "kind": q.get("kind", "plain"), "set": q.get("set"),
+                        "answerable": is_answerable(q),
                         "question": q["question"], "X": X, "pools": pools,
                         "hit": np.array([bool(sources) and is_hit(r.as_dict(), sources, 0) for r in pool], float),
                         "general": topic.general_similarity(scorer.query_vector)})
