@@ -52,6 +52,12 @@ KEEP_GRID = [{"max_passages": n, "relative": r, "meaning_delta": d}
              for n in (3, 4, 5, 6) for r in (0.1, 0.2, 0.3, 0.5) for d in (0.0, 0.03, 0.06, 0.1)]
 
 
+def current_vector_weight() -> float:
+    from core.search.calibration import current
+
+    return current()["fusion"]["vector_weight"]
+
+
 def logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 60) -> np.ndarray:
     """Weights (last = bias) by Newton's method; the bias is not penalised."""
     X1 = np.hstack([X, np.ones((len(X), 1))])
