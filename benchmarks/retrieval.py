@@ -312,7 +312,6 @@ def main(argv: list[str] | None = None) -> int:
     base_missed = [i for i in all_ids if not base["ranks"][i]]
     log(f"--- baseline misses: {', '.join(base_missed) or 'none'} ---")
 
-    s = libraries["samples"]["with_reranker"]
     log("held out: leave-one-library-out calibration, and the final check with the app's own code ...")
     held = held_out_figures(args.k)
 
