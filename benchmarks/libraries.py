@@ -104,14 +104,14 @@ def collect(name: str, lib, qs: list[dict], pool_size: int = 10, vector_weights=
                 pools[w] = [list(union).index(r.chunk_id) for r in found]
             pool = list(union.values())
             scorer = R.UnitScorer(q["question"], qvec)
-            evs, _ = R.evidence(q["question"], pool, scorer)
+            evs, missing = R.evidence(q["question"], pool, scorer)
             sources = q.get("sources") or []
             X = np.array([e.row() for e in evs], float).reshape(-1, len(R.FEATURES))
             out.append({"library": name, "id": q["id"], "kind": q.get("kind", "plain"), "set": q.get("set"),
                         "answerable": is_answerable(q),
                         "question": q["question"], "X": X, "pools": pools,
                         "hit": np.array([bool(sources) and is_hit(r.as_dict(), sources, 0) for r in pool], float),
-                        "general": topic.general_similarity(scorer.query_vector)})
+                        "general": topic.general_similarity(scorer.query_vector), "absent": missing.words})
     finally:
         R.SENTENCE_CANDIDATES = saved
     return out
