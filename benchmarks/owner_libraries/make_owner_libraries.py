@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -142,6 +143,20 @@ def build_xlsx(spec: dict, path: Path) -> None:
     book.save(str(path))
 
 
+def fixed_zip(path: Path) -> None:
+    """Rewrite a Word or Excel file (a zip) with fixed entry dates, so every run writes the same bytes."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [(name, re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+                if name == "docProps/core.xml" else data) for name, data in entries]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in entries:
+            out.writestr(zipfile.ZipInfo(name, date_time=FIXED.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
+
+
 BUILDERS = {".pdf": build_pdf, ".docx": build_docx, ".xlsx": build_xlsx}
 
 
@@ -152,6 +167,8 @@ def build(library: str) -> list[dict]:
     for spec in specs:
         path = folder / spec["name"]
         BUILDERS[path.suffix](spec, path)
+        if path.suffix in (".docx", ".xlsx"):
+            fixed_zip(path)
         print(f"wrote {path.relative_to(HERE)} ({len(spec['pages'])} pages, {path.stat().st_size:,} bytes)")
     return specs
 
