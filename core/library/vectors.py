@@ -34,6 +34,11 @@ STORE_FAILED = "Groundwork couldn't open its search index; close other Groundwor
 SERVER_UNREACHABLE = ("Groundwork couldn't reach the shared document store at {url}. Check that it is running, "
                       "or remove GROUNDWORK_CHROMA_URL to use the local store.")
 
+# Chroma keeps every write (vectors included) in a queue inside chroma.sqlite3 until it saves its index,
+# by default after 1,000 of them, so a removed document's vectors stayed there. Saving after every write
+# empties the queue at once (measured: a removal leaves only its own delete record).
+HNSW = {"space": "cosine", "sync_threshold": 1}
+
 _handles: dict[str, "VectorStore"] = {}
 _handles_guard = threading.Lock()
 
@@ -65,6 +70,13 @@ def _forget_cached_system(client) -> None:
         SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
+def _sync_threshold(collection) -> int | None:
+    try:
+        return (collection.configuration or {}).get("hnsw", {}).get("sync_threshold")
+    except Exception:  # an older layout of the configuration: leave it
+        return None
+
+
 class VectorStore:
     """One Chroma collection, reopened when another process has written since it was opened."""
 
@@ -92,7 +104,13 @@ class VectorStore:
         try:
             self._client = _client(self._settings)
             self._collection = self._client.get_or_create_collection(
-                self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+                self._name, embedding_function=None, configuration={"hnsw": HNSW})
+            if not self._remote and _sync_threshold(self._collection) != HNSW["sync_threshold"]:
+                # a collection made by an earlier release: the setting takes effect when it is next opened
+                self._collection.modify(configuration={"hnsw": {"sync_threshold": HNSW["sync_threshold"]}})
+                _forget_cached_system(self._client)
+                self._client = _client(self._settings)
+                self._collection = self._client.get_collection(self._name, embedding_function=None)
         except LibraryError:
             raise
         except Exception as exc:
