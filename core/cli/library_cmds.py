@@ -11,7 +11,7 @@ def cmd_ingest(args) -> int:
     from core.ingest import add_files  # imported here: every other command starts faster without it
 
     lib = library_from(args)
-    items = [(p.name, p.read_bytes()) for p in collect_paths(args.paths)]
+    items = [(p.name, p) for p in collect_paths(args.paths)]  # each read when its turn comes, not all first
     if not items:
         raise UsageError("No PDF or Word files were found there; point to .pdf or .docx files or a folder holding them.")
     reports = add_files(lib, items, stderr_progress(args))

@@ -10,6 +10,8 @@ unreadable ("Error finding id", measured here). So:
   process has written since, reopens Chroma (about 0.1 s at 6,000 passages);
 - writers use the store only while holding the write lock, after that check, so no process
   ever writes from a stale index;
+- the allocator scrubs fresh memory while Chroma works (``core.privacy.scrubbed_allocations``), so the
+  reserved slots of an index it saves can't carry text freed earlier in this process;
 - a Chroma error during a read (a passage removed by another process mid-search) reopens the
   store and retries once; a second failure is reported in one plain sentence, never a traceback.
 
@@ -25,6 +27,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
 from core.errors import LibraryError
+from core.privacy import scrubbed_allocations
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,7 +122,7 @@ class VectorStore:
 
     def collection(self, generation: int):
         """The collection, reopened first when the library's ``generation`` moved on since it was opened."""
-        with self._lock:
+        with self._lock, scrubbed_allocations():
             if self._collection is None or (generation != self.generation and not self._remote):
                 self._open()
                 self.generation = generation
@@ -133,7 +136,8 @@ class VectorStore:
     def read(self, generation: Callable[[], int], action: Callable[[Any], Any]) -> Any:
         """Run ``action(collection)``; on a Chroma error reopen and retry once, then one plain sentence."""
         try:
-            return action(self.collection(generation()))
+            with scrubbed_allocations():
+                return action(self.collection(generation()))
         except LibraryError:
             raise
         except Exception:
@@ -141,7 +145,8 @@ class VectorStore:
         with self._lock:
             self._collection = None  # force a reopen
         try:
-            return action(self.collection(generation()))
+            with scrubbed_allocations():
+                return action(self.collection(generation()))
         except LibraryError:
             raise
         except Exception as exc:
@@ -153,4 +158,5 @@ class VectorStore:
 
     def write(self, generation: int, action: Callable[[Any], Optional[Any]]) -> Any:
         """Run a write (the caller holds the write lock and has checked ``generation``)."""
-        return action(self.collection(generation))
+        with scrubbed_allocations():
+            return action(self.collection(generation))
