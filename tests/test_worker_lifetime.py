@@ -74,3 +74,19 @@ def test_the_reading_worker_ends_when_core_ingest_is_killed(tmp_path, how):
     for w in left:  # don't leave them behind if the test fails
         os.kill(w, signal.SIGKILL)
     assert left == [], "the reading worker outlived core ingest"
+
+
+def test_files_given_by_path_are_read_in_turn_and_a_vanished_one_gets_its_reason(settings, tmp_path):
+    from core.ingest import add_files
+    from core.ingest.reports import OPEN_FAILED
+    from core.library import Library
+    from tests.builders import make_pdf
+
+    paths = []
+    for i, text in enumerate(["Saddle fitting takes 30 minutes.", "Gone before its turn.", "We open at nine."]):
+        paths.append(tmp_path / f"f{i}.pdf")
+        paths[-1].write_bytes(make_pdf([text]))
+    paths[1].unlink()
+    reports = add_files(Library(settings), [(p.name, p) for p in paths])
+    assert [(r.file, r.status) for r in reports] == [("f0.pdf", "added"), ("f1.pdf", "failed"), ("f2.pdf", "added")]
+    assert reports[1].error == OPEN_FAILED

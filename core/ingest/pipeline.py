@@ -20,8 +20,8 @@ from typing import Callable, Iterable, Optional, Union
 from core.chunking import chunk_document
 from core.errors import AppError
 from core.ingest.readahead import ReadAhead
-from core.ingest.reports import (ALREADY_THERE, ALREADY_THERE_AS, NO_TEXT, READ_FAILED, REPLACED, SAME_IN_BATCH,
-                                 SAME_NAME_IN_BATCH, STORE_FAILED, FileCheck, IngestReport, describe)
+from core.ingest.reports import (ALREADY_THERE, ALREADY_THERE_AS, NO_TEXT, OPEN_FAILED, READ_FAILED, REPLACED,
+                                 SAME_IN_BATCH, SAME_NAME_IN_BATCH, STORE_FAILED, FileCheck, IngestReport, describe)
 from core.library import Library, embed_text
 from core.types import Progress, no_progress
 
@@ -159,6 +159,13 @@ def _sha256(data: Union[bytes, Path]) -> str:
     return digest.hexdigest()
 
 
+def _worth_reading_ahead(library: Library, data: Union[bytes, Path]) -> bool:
+    try:
+        return not _stored(library, data)
+    except OSError:  # unreadable: its turn will say so
+        return False
+
+
 def _stored(library: Library, data: Union[bytes, Path]) -> bool:
     sha = _sha256(data)
     return library.db.conn().execute(
@@ -190,9 +197,15 @@ def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]],
             def sub(fraction: float, message: str, i=i) -> None:
                 progress((i + max(0.0, min(1.0, fraction))) / n, message)
 
-            name, data = current[0], _bytes(current[1])
+            try:
+                name, data = current[0], _bytes(current[1])
+            except OSError:  # gone, or not ours to read, since the batch was listed
+                ahead.reader(i)  # forget what the worker made of it
+                reports.append(IngestReport(file=current[0], status="failed", error=OPEN_FAILED, message=OPEN_FAILED))
+                current, i = following, i + 1
+                continue
             check = check_file(name, data, library, lambda f, m: sub(0.3 * f, m), known, ahead.reader(i))
-            if following is not None and not _stored(library, following[1]):
+            if following is not None and _worth_reading_ahead(library, following[1]):
                 ahead.start(i + 1, *following)  # read the next file while this one is embedded
             reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m)))
             current, i = following, i + 1
