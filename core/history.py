@@ -299,6 +299,8 @@ def forget_document(conn: sqlite3.Connection, name: str, chunk_ids: set[str], pl
     """
     changed = 0
     rows = conn.execute("SELECT id, conversation_id, content, citations_json, meta_json FROM messages").fetchall()
+    citing = {row["conversation_id"] for row in rows  # conversations that drew on the document
+              if any(cid in (row["citations_json"] or "") + (row["meta_json"] or "") for cid in chunk_ids)}
     for row in rows:
         citations, meta = _loads(row["citations_json"], []), _loads(row["meta_json"], {})
         gone: set[int] = set()
@@ -306,7 +308,7 @@ def forget_document(conn: sqlite3.Connection, name: str, chunk_ids: set[str], pl
         meta = _forget_in(meta, name, chunk_ids, placeholder, keep_name, gone)
         content = _without_sentences_citing(row["content"], gone, placeholder) if gone else row["content"]
         if not keep_name:
-            content = _without_name(content, name, placeholder)
+            content = _without_name(content, name, placeholder, row["conversation_id"] in citing)
         new = (content, json.dumps(citations, ensure_ascii=False), json.dumps(meta, ensure_ascii=False, default=str))
         if new != (row["content"], row["citations_json"], row["meta_json"]):
             conn.execute("UPDATE messages SET content = ?, citations_json = ?, meta_json = ? WHERE id = ?",
@@ -314,7 +316,7 @@ def forget_document(conn: sqlite3.Connection, name: str, chunk_ids: set[str], pl
             changed += 1
     if not keep_name:
         for conv in conn.execute("SELECT id, title FROM conversations").fetchall():
-            title = _without_name(conv["title"], name, placeholder)
+            title = _without_name(conv["title"], name, placeholder, conv["id"] in citing)
             if title != conv["title"]:
                 conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conv["id"]))
     return changed
@@ -350,11 +352,13 @@ def _without_sentences_citing(text: str, numbers: set[int], placeholder: str) ->
     return "".join(f"({placeholder})" + s[len(s.rstrip()):] if cites(s) else s for s in _SENTENCE.findall(text))
 
 
-def _without_name(text: str, name: str, placeholder: str) -> str:
+def _without_name(text: str, name: str, placeholder: str, also_stem: bool = False) -> str:
+    """``text`` with the file name (any case) replaced; also its name without the ending ("Price list") where
+    the conversation drew on the document (elsewhere those may be the owner's own everyday words)."""
     if not name or not text:
         return text
     out = re.sub(re.escape(name), placeholder, text, flags=re.IGNORECASE)
     stem = name.rsplit(".", 1)[0]
-    if len(stem) >= 4:
-        out = re.sub(re.escape(stem), placeholder, out, flags=re.IGNORECASE)
+    if also_stem and len(stem) >= 4:
+        out = re.sub(r"\b" + re.escape(stem) + r"\b", placeholder, out, flags=re.IGNORECASE)
     return out

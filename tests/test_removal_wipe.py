@@ -150,3 +150,27 @@ def test_an_older_vector_store_saves_after_every_write_once_opened(settings):
     store = VectorStore(settings, name)
     assert store.collection(1).configuration["hnsw"]["sync_threshold"] == 1
     assert json.loads(json.dumps(store.collection(1).configuration))["hnsw"]["space"] == "cosine"
+
+
+def test_only_the_removed_document_leaves_the_conversations(settings):
+    """Another conversation, and the owner's everyday words that happen to match a file name, are untouched."""
+    from core.history import forget_document
+    from core.types import Passage
+
+    history = History(settings.db_path)
+    cited = history.new_conversation()
+    history.add_message(cited, "user", "What do my notes say about rye?")
+    history.add_answer(cited, "What do my notes say about rye?", AnswerResult(
+        answer="Rye is proofed overnight [1]. Spelt sells out [2].", found=True,
+        citations=[Passage(1, "Notes.pdf", 2, text="Rye is proofed overnight.", chunk_id="c-rye"),
+                   Passage(2, "Sales.pdf", 1, text="Spelt sells out by noon.", chunk_id="c-spelt")]))
+    other = history.new_conversation()
+    history.add_message(other, "user", "Where are my notes on spelt?")
+    with history.db.transaction() as tx:
+        forget_document(tx, "Notes.pdf", {"c-rye"}, "removed on 7 December 2026")
+    answer = history.messages(cited)[1]
+    assert answer["content"] == "(removed on 7 December 2026) Spelt sells out [2]."
+    assert [c["file"] for c in answer["citations"]] == ["removed on 7 December 2026", "Sales.pdf"]
+    assert [c["text"] for c in answer["citations"]] == ["Removed on 7 December 2026.", "Spelt sells out by noon."]
+    assert history.messages(other)[0]["content"] == "Where are my notes on spelt?"
+    assert history.conversation(other)["title"] == "Where are my notes on spelt?"
