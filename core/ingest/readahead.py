@@ -10,7 +10,8 @@ file is simply read here instead.
 The worker never outlives this process: a killed parent (``kill -9``, a closed terminal, SIGTERM)
 leaves no worker behind to finish reading a scan and then wait forever. On Linux the kernel kills
 it when the parent goes (``PR_SET_PDEATHSIG``); everywhere, a watch thread in the worker checks
-once a second that its parent is still the one that started it, and ends the worker when not.
+once a second that its parent is still there (its process id, and multiprocessing's parent sentinel,
+which also works on Windows), and ends the worker when not.
 A file given by its path is read by the worker itself, so its bytes never cross the pipe.
 """
 from __future__ import annotations
@@ -46,10 +47,14 @@ def _end_with_parent(parent: int) -> None:
     if os.getppid() != parent:  # the parent went before the line above took effect
         os._exit(1)
 
+    import multiprocessing
+
+    handle = multiprocessing.parent_process()  # its sentinel fires when the parent ends (Windows too)
+
     def watch() -> None:
         while True:
             threading.Event().wait(PARENT_CHECK_SECONDS)
-            if os.getppid() != parent:
+            if os.getppid() != parent or (handle is not None and not handle.is_alive()):
                 os._exit(1)
 
     threading.Thread(target=watch, name="groundwork-parent-watch", daemon=True).start()
