@@ -202,10 +202,10 @@ def training_data() -> None:
         return
     st.markdown(md(export.summary))
     a, b = st.columns(2)
-    a.download_button(f"Download training set (train.jsonl, {export.train_count:,})", export.train_jsonl,
+    a.download_button(f"Download {export.train_count:,} examples to train with (saved as train.jsonl)", export.train_jsonl,
                       file_name="train.jsonl", mime="application/jsonl", key="dl_train",
                       on_click="ignore", disabled=export.train_count == 0, width="stretch")
-    b.download_button(f"Download check set (eval.jsonl, {export.eval_count:,})", export.eval_jsonl,
+    b.download_button(f"Download {export.eval_count:,} examples to check the trained model (saved as eval.jsonl)", export.eval_jsonl,
                       file_name="eval.jsonl", mime="application/jsonl", key="dl_eval",
                       on_click="ignore", disabled=export.eval_count == 0, width="stretch",
                       help="Answers kept aside to test the trained model; with 5 or more approved "

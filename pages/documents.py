@@ -230,7 +230,8 @@ stats = lib.stats()
 c1, c2, c3 = st.columns(3)
 c1.metric("Documents", stats.documents)
 c2.metric("Pages", f"{stats.pages:,}")
-c3.metric("Searchable passages", f"{stats.chunks:,}")
+c3.metric("Passages", f"{stats.chunks:,}", help="Your documents cut into short pieces; a search looks through "
+          "these and shows you the best ones.")
 
 table = st.dataframe(
     pd.DataFrame([{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",

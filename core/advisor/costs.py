@@ -18,7 +18,7 @@ def _size(f: Facts) -> str:
     """'about 30,000 words (40,000 tokens, estimated from your library)': for the end of a sentence."""
     how = "estimated from your library" if f.tokens_measured else f"at about {fig.TOKENS_PER_PAGE} per page"
     words = int(f.tokens / fig.TOKENS_PER_WORD)
-    return f"about {words:,} words ({f.tokens:,} tokens, {how})"
+    return f"about {words:,} words ({f.tokens:,} word pieces, called tokens, {how})"
 
 
 def long_context_note(f: Facts) -> str:
@@ -80,7 +80,7 @@ def cost_table(f: Facts) -> list[dict]:
     rows += [
         _row("A low-cost online model, for comparison",
              f"About ${fig.PRICE_INPUT_PER_M} for every 750,000 words it reads and ${fig.PRICE_OUTPUT_PER_M} for "
-             "every 750,000 it writes (priced per million tokens).", "[A]"),
+             "every 750,000 it writes (priced per million word pieces, called tokens).", "[A]"),
         _row("Wait added by looking things up",
              "About a fifth to half a second per question, before the answer starts.", "[B]"),
         _row("Doing both (looking things up and training)",

@@ -59,7 +59,7 @@ RULES: list[Rule] = [
       "needs_citations", "[A][C]"),
     R("large_material", "A lot of material", "retrieval", 2, lambda f: f.tokens > fig.LARGE_TOKENS,
       "You have {page_words} of material, more than a model can sensibly read for every question (roughly "
-      "{tokens} tokens, beyond about {large_tokens}). Looking things up picks the few pages each question needs.",
+      "{tokens} word pieces, called tokens, beyond about {large_tokens}). Looking things up picks the few pages each question needs.",
       "knowledge_pages", "[A][B]"),
     R("facts_missing", "Facts are what's missing", "retrieval", 2, lambda f: f.main_gap in ("knowledge", "both"),
       "What a general AI lacks today is facts about your business, and facts are best looked up in your own "
