@@ -27,6 +27,7 @@ from core.advisor import (
     section,
     sentence,
 )
+from core.advisor.saved import load_answers, save_answers
 from core.errors import AppError
 from core.render import literal_markdown as md
 
@@ -36,10 +37,18 @@ N = len(QUESTIONS)
 RESULT = N  # the step after the last question
 ROOT = Path(__file__).resolve().parent.parent
 
-if "adv_answers" not in st.session_state:
-    st.session_state.adv_answers = {}
+if "adv_answers" not in st.session_state:  # a new visit (or a restart): the last answers, kept in the data folder
+    st.session_state.adv_answers, st.session_state.adv_step = load_answers(runtime.get_settings().data_dir)
 if "adv_step" not in st.session_state:
     st.session_state.adv_step = 0
+
+
+def persist() -> None:
+    """Keep the answers and the step for the next visit; the page goes on if the folder can't be written."""
+    try:
+        save_answers(runtime.get_settings().data_dir, st.session_state.adv_answers, st.session_state.adv_step)
+    except OSError:
+        st.toast("Groundwork couldn't keep your answers for next time; check that its data folder can be written to.")
 
 # -- what the app already knows ----------------------------------------------------
 
@@ -75,25 +84,30 @@ def _keep(qid: str) -> None:
 def go_next(qid: str) -> None:
     _keep(qid)
     st.session_state.adv_step = min(st.session_state.adv_step + 1, RESULT)
+    persist()
 
 
 def go_back(qid: str) -> None:
     _keep(qid)
     st.session_state.adv_step = max(st.session_state.adv_step - 1, 0)
+    persist()
 
 
 def skip(qid: str) -> None:
     st.session_state.adv_answers.pop(qid, None)
     st.session_state.adv_step = min(st.session_state.adv_step + 1, RESULT)
+    persist()
 
 
 def change_answers() -> None:
     st.session_state.adv_step = 0
+    persist()
 
 
 def start_over() -> None:
     st.session_state.adv_answers = {}
     st.session_state.adv_step = 0
+    persist()
 
 
 # -- drawing one section of the advice (one function per kind) --------------------------
