@@ -594,7 +594,7 @@ class TestQuestions:
             "knowledge_pages": None,
             "main_gap": ["knowledge", "behaviour", "both"],
             "style_strictness": ["flexible", "preferred", "strict"],
-            "task_shape": ["open_questions", "narrow_repetitive"],
+            "task_shape": ["open_questions", "replies", "narrow_repetitive"],
             "example_pairs": None,
             "response_speed": ["seconds_ok", "instant"],
             "monthly_questions": None,

@@ -56,9 +56,13 @@ class StyleState:
 
 
 def measure(library: LibraryStats | None, usage: UsageStats | None,
-            selftest: SelfTestSummary | None = None) -> dict[str, Measured]:
+            selftest: SelfTestSummary | None = None, imported: int | None = None) -> dict[str, Measured]:
     """Everything measured, by key; a summary that is None is simply not measured."""
     out: dict[str, Measured] = {}
+    if imported:
+        out["imported_examples"] = Measured(
+            int(imported), f"counted in Groundwork: {plural(int(imported), 'past question-and-reply pair')} you "
+                           "imported", "examples")
     if library is not None:
         out.update(_library_facts(library))
     if usage is not None:

@@ -97,6 +97,10 @@ RULES: list[Rule] = [
     R("narrow_task", "One narrow repetitive task", "fine_tuning", 2, lambda f: f.narrow,
       "The work is one narrow task repeated many times. A small model trained on examples of it does such tasks "
       "quickly and consistently.", "task_shape", "[C][D]"),
+    R("one_tone_replies", "Replies in one tone", "fine_tuning", 2, lambda f: f.replies,
+      "The work is writing replies to customers in your own tone every time. A model trained on your own past "
+      "replies keeps to that tone more reliably than written instructions, while the facts in each reply are "
+      "still best looked up.", "task_shape", "[A][B][C][D]"),
     R("stable_facts", "Information is stable", "fine_tuning", 1, lambda f: f.stable,
       "Your information changes only {freq_words}, so a trained model would not go stale quickly.",
       "change_frequency", "[A][B]"),
