@@ -27,9 +27,11 @@ from core.advisor import (
     section,
     sentence,
 )
+from core.advisor.example_store import PastExamples
 from core.advisor.saved import load_answers, save_answers
 from core.errors import AppError
 from core.render import literal_markdown as md
+from ui.past_replies import past_replies_section
 
 runtime.page_setup()
 
@@ -63,7 +65,12 @@ try:
         style_since=settings.answer_style_changed_at if settings.answer_style else "")
 except AppError:
     usage = None
-measured = measure(library_stats, usage, load_selftest(settings))
+past = None
+try:
+    past = PastExamples(settings.db_path)
+except AppError:
+    pass
+measured = measure(library_stats, usage, load_selftest(settings), past.count() if past else None)
 
 answers: dict = st.session_state.adv_answers
 step: int = min(max(int(st.session_state.adv_step), 0), RESULT)
@@ -209,10 +216,12 @@ def training_data() -> None:
         examples = runtime.get_history().approved_examples()
     except AppError:
         examples = []
+    examples += past.examples() if past else []
     export = export_training_data(examples)
     if export.total == 0:
-        st.info("You have no approved answers yet: on the chat page, give 👍 to good answers that show "
-                "their sources, and they will be collected here as training data.")
+        st.info("You have no approved answers or imported replies yet: on the chat page, give 👍 to good answers "
+                "that show their sources, or bring in your past replies below, and they will be collected here as "
+                "training data.")
         return
     st.markdown(md(export.summary))
     a, b = st.columns(2)
@@ -286,6 +295,9 @@ for part in build_sections(advice):
     draw(part)
     if part.key == "next_steps" and advice.fine_tuning_recommended:
         training_data()
+
+if past is not None:
+    past_replies_section(past)
 
 st.subheader("Keep this advice")
 c1, c2 = st.columns(2)

@@ -867,7 +867,7 @@ class TestTrainingExport:
             assert re.search(r"Question: How many days of leave do staff in team \d+ get\?$", user)
             assert assistant.startswith("Team ") and assistant.endswith("[1].")
         assert exp.threshold == EXAMPLES_THRESHOLD
-        assert exp.summary.startswith("40 approved examples exported")
+        assert exp.summary.startswith("40 examples exported")
         assert "500 or more" in exp.summary and "460 to go" in exp.summary
 
     def test_export_split_is_deterministic_and_about_the_fraction(self):
