@@ -219,9 +219,9 @@ def training_data() -> None:
     examples += past.examples() if past else []
     export = export_training_data(examples)
     if export.total == 0:
-        st.info("You have no approved answers or imported replies yet: on the chat page, give 👍 to good answers "
-                "that show their sources, or bring in your past replies below, and they will be collected here as "
-                "training data.")
+        st.info("You have no approved answers yet, and no past replies brought in: on the chat page, give 👍 to "
+                "good answers that show their sources, or bring in your past replies below, and they will be "
+                "collected here as training data.")
         return
     st.markdown(md(export.summary))
     a, b = st.columns(2)
@@ -233,7 +233,8 @@ def training_data() -> None:
                       on_click="ignore", disabled=export.eval_count == 0, width="stretch",
                       help="Answers kept aside to test the trained model; with 5 or more approved "
                            "answers there is always at least one.")
-    st.caption("These files hold passages from your documents, so keep them on computers you control.")
+    st.caption("These files hold passages from your documents and any past replies you brought in, so keep them "
+               "on computers you control.")
 
 
 # -- the questionnaire --------------------------------------------------------------

@@ -73,7 +73,8 @@ with st.container(horizontal=True):
 draft = st.text_area("How should answers sound and look?", key="style_text", max_chars=STYLE_MAX_CHARS,
                      height=130, placeholder="For example: friendly and short, like our shop staff.")
 with st.container(horizontal=True):
-    st.button("Save", key="style_save", type="primary", on_click=save, args=(draft,))
+    # the box's value as it is when Save is clicked (text typed just before the click included)
+    st.button("Save", key="style_save", type="primary", on_click=lambda: save(st.session_state.get("style_text", "")))
     if settings.answer_style:
         st.button("Remove the style", key="style_clear", on_click=save, args=("",))
 flash = st.session_state.pop("style_flash", None)

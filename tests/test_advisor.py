@@ -654,7 +654,7 @@ class TestRules:
         ids = [r.id for r in RULES]
         assert len(ids) == len(set(ids))
         question_ids = {q.id for q in QUESTIONS}
-        fact_keys = {"approved_answers", "answer_style", "selftest", "unanswered_rate"}
+        fact_keys = {"approved_answers", "imported_examples", "answer_style", "selftest", "unanswered_rate"}
         for r in RULES:
             assert r.direction in ("retrieval", "fine_tuning", "neutral")
             assert (r.weight == 0) == (r.direction == "neutral")

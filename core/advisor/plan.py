@@ -98,7 +98,8 @@ def _verdict_steps(verdict: str, f: Facts, cond: Optional[str], style: Optional[
     if verdict == "rag_plus_finetune":
         return ([style] if style else []) + [
             "Keep looking facts up in your documents, so answers stay current and show their source.",
-            f"Download your approved answers from this page as training data, and have a technical person train a "
+            "Download the training data from this page (the answers you approved in the chat and the past replies "
+            "you imported), and have a technical person train a "
             f"small model you run yourself for {behaviour}; one powerful graphics card is enough [B].",
             ("Compare the trained model with the current answers on the check set (answers kept aside for testing, "
              "in the download on this page) before switching over." if f.check_set else

@@ -69,7 +69,7 @@ RULES: list[Rule] = [
       "months.", "launch_timeline", "[B][D]"),
     R("few_examples", "Few good examples yet", "retrieval", 1, lambda f: f.examples < fig.SOME_EXAMPLES,
       "There are {example_words} so far. Training needs hundreds to thousands of good ones, so there is not "
-      "enough to train on yet.", "example_pairs", "[B][C][D]", ("approved_answers",)),
+      "enough to train on yet.", "example_pairs", "[B][C][D]", ("approved_answers", "imported_examples")),
     R("no_maintainer", "No one to maintain a model", "retrieval", 2, lambda f: f.ml_capacity == "none",
       "No one would look after a trained model. It must be trained again whenever your products or style change; "
       "with look-ups you only keep the documents current.", "ml_capacity", "[B][D]"),
@@ -117,11 +117,11 @@ RULES: list[Rule] = [
       "model can be faster and cheaper than looking them up every time.", "monthly_questions", "[A]"),
     R("enough_examples", "Enough good examples", "fine_tuning", 2, lambda f: f.enough_examples,
       "There are {example_words}; about {threshold} good examples is where training becomes workable.",
-      "example_pairs", "[B][C][D]", ("approved_answers",)),
+      "example_pairs", "[B][C][D]", ("approved_answers", "imported_examples")),
     R("some_examples", "Hundreds of examples", "fine_tuning", 1,
       lambda f: fig.SOME_EXAMPLES <= f.examples < fig.EXAMPLES_THRESHOLD,
       "There are {example_words}, a good start; training usually needs {threshold} or more.",
-      "example_pairs", "[B][C][D]", ("approved_answers",)),
+      "example_pairs", "[B][C][D]", ("approved_answers", "imported_examples")),
     R("ml_team", "A technical team", "fine_tuning", 1, lambda f: f.ml_capacity == "team",
       "You have a technical team who could train a model and keep it up to date.", "ml_capacity", "[B][D]"),
     R("can_invest", "Budget to invest", "fine_tuning", 1, lambda f: f.budget == "can_invest",
@@ -196,7 +196,7 @@ DECISIONS: list[Decision] = [
       "budget, so it isn't worth doing now.", "ml_capacity"),
     D("too_few_examples", "rag_then_finetune", lambda f: not f.enough_examples,
       "Training could help with {behaviour}, but there are only {example_words}; it usually needs {threshold} or "
-      "more.", "example_pairs", ("approved_answers",)),
+      "more.", "example_pairs", ("approved_answers", "imported_examples")),
     D("no_maintainer", "rag_then_finetune", lambda f: not f.maintainer,
       "Training could help with {behaviour} and there are enough examples, but no one would look after the "
       "trained model yet.", "ml_capacity"),
@@ -207,9 +207,9 @@ DECISIONS: list[Decision] = [
     D("narrow_stable_task", "finetune_first",
       lambda f: f.case in ("narrow_task", "instant") and f.stable and f.needs_citations != "must",
       "This is {behaviour} on stable information with {example_words} and someone to maintain it: a small trained "
-      "model is the right first tool, and looking things up adds little.", "task_shape", ("approved_answers",)),
+      "model is the right first tool, and looking things up adds little.", "task_shape", ("approved_answers", "imported_examples")),
     D("both_now", "rag_plus_finetune", lambda f: True,
       "Training pays off here for {behaviour} ({example_words}, and someone to maintain it), while your facts are "
-      "still best looked up so answers stay current and can show their source.", "main_gap", ("approved_answers",)),
+      "still best looked up so answers stay current and can show their source.", "main_gap", ("approved_answers", "imported_examples")),
 ]
 DECISION_BY_ID: dict[str, Decision] = {d.id: d for d in DECISIONS}
