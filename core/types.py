@@ -250,6 +250,7 @@ class AnswerResult:
     trimmed_sources: int = 0
     # uncited (or wrongly cited) sentences Groundwork matched to a passage after the answer finished
     matched: list[MatchedSentence] = field(default_factory=list)
+    dropped_citations: int = 0  # citations to a source number the model wasn't given, removed from the text
 
     _PASSAGE_LISTS = ("citations", "consulted", "closest")
 

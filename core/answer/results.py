@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional, Sequence
 
-from core.answer.citations import normalise_citations
+from core.answer.citations import count_dropped, normalise_citations
 from core.answer.echo import drop_instructions
 from core.answer.notfound import is_not_found, normalise_general
 from core.answer.repair import check_answer
@@ -86,6 +86,7 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
            failure: Optional[OllamaError] = None, stopped: bool = False, looped: bool = False) -> AnswerResult:
     """The model's reply as the owner sees it: citations renumbered and checked, sentences matched, quotes added."""
     raw, echoed = drop_instructions(raw)
+    dropped = count_dropped(raw, len(sources))
     text, order = normalise_citations(raw, len(sources))
     text, general = normalise_general(text)
     text = text.strip()
@@ -102,4 +103,4 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
         answer=text, found=found, mode="llm", citations=checked.citations, consulted=checked.consulted,
         closest=closest, unsupported=checked.unsupported, no_citations=bool(text) and found and not checked.citations,
         notice=notice, error_kind=kind, general_knowledge=general, query=query, num_ctx=num_ctx,
-        trimmed_sources=trimmed, matched=checked.matched)
+        trimmed_sources=trimmed, matched=checked.matched, dropped_citations=dropped)

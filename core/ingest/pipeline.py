@@ -123,7 +123,7 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
         if not chunks:
             report.error = report.message = NO_TEXT
             return report
-        progress(0.0, f"Indexing passage 0 of {len(chunks)}")
+        progress(0.0, f"Preparing passage 0 of {len(chunks)} for searching")
         vectors = library.embedder.embed([embed_text(doc.name, c) for c in chunks],
                                          progress=lambda f, m: progress(0.95 * f, m))
         stored = library.store(doc, chunks, vectors, check.data, lambda f, m: progress(0.95 + 0.05 * f, m))
