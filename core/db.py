@@ -145,10 +145,24 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
 
 
+# Past questions and the replies given, imported from the owner's files (CSV/XLSX, mbox/.eml) as examples
+# to train on, kept with the history's approved answers (``core.advisor.example_store``).
+_V3_PAST_EXAMPLES = """
+CREATE TABLE IF NOT EXISTS past_examples (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    question    TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    source      TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    UNIQUE (question, answer)
+);
+"""
+
 Migration = Union[str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
+    _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
 )
 VERSION = len(MIGRATIONS)
 

@@ -6,10 +6,20 @@ the critical path. One file is read ahead at most, so memory stays bounded whate
 size. The worker is started with ``spawn`` (never ``fork``: this process runs threads), once per
 batch, and only when there is more than one file to read. If the worker can't start or dies, the
 file is simply read here instead.
+
+The worker never outlives this process: a killed parent (``kill -9``, a closed terminal, SIGTERM)
+leaves no worker behind to finish reading a scan and then wait forever. On Linux the kernel kills
+it when the parent goes (``PR_SET_PDEATHSIG``); everywhere, a watch thread in the worker checks
+once a second that its parent is still there (its process id, and multiprocessing's parent sentinel,
+which also works on Windows), and ends the worker when not.
+A file given by its path is read by the worker itself, so its bytes never cross the pipe.
 """
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Optional
@@ -20,6 +30,36 @@ from core.types import ParsedDocument
 log = logging.getLogger(__name__)
 
 
+PARENT_CHECK_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the worker, first thing: end when the process that started it ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent went before the line above took effect
+        os._exit(1)
+
+    import multiprocessing
+
+    handle = multiprocessing.parent_process()  # its sentinel fires when the parent ends (Windows too)
+
+    def watch() -> None:
+        while True:
+            threading.Event().wait(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent or (handle is not None and not handle.is_alive()):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="groundwork-parent-watch", daemon=True).start()
+
+
 def _logging_like_parent() -> tuple[bool, int]:
     """What the worker's logging should do: stay quiet, as the CLI is without ``--debug`` (only
     NullHandlers on the root logger), or print records at the parent's level."""
@@ -28,9 +68,11 @@ def _logging_like_parent() -> tuple[bool, int]:
     return quiet, root.level
 
 
-def _start_worker(quiet: bool, level: int) -> None:
-    """In the worker: a spawned process starts with no logging set up, and Python's last-resort
-    handler would print every warning, with its traceback, on the owner's screen."""
+def _start_worker(parent: int, quiet: bool, level: int) -> None:
+    """In the worker: end with the parent (``_end_with_parent``), and log like it. A spawned process
+    starts with no logging set up, and Python's last-resort handler would print every warning, with
+    its traceback, on the owner's screen."""
+    _end_with_parent(parent)
     root = logging.getLogger()
     if quiet:
         root.addHandler(logging.NullHandler())
@@ -38,9 +80,13 @@ def _start_worker(quiet: bool, level: int) -> None:
         logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _read_in_worker(name: str, data: bytes, settings: Settings) -> ParsedDocument:
+def _read_in_worker(name: str, data, settings: Settings) -> ParsedDocument:
+    """Read one file; ``data`` is its bytes or its path (then the worker opens it itself)."""
     from core.documents import read_document
 
+    if not isinstance(data, (bytes, bytearray)):
+        with open(data, "rb") as fh:
+            data = fh.read()
     return read_document(name, data, settings, None)
 
 
@@ -69,13 +115,15 @@ class ReadAhead:
 
             try:
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start_worker, initargs=_logging_like_parent())
+                                                 initializer=_start_worker,
+                                                 initargs=(os.getpid(), *_logging_like_parent()))
             except (OSError, ValueError):  # no processes here: read in this one
                 log.warning("reading ahead is unavailable", exc_info=True)
                 self._enabled = False
         return self._pool
 
-    def start(self, key: int, name: str, data: bytes) -> None:
+    def start(self, key: int, name: str, data) -> None:
+        """Begin reading ``data`` (bytes, or a path the worker opens itself) as ``name``."""
         pool = self._workers()
         if pool is None:
             return
