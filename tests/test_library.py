@@ -267,7 +267,9 @@ def test_chroma_server_mode(tmp_path, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+    # chromadb's own ``chroma`` command, run by this interpreter (no activated environment or PATH needed)
+    chroma = [sys.executable, "-c", "from chromadb.cli.cli import app; app()"]
+    server = subprocess.Popen([*chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60
