@@ -79,7 +79,7 @@ def ready_documents(data_dir: Path) -> int:
 
     try:
         with contextlib.closing(sqlite3.connect(f"file:{data_dir / 'groundwork.db'}?mode=ro", uri=True)) as db:
-            return db.execute("SELECT count(*) FROM documents WHERE status = 'ready'").fetchone()[0]
+            return db.execute("SELECT count(*) FROM ready_documents").fetchone()[0]
     except sqlite3.Error:  # not created yet, or its tables not yet written
         return 0
 
