@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Iterable, Optional, Protocol
 
+from core.place import Place
+
 # progress(fraction 0..1, message) -- pages pass a callback that moves a bar
 Progress = Callable[[float, str], None]
 
@@ -32,6 +34,11 @@ class Segment:
     section: Optional[str] = None
     ocr_confidence: Optional[float] = None  # 0..1 when the text was read by OCR, else None
     rows: Optional[tuple[int, int]] = None  # spreadsheet rows (first, last), 1-based
+
+    @property
+    def place(self) -> Place:
+        first, last = self.rows if self.rows else (None, None)
+        return Place(self.page, None, self.section, first, last)
 
 
 @dataclass
@@ -73,6 +80,10 @@ class Chunk:
     row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
 
+    @property
+    def place(self) -> Place:
+        return Place.of(self)
+
 
 @dataclass
 class SearchResult:
@@ -90,6 +101,10 @@ class SearchResult:
     relevance: Optional[float] = None  # reranker: probability (0..1) that this passage answers the question
     sentence_score: float = 0.0  # reranker: best cosine of the question to one sentence/row of the passage
     support: Optional[float] = None  # gate: probability (0..1) that the results answer the question at all
+
+    @property
+    def place(self) -> Place:
+        return Place.of(self)
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""
@@ -185,11 +200,9 @@ class Passage:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
-    def place(self) -> str:
-        """Where it is, in words: 'page 4', 'Sheet Prices, rows 12–30', 'section “Returns”'."""
-        from core.labels import place_label
-
-        return place_label(self.page, self.page_end, self.section, self.row_start, self.row_end)
+    def place(self) -> Place:
+        """Where it is (``place.label()``: 'page 4', 'Sheet Prices, rows 12–30', 'section “Returns”')."""
+        return Place.of(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Passage":

@@ -1,7 +1,8 @@
 """``search`` and ``eval``: finding passages, and measuring how well that works."""
 from __future__ import annotations
 
-from core.cli.common import emit, library_from, place_label
+from core.cli.common import emit, library_from
+from core.place import Place
 
 
 def cmd_search(args) -> int:
@@ -17,7 +18,7 @@ def cmd_search(args) -> int:
     def human(payload):
         if not payload["results"]:
             return "Nothing in your documents matched that."
-        lines = [f"{i}. {r['file']}, {place_label(r)}  (relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
+        lines = [f"{i}. {r['file']}, {Place.of(r).label()}  (relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
                  for i, r in enumerate(payload["results"], 1)]
         if weak:
             lines.insert(0, "The best match is weak: your documents may not answer this.")
