@@ -19,12 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
-    """One model cache for the whole run (the CLI tests' child processes inherit it), never the user's own."""
+    """One model cache for the whole run, never the user's own: the CLI tests' child processes and, with
+    ``-n`` (pytest-xdist), the worker processes inherit the one the main process made."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("GROUNDWORK_CACHE_DIR"):
+        return
     os.environ["GROUNDWORK_CACHE_DIR"] = tempfile.mkdtemp(prefix="groundwork-test-cache-")
+    config._groundwork_cache = os.environ["GROUNDWORK_CACHE_DIR"]
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ.pop("GROUNDWORK_CACHE_DIR", ""), ignore_errors=True)
+    made = getattr(config, "_groundwork_cache", None)
+    if made:  # only the process that made it removes it
+        os.environ.pop("GROUNDWORK_CACHE_DIR", None)
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
