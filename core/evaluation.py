@@ -53,7 +53,7 @@ def judge(library, q: dict, k: int, tolerance: int, rerank: bool = True) -> dict
     results = search(library, q["question"], k=k, rerank_results=rerank)
     passed = gate(results, q["question"]) if rerank else []
     dicts = [r.as_dict() for r in results]
-    support = results[0].support if results and results[0].support is not None else None
+    support = results.support if results else None
     row = {"id": q.get("id"), "hit": None, "rank": None, "gate": bool(passed), "passed": len(passed),
            "context_hit": None, "support": None if support is None else round(support, 4), "results": dicts}
     if is_answerable(q):

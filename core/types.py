@@ -100,7 +100,6 @@ class SearchResult:
     row_end: Optional[int] = None
     relevance: Optional[float] = None  # reranker: probability (0..1) that this passage answers the question
     sentence_score: float = 0.0  # reranker: best cosine of the question to one sentence/row of the passage
-    support: Optional[float] = None  # gate: probability (0..1) that the results answer the question at all
 
     @property
     def place(self) -> Place:
@@ -120,6 +119,16 @@ class SearchResult:
             "text": self.text,
             "score": round(self.score, 6),
         } | ({"row_start": self.row_start, "row_end": self.row_end} if self.row_start is not None else {})
+
+
+class Found(list):
+    """What ``search`` found for one question: its results, best first (a list), and ``support``, the
+    probability (0..1) that they answer the question at all (None when not reranked). Support belongs
+    to the question, so it is said once here, not on each result; a slice is a plain list without it."""
+
+    def __init__(self, results: Iterable[SearchResult] = (), support: Optional[float] = None):
+        super().__init__(results)
+        self.support = support
 
 
 # --------------------------------------------------------------------------- measured facts

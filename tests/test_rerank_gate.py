@@ -89,7 +89,7 @@ def test_a_keyword_fragment_finds_its_row_first(lib):
 def test_nothing_relevant_is_said_when_the_documents_do_not_answer(lib, question):
     results = search(lib, question, k=5)
     assert results and gate(results, question) == []
-    assert results[0].support < 0.5
+    assert results.support < 0.5
 
 
 @pytest.mark.slow
@@ -104,7 +104,7 @@ def test_scores_are_relevance_best_first(lib):
     results = search(lib, "How many days of vacation does a full-time employee get each year?", k=5)
     scores = [r.score for r in results]
     assert scores == sorted(scores, reverse=True) and all(0.0 <= s <= 1.0 for s in scores)
-    assert results[0].relevance == results[0].score and results[0].support > 0.5
+    assert results[0].relevance == results[0].score and results.support > 0.5
 
 
 def test_the_words_that_must_match_exactly():

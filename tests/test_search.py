@@ -79,3 +79,14 @@ def test_empty_query_and_punctuation_are_safe(lib):
 def test_terms_and_highlight_words():
     assert terms("What is the staff discount on bikes?") == ["staff", "discount", "bikes"]
     assert highlight_terms("Can a customer return a bike after 45 days?") == ["customer", "return", "bike", "45", "days"]
+
+
+def test_support_is_said_once_for_the_question_not_copied_onto_each_result(lib):
+    from dataclasses import fields
+
+    from core.types import Found, SearchResult
+
+    found = search(lib, "When do we get paid?", k=3)
+    assert isinstance(found, Found) and len(found) == 3 and 0.5 < found.support <= 1.0
+    assert "support" not in {f.name for f in fields(SearchResult)}
+    assert search(lib, "   ", k=3).support is None and search(lib, "paid", k=3, rerank_results=False).support is None

@@ -14,7 +14,7 @@ from core.search.gate import answers, gate, is_weak, relevant, support
 from core.search.hybrid import candidates
 from core.search.rerank import RERANK_CANDIDATES, UnitScorer, rescore, uses_builtin_model
 from core.search.text import fts_query, specifics, terms
-from core.types import SearchResult
+from core.types import Found
 
 __all__ = ["search", "gate", "answers", "relevant", "is_weak", "terms", "highlight_terms", "fts_query"]
 
@@ -25,25 +25,23 @@ def highlight_terms(query: str) -> list[str]:
 
 
 def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
-           rerank_results: bool = True) -> list[SearchResult]:
+           rerank_results: bool = True) -> Found:
     """The k best passages for ``query``, optionally only from ``files``; best first.
 
-    Reranked results carry ``relevance`` (per passage) and ``support`` (for the question), which
-    ``gate`` reads. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
+    Reranked results carry ``relevance`` (per passage), and what is found carries ``support`` (for the
+    question, ``Found.support``); ``gate`` reads both. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
     """
     query = (query or "").strip()
     if not query:
-        return []
+        return Found()
     qvec = library.embedder.embed_query(query)
     if not rerank_results:
-        return candidates(library, query, qvec, k, files)
+        return Found(candidates(library, query, qvec, k, files))
     pool = candidates(library, query, qvec, max(k, RERANK_CANDIDATES), files)
     if not pool:
-        return []
+        return Found()
     builtin = uses_builtin_model(library.embedder)
     scorer = UnitScorer(query, qvec if builtin else None)
     ranked, evs, missing = rescore(query, pool, scorer, library_vectors=builtin)
     chance = support(ranked[0].relevance or 0.0, missing.words, max(e.sentence for e in evs), missing.exact)
-    for r in ranked:
-        r.support = chance
-    return ranked[:k]
+    return Found(ranked[:k], chance)

@@ -46,13 +46,13 @@ def support(best_relevance: float, absent: float, best_sentence: float, exact_ab
 
 def answers(results: Sequence[SearchResult]) -> bool:
     """True when the results are judged to answer the question."""
-    return bool(results) and (results[0].support or 0.0) >= SUPPORT_MIN
+    return bool(results) and (getattr(results, "support", None) or 0.0) >= SUPPORT_MIN
 
 
 def gate(results: Sequence[SearchResult], query: Optional[str] = None) -> list[SearchResult]:
     """The passages relevant enough to answer from, best first; [] means "nothing relevant was found".
 
-    ``results`` come from ``search`` (reranked: each carries ``relevance`` and ``support``).
+    ``results`` come from ``search`` (reranked: each carries ``relevance``; together they carry ``support``).
     """
     if not answers(results):
         return []
