@@ -83,6 +83,27 @@ def samples_dir(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def read_once(tmp_path_factory):
+    """``read_once(name)``: a fixture file read once per run with default settings, by the real readers.
+
+    Text recognition takes seconds a page, so the scans and photos that several test files look at
+    (what was read, and what the library then finds) go through it once. Don't change what it returns.
+    """
+    from core.documents import read_document
+    from core.settings import load_settings
+
+    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("read-once"))
+    cache: dict = {}
+
+    def read(name: str):
+        if name not in cache:
+            cache[name] = read_document(name, (FIXTURES / name).read_bytes(), settings)
+        return cache[name]
+
+    return read
+
+
 @pytest.fixture
 def library(samples_dir, data_dir) -> Path:
     """This test's data folder holds its own copy of the sample library."""
