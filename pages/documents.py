@@ -15,6 +15,7 @@ from core.documents import EXPLAINED_EXTENSIONS, READABLE_EXTENSIONS
 from core.ingest import check_batch
 from core.labels import human_size, page_list, plural
 from core.render import literal_markdown as md
+from core.tablefile import csv_bytes
 from core.samples import sample_documents_in, sample_files, sample_items
 
 runtime.page_setup()
@@ -225,11 +226,15 @@ c1.metric("Documents", stats.documents)
 c2.metric("Pages", f"{stats.pages:,}")
 c3.metric("Searchable passages", f"{stats.chunks:,}")
 
+rows = [{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
+         "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
+         "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]
 table = st.dataframe(
-    pd.DataFrame([{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
-                   "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
-                   "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]),
+    pd.DataFrame(rows),
     hide_index=True, width="stretch", key=f"library_table_{st.session_state.get('table_round', 0)}", on_select="rerun", selection_mode="multi-row")
+# the table's own download is off (config.toml): names are written so a spreadsheet can't run them
+st.download_button("Download as CSV", csv_bytes(rows), file_name="groundwork-library.csv", mime="text/csv",
+                   key="library_csv", icon=":material/download:")
 
 selected = [docs[i].file for i in table.selection.rows] if table and table.selection else []
 samples_here = sample_documents_in(docs)
