@@ -144,7 +144,8 @@ def test_long_passages_are_folded_with_show_more(lib):
     head, rest = cards.split("<details>")
     assert "Rule 1:" in head and "Rule 8:" not in head and "Rule 8:" in rest
     assert len(re.sub(r"<[^>]+>", "", head)) < 400
-    assert mid
+    # the folded card is the stored answer's citation [1]
+    assert any(f"<span id='gw-src-{mid}-1'></span>" in str(m.value) for m in at.markdown)
 
 
 def test_a_cited_scanned_page_is_shown_with_the_recognised_line_marked(settings):

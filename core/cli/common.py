@@ -85,10 +85,3 @@ def pages_label(n: int) -> str:
     return f"{n} page{'s' if n != 1 else ''}" if n else "no page numbers"
 
 
-def place_label(r: dict) -> str:
-    """Where a search result or citation (as a dict) is, in words."""
-    from core.labels import place_label as place
-
-    return place(*(r.get(k) for k in ("page", "page_end", "section", "row_start", "row_end")))
-
-
