@@ -30,6 +30,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from core.documents.messages import msg_too_many_passages
 from core.errors import BadFileError
+from core.place import Place
 from core.settings import Settings
 from core.types import Chunk, ParsedDocument, Segment
 
@@ -101,16 +102,7 @@ def _groups(segments: list[Segment]) -> list[_Group]:
     return groups
 
 
-@dataclass(frozen=True)
-class _Place:
-    page: Optional[int]
-    page_end: Optional[int]
-    section: Optional[str]
-    row_start: Optional[int] = None
-    row_end: Optional[int] = None
-
-
-def _locate(group: _Group, start: int, end: int) -> _Place:
+def _locate(group: _Group, start: int, end: int) -> Place:
     """First page, last page, main section and rows of the text between ``start`` and ``end``."""
     covered = [s for s in group.spans if s.start < end and s.end > start] or group.spans[:1]
     pages = [s.page for s in covered if s.page is not None]
@@ -119,7 +111,7 @@ def _locate(group: _Group, start: int, end: int) -> _Place:
         share[span.section] = share.get(span.section, 0) + min(end, span.end) - max(start, span.start)
     section = max(share, key=lambda s: share[s])  # ties go to the earliest
     rows = [r for r in (s.rows_between(group.text, start, end) for s in covered) if r]
-    return _Place(
+    return Place(
         min(pages) if pages else None,
         max(pages) if pages else None,
         section,

@@ -138,6 +138,20 @@ def _v2(db: sqlite3.Connection) -> None:
     )""")
 
 
+READY = "ready"  # a document whose vectors, passages and keywords are all stored; any other status is unfinished
+
+
+def _v4(db: sqlite3.Connection) -> None:
+    """One definition of a finished document: the view ``ready_documents``.
+
+    Everything that lists, searches or looks up documents reads the view, so what "ready" means
+    is written once, here; only storing, recovering and removing touch ``documents`` itself.
+    SQLite keeps the view's text and expands ``*`` each time it is read, so columns added to
+    ``documents`` later show through.
+    """
+    db.execute(f"CREATE VIEW IF NOT EXISTS ready_documents AS SELECT * FROM documents WHERE status = '{READY}'")
+
+
 def name_hash(name: str) -> str:
     """What the events table keeps instead of a document's name."""
     import hashlib
@@ -163,6 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
     _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
+    _v4,  # 3 -> 4: the ready_documents view
 )
 VERSION = len(MIGRATIONS)
 

@@ -105,7 +105,7 @@ def _today() -> str:
 
 
 def _place(p: Passage) -> str:
-    return p.place
+    return p.place.label()
 
 
 def _answers(messages: list[dict]):

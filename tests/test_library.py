@@ -84,6 +84,21 @@ def test_identical_content_is_not_embedded_again(lib):
     assert len(lib.documents()) == 1
 
 
+def test_lookups_by_content_and_name_see_ready_documents_only(lib):
+    import hashlib
+
+    data = make_pdf(["Opening hours are 9 to 6 on weekdays."])
+    sha = hashlib.sha256(data).hexdigest()
+    add_files(lib, [("Hours.pdf", data)])
+    assert lib.by_hash(sha) == "Hours.pdf" and lib.has_name("Hours.pdf")
+    assert lib.by_hash("0" * 64) is None and not lib.has_name("Other.pdf")
+    with lib.db.transaction() as tx:  # as if it were still being stored
+        tx.execute("UPDATE documents SET status = 'indexing' WHERE name = 'Hours.pdf'")
+    assert lib.by_hash(sha) is None and not lib.has_name("Hours.pdf")
+    assert lib.documents() == [] and lib.chunk_count() == 0 and lib.stats().documents == 0
+    assert lib.removed_on("Hours.pdf") is None  # never removed, and not there either
+
+
 def test_same_name_new_content_replaces_old_version(lib, settings):
     add_files(lib, [("Prices.pdf", make_pdf(["The Trail 500 costs 1299 dollars."]))])
     old_path = lib.original_path("Prices.pdf")
@@ -267,7 +282,9 @@ def test_chroma_server_mode(tmp_path, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+    # chromadb's own ``chroma`` command, run by this interpreter (no activated environment or PATH needed)
+    chroma = [sys.executable, "-c", "from chromadb.cli.cli import app; app()"]
+    server = subprocess.Popen([*chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60

@@ -80,12 +80,3 @@ def collect_paths(paths: Sequence[str]) -> list[Path]:
         else:
             raise UsageError(f"There is no file or folder at '{raw}'; check the path and try again.")
     return out
-
-
-def place_label(r: dict) -> str:
-    """Where a search result or citation (as a dict) is, in words."""
-    from core.labels import place_label as place
-
-    return place(*(r.get(k) for k in ("page", "page_end", "section", "row_start", "row_end")))
-
-

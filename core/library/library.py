@@ -39,7 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from core.db import Database, name_hash
+from core.db import READY, Database, name_hash
 from core.library.forget import Gone, chunk_ids, forget
 from core.library.locks import WriteLock
 from core.library.reads import LibraryReads, chunk_from_row
@@ -148,12 +148,12 @@ class Library(LibraryReads):
         cleaned = 0
         with self._writing():
             db = self.db.conn()
-            stale = db.execute("SELECT id, sha256, kind FROM documents WHERE status != 'ready'").fetchall()
+            stale = db.execute("SELECT id, sha256, kind FROM documents WHERE status != ?", (READY,)).fetchall()
             pending = db.execute("SELECT doc_id, sha256, kind FROM pending_deletes").fetchall()
             for doc_id, sha, kind in [tuple(r) for r in stale] + [tuple(r) for r in pending]:
                 self._delete_vectors(doc_id)
                 with self._commit() as tx:
-                    tx.execute("DELETE FROM documents WHERE id = ? AND status != 'ready'", (doc_id,))
+                    tx.execute("DELETE FROM documents WHERE id = ? AND status != ?", (doc_id, READY))
                     tx.execute("DELETE FROM pending_deletes WHERE doc_id = ?", (doc_id,))
                     self._delete_original_if_unused(tx, sha, kind)
                 cleaned += 1
@@ -171,11 +171,11 @@ class Library(LibraryReads):
         """Store a read, split and embedded document atomically (steps 1-5 above)."""
         with self._writing():
             db = self.db.conn()
-            same = db.execute("SELECT name, chunks FROM documents WHERE status = 'ready' AND sha256 = ?",
+            same = db.execute("SELECT name, chunks FROM ready_documents WHERE sha256 = ?",
                               (doc.sha256,)).fetchone()
             if same is not None:  # added meanwhile (another window, another process)
                 return Stored("unchanged", same["chunks"], same["name"])
-            old = db.execute("SELECT id, sha256, kind, versions FROM documents WHERE status = 'ready' AND name = ?",
+            old = db.execute("SELECT id, sha256, kind, versions FROM ready_documents WHERE name = ?",
                              (doc.name,)).fetchone()
             old_ids = chunk_ids(db, old["id"]) if old is not None else frozenset()
             self._write_original(doc.sha256, doc.kind, data)
@@ -194,7 +194,7 @@ class Library(LibraryReads):
                     if old is not None:
                         self._retire(tx, old["id"], old["sha256"], old["kind"])
                     self._event(tx, "replaced" if old is not None else "added", doc.name)
-                    tx.execute("UPDATE documents SET status = 'ready' WHERE id = ?", (doc_id,))
+                    tx.execute("UPDATE documents SET status = ? WHERE id = ?", (READY, doc_id))
             except BaseException:
                 self._undo(doc_id, doc)
                 raise

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from core.errors import NotFoundError
+from core.library.forget import removed_date
 from core.answer import supporting_sentences
 from core.viewer.support import claims_citing, passage_sentences
 
@@ -67,7 +68,8 @@ def open_source(lib, name: str, chunk_id: str = "") -> Source:
         info = lib.document(name)
         path = lib.original_path(name)
     except NotFoundError:
-        removed_at = lib.removed_on(name)
+        # a removed document's name was wiped from stored answers: its placeholder says when
+        removed_at = lib.removed_on(name) or removed_date(name)
         if removed_at:
             raise DocumentRemoved(name, removed_at) from None
         raise
