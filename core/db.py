@@ -138,6 +138,20 @@ def _v2(db: sqlite3.Connection) -> None:
     )""")
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """The keyword index written the way people type (``core.text.normalize.index_text``): numbers in one
+    form, accents folded, hyphenated words also solid. Every passage's row is written again from
+    ``chunks``, and the index is merged so no row in the old form stays in the file."""
+    from core.text.normalize import fts_row, title_of
+
+    rows = db.execute("SELECT c.rowid, d.name, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id"
+                      ).fetchall()
+    db.execute("DELETE FROM chunks_fts")
+    db.executemany("INSERT INTO chunks_fts(rowid, title, section, text) VALUES (?,?,?,?)",
+                   [fts_row(r[0], title_of(r[1]), r[2], r[3]) for r in rows])
+    db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+
+
 def name_hash(name: str) -> str:
     """What the events table keeps instead of a document's name."""
     import hashlib
@@ -149,6 +163,7 @@ Migration = Union[str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
+    _v3,  # 2 -> 3: the keyword index normalised (core.text.normalize)
 )
 VERSION = len(MIGRATIONS)
 

@@ -20,9 +20,8 @@ from typing import Optional
 
 from core.render import highlight_html, safe_markdown
 from core.types import AnswerResult, Passage
-from core.viewer import claim_for, marks_for, passage_sentences, tidy
+from core.text.claims import claims_for, quote_for, shorten
 
-QUOTE_CHARS = 300
 _MARKER = re.compile(r"\s*\[\d{1,3}\]")
 
 NOT_FOUND = "I couldn't find this in your documents."
@@ -69,19 +68,9 @@ def citation_quote(result: AnswerResult, passage: Passage) -> str:
     """The lines of a cited passage that back up what the answer says with it (the answer's own quote,
     the one shown on hover, when it has one), shortened."""
     if passage.quote:
-        quote = " ".join(passage.quote.split())
-        return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    picked = marks_for(claim_for(result, passage.n), passage.text or "")
-    order = {s: i for i, s in enumerate(passage_sentences(passage.text or ""))}
-    quote, last = "", None
-    for s in picked:  # sentences next to each other read on; a gap between them is shown as "…"
-        at = order.get(s)
-        gap = "" if not quote else (" " if at is not None and last is not None and at == last + 1 else " … ")
-        quote += gap + tidy(s)
-        last = at
-    if len(quote) > QUOTE_CHARS:
-        quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    return quote
+        return shorten(passage.quote)
+    answer = (result.answer or "") if result.mode != "search_only" else ""
+    return quote_for(claims_for(answer, passage.n, result.matched), passage.text or "")
 
 
 def rating_line(feedback: Optional[dict]) -> str:

@@ -73,6 +73,18 @@ def index_text(text: str) -> str:
     return f"{text}\n{' '.join(dict.fromkeys(extra))}" if extra else text
 
 
+def fts_row(rowid: int, title: str, section, text: str) -> tuple:
+    """A passage's row for the keyword index ``chunks_fts(rowid, title, section, text)``, each column
+    written with ``index_text``."""
+    return rowid, index_text(title), index_text(section or ""), index_text(text)
+
+
+def title_of(name: str) -> str:
+    """A document's title as people would say it: 'Price_List_2026.docx' -> 'Price List 2026'."""
+    stem_ = (name or "").rsplit(".", 1)[0]
+    return re.sub(r"[_\-]+", " ", stem_).strip() or (name or "")
+
+
 @functools.lru_cache(maxsize=1)
 def _stemmer():
     import snowballstemmer
