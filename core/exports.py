@@ -28,6 +28,7 @@ NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "Not clearly supported by the cited page: "
 NO_SOURCE = "Nothing in your documents says this: "
+SAYS_NOTHING = "This sentence says nothing the cited page could confirm: "
 MATCHED = "Source [{n}] was matched by Groundwork (the model didn't cite it) for: "
 GENERAL = ("“Answer only from my documents” was off: parts of this answer may come from the model's general "
            "knowledge, not from your documents.")
@@ -51,6 +52,7 @@ def answer_warnings(result: AnswerResult) -> list[tuple[str, str]]:
             out.append(("warning", f"{UNSUPPORTED}{quoted} Groundwork found it in source [{matched[sentence]}]."))
         else:
             out.append(("warning", UNSUPPORTED + quoted))
+    out.extend(("warning", f"{SAYS_NOTHING}“{_bare(s)}”") for s in result.says_nothing)
     out.extend(("note", MATCHED.format(n=m.n) + f"“{_bare(m.sentence)}”") for m in result.matched
                if m.sentence not in result.unsupported)
     if result.found and result.no_citations:

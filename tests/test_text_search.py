@@ -14,7 +14,7 @@ import pytest
 
 from core.ingest import add_files
 from core.library import Library
-from core.search import search
+from core.search import fts_query, search
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,9 @@ def stock(tmp_path_factory):
 def test_what_people_type_finds_the_right_row_first(stock, typed, row):
     results = search(stock, typed, k=5)
     assert results and row in results[0].text, [r.text[:80] for r in results]
+    # the keyword index alone finds it first too (not only the meaning of the words)
+    [first, *_] = stock.chunks_by_id(stock.keyword_query(fts_query(typed), 5)[:1]).values()
+    assert row in first[0].text
 
 
 def test_the_cli_search_finds_it_too(settings, data_dir):
