@@ -7,8 +7,11 @@ from __future__ import annotations
 from core.answer import answer, judge
 from core.exports import answer_warnings
 from tests.prompts import number_of, pieces
-from tests.test_answer import LEAVE_Q, cfg, lib, llm, ollama, run  # noqa: F401 (fixtures shared with the answer tests)
+from tests import test_answer as shared
 from ui.answer_view import warning_lines
+
+LEAVE_Q, run = shared.LEAVE_Q, shared.run
+lib, ollama, llm, cfg = shared.lib, shared.ollama, shared.llm, shared.cfg  # the answer tests' fixtures
 
 PASSAGE = ("Annual leave. Full-time staff receive 25 days of paid holiday each year, plus public holidays. "
            "Leave requests go to the store manager two weeks ahead. This policy covers all shops.")
