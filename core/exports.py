@@ -28,7 +28,7 @@ NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "Not clearly supported by the cited page: "
 NO_SOURCE = "Nothing in your documents says this: "
-SAYS_NOTHING = "This sentence says nothing the cited page could confirm: "
+SAYS_NOTHING = "This sentence states nothing specific Groundwork could check against the cited page: "
 MATCHED = "Source [{n}] was matched by Groundwork (the model didn't cite it) for: "
 GENERAL = ("“Answer only from my documents” was off: parts of this answer may come from the model's general "
            "knowledge, not from your documents.")

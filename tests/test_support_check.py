@@ -28,6 +28,13 @@ class TestJudge:
         echo = "Staff get annual leave [1]."  # only the question's own words
         assert judge(echo, {1: PASSAGE}, LEAVE_Q) == ([], [echo])
 
+    def test_a_yes_that_only_repeats_the_question_is_flagged_and_asides_are_left_alone(self):
+        cards = {1: "Payment. We take cards and cash at the counter."}
+        yes = "Yes, you can pay by card [1]."  # true or false, nothing in it is the page's to confirm
+        assert judge(yes, cards, "Can I pay by card?") == ([], [yes])
+        assert judge("Yes, you can pay by card at the counter [1].", cards, "Can I pay by card?") == ([], [])
+        assert judge("The documents don't say [1]. Would you like the price list [1]?", cards, "Price?") == ([], [])
+
     def test_numbers_and_names_must_match(self):
         assert judge("Staff receive 30 days of paid holiday [1].", {1: PASSAGE}, LEAVE_Q).unsupported == [
             "Staff receive 30 days of paid holiday [1]."]
@@ -45,10 +52,10 @@ class TestThroughThePipeline:
         assert result.says_nothing == ["According to the documents, this is covered [1]."]
         assert result.unsupported == []
         assert warning_lines(result) == [
-            "⚠️ This sentence says nothing the cited page could confirm: “According to the documents, this is "
-            "covered.”"]
-        assert ("warning", "This sentence says nothing the cited page could confirm: “According to the "
-                           "documents, this is covered.”") in answer_warnings(result)
+            "⚠️ This sentence states nothing specific Groundwork could check against the cited page: “According to "
+            "the documents, this is covered.”"]
+        assert ("warning", "This sentence states nothing specific Groundwork could check against the cited page: "
+                           "“According to the documents, this is covered.”") in answer_warnings(result)
 
     def test_a_reply_partly_supported(self, lib, llm, ollama, cfg):
         _reply(ollama, "Full-time staff receive 25 days of paid holiday each year [{n}]. "

@@ -29,7 +29,7 @@ NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "⚠️ Not clearly supported by the cited page: "
 NO_SOURCE = "⚠️ Nothing in your documents says this: "
-SAYS_NOTHING = "⚠️ This sentence says nothing the cited page could confirm: "
+SAYS_NOTHING = "⚠️ This sentence states nothing specific Groundwork could check against the cited page: "
 MATCHED_NOTE = ("ℹ️ A number in a dashed box is a source matched by Groundwork: the model didn't cite it, so "
                 "Groundwork found the passage that says the same. Hover a number to see the quote.")
 MATCHED_LABEL = "Source matched by Groundwork"

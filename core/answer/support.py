@@ -9,7 +9,7 @@ count. What is left is its *checkable* content:
 - the other content words: at least ``SUPPORT_SHARE`` of them must be in it (same stem, or a stem of
   five letters or more inside a word of the passage).
 
-``judge`` returns the cited sentences that fail (``unsupported``) and those with nothing checkable in
+``judge`` leaves out asides (a question back, "the documents don't say") and returns the cited sentences that fail (``unsupported``) and those with nothing checkable in
 them at all (``empty``: "According to the documents, this is covered [1]." says nothing the page could
 confirm, whatever the page says). ``support_score`` matches an uncited sentence to the passage that backs
 it up best (``repair.py``), on all its content words. Sentences and quotes come from ``core.text``.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, NamedTuple
 
+from core.answer.notfound import says_not_found
 from core.text.claims import GENERAL, MARKER, claim_words, hits
 from core.text.normalize import NUMBER, normalize, stem
 from core.text.sentences import sentences
@@ -86,7 +87,7 @@ def judge(answer_text: str, cited_texts: Mapping[int, str], question: str = "") 
     out = Judged([], [])
     for sentence in sentences(answer_text, "answer"):
         cited = [int(n) for n in MARKER.findall(sentence) if int(n) in cited_texts]
-        if not cited:
+        if not cited or _aside(sentence):
             continue
         content = checkable(sentence, question)
         if content.empty:
@@ -94,6 +95,12 @@ def judge(answer_text: str, cited_texts: Mapping[int, str], question: str = "") 
         elif not backed(content, "\n".join(cited_texts[n] or "" for n in cited)):
             out.unsupported.append(sentence)
     return out
+
+
+def _aside(sentence: str) -> bool:
+    """A question back or "the documents don't say": not a claim."""
+    plain = MARKER.sub("", sentence).strip()
+    return plain.endswith("?") or says_not_found(plain)
 
 
 def support_check(answer_text: str, cited_texts: Mapping[int, str], question: str = "") -> list[str]:

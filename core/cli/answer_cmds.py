@@ -36,7 +36,7 @@ def cmd_ask(args) -> int:
         for sentence in result.unsupported:
             print(f"\nNot clearly supported by your documents: {strip_markers(sentence)}")
         for sentence in result.says_nothing:
-            print(f"\nSays nothing the cited page could confirm: {strip_markers(sentence)}")
+            print(f"\nStates nothing specific Groundwork could check against the cited page: {strip_markers(sentence)}")
     return 0
 
 
