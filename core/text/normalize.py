@@ -21,6 +21,7 @@ import functools
 import re
 import unicodedata
 
+_DIGITS = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")  # a run of digits and single separators: where numbers are
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:(?:,|[ \u00a0\u202f](?=\d{3}(?!\d)))\d{3})+(?![\d,]\d)")
 _DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.]*\d)")
 _HYPHENATED = re.compile(r"\b[^\W_]+(?:-[^\W_]+)+\b")
@@ -47,10 +48,17 @@ def _decimal(m: re.Match) -> str:
     return f"{whole}.{part}" if part else whole
 
 
+def _number(m: re.Match) -> str:
+    run = m.group(0)
+    if len(run) < 3 or run.isdigit():
+        return run
+    run = _GROUPED.sub(lambda g: re.sub(r"[, \u00a0\u202f]", "", g.group(0)), run)
+    return _DECIMAL.sub(_decimal, run)
+
+
 def numbers(text: str) -> str:
     """Numbers in one form: "18,600"/"18 600" -> "18600", "28.80" -> "28.8", "28.00" -> "28"."""
-    text = _GROUPED.sub(lambda m: re.sub(r"[, \u00a0\u202f]", "", m.group(0)), text or "")
-    return _DECIMAL.sub(_decimal, text)
+    return _DIGITS.sub(_number, text or "")
 
 
 def normalize(text: str) -> str:

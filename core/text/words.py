@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from core.text.normalize import normalize, solid, stem
@@ -26,7 +27,8 @@ STOPWORDS = frozenset(
 WORD = re.compile(r"\d+(?:\.\d+)+|[\w][\w'\-]*", re.UNICODE)
 
 
-def words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # a passage is read again by every search that finds it
+def words(text: str) -> tuple[str, ...]:
     """The words of ``normalize(text)``, lower-cased, without a possessive "'s" or edge hyphens."""
     out = []
     for raw in WORD.findall(normalize(text or "").lower()):
@@ -35,7 +37,7 @@ def words(text: str) -> list[str]:
             word = word[:-2]
         if word:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def terms(text: str) -> list[str]:
