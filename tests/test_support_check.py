@@ -34,6 +34,7 @@ class TestJudge:
         assert judge(yes, cards, "Can I pay by card?") == ([], [yes])
         assert judge("Yes, you can pay by card at the counter [1].", cards, "Can I pay by card?") == ([], [])
         assert judge("The documents don't say [1]. Would you like the price list [1]?", cards, "Price?") == ([], [])
+        assert judge("According to [1], What can I pay with?.", cards, "Price?") == ([], [])  # a quoted heading
 
     def test_numbers_and_names_must_match(self):
         assert judge("Staff receive 30 days of paid holiday [1].", {1: PASSAGE}, LEAVE_Q).unsupported == [

@@ -99,3 +99,13 @@ class TestClaimsAndQuotes:
         assert len(quote) <= QUOTE_CHARS + 2 and quote.endswith("…")
         result = AnswerResult(answer="", found=True, citations=[Passage(1, "R.pdf", 1, text=long, quote=long)])
         assert citation_quote(result, result.citations[0]) == quote_for([], long)
+
+
+def test_page_marks_read_numbers_and_accents_the_same_way():
+    from core.viewer.textmatch import Keyed, locate
+
+    page = Keyed.of("Crème brûlée 28.80 each\nStock 18,600 units; walnut tart 28.8 and 280 in store.")
+    found = {t: ["".join(page.chars[a:b + 1]) for a, b in locate(page, t, loose=True).spans]
+             for t in ("creme brulee", "28.8", "18600", "28.80")}
+    assert found == {"creme brulee": ["Crème brûlée"], "28.8": ["28.80", "28.8"], "18600": ["18,600"],
+                     "28.80": ["28.80", "28.8"]}

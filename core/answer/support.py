@@ -100,7 +100,7 @@ def judge(answer_text: str, cited_texts: Mapping[int, str], question: str = "") 
 def _aside(sentence: str) -> bool:
     """A question back or "the documents don't say": not a claim."""
     plain = MARKER.sub("", sentence).strip()
-    return plain.endswith("?") or says_not_found(plain)
+    return plain.rstrip(". ").endswith("?") or says_not_found(plain)  # "According to [1], What can I do…?."
 
 
 def support_check(answer_text: str, cited_texts: Mapping[int, str], question: str = "") -> list[str]:
