@@ -36,7 +36,9 @@ FRAME = frozenset(stem(w) for w in """according accordance document documents so
     true indeed regard regarding relevant apply applies applied available describe described describes explain
     explains explained outline outlined refer refers referred address addresses addressed discuss discussed
     indicate indicates indicated show shows shown case matter thing things something anything everything
-    certain certainly clearly generally typically usually one way also well""".split())
+    certain certainly clearly generally typically usually one way also well policy policies handbook manual guide
+    guidance agreement terms rules procedure procedures topic topics subject area aspect aspects specific
+    specifically clear fully detailed further""".split())
 _NAMES_ALWAYS = frozenset("""january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday""".split())
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'\-]*")
