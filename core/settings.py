@@ -56,6 +56,11 @@ class Settings:
     # how answers should sound and look (tone and format only; never the rules about sources)
     answer_style: str = ""
     answer_style_changed_at: str = ""  # UTC ISO time, for the advisor's "rated since the style was set"
+    # names the web server answers to besides this computer's own (localhost, 127.0.0.1, [::1]): the
+    # hook for sharing with staff (e.g. ["office-pc", "192.168.1.20"]); see core/webguard.py
+    allowed_hosts: tuple[str, ...] = ()
+    # the last Ollama address that answered like Ollama (Setup offers it back after a wrong address)
+    ollama_host_worked: str = ""
 
     @property
     def files_dir(self) -> Path:
@@ -98,6 +103,9 @@ def _coerce(name: str, value: Any) -> Any:
             return float(value)
         if kind == "Path":
             return Path(value).expanduser()
+        if kind.startswith("tuple"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(v).strip() for v in items if str(v).strip())
         return str(value)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"The setting '{name}' has an invalid value; fix it in {SETTINGS_FILE} or remove it.") from exc
