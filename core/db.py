@@ -138,7 +138,7 @@ def _v2(db: sqlite3.Connection) -> None:
     )""")
 
 
-def _v3(db: sqlite3.Connection) -> None:
+def _v4(db: sqlite3.Connection) -> None:
     """The keyword index written the way people type (``core.text.normalize.index_text``): numbers in one
     form, accents folded, hyphenated words also solid. Every passage's row is written again from
     ``chunks``, and the index is merged so no row in the old form stays in the file."""
@@ -159,11 +159,25 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
 
 
+# Past questions and the replies given, imported from the owner's files (CSV/XLSX, mbox/.eml) as examples
+# to train on, kept with the history's approved answers (``core.advisor.example_store``).
+_V3_PAST_EXAMPLES = """
+CREATE TABLE IF NOT EXISTS past_examples (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    question    TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    source      TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    UNIQUE (question, answer)
+);
+"""
+
 Migration = Union[str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
-    _v3,  # 2 -> 3: the keyword index normalised (core.text.normalize)
+    _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
+    _v4,  # 3 -> 4: the keyword index normalised (core.text.normalize)
 )
 VERSION = len(MIGRATIONS)
 
