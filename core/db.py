@@ -152,6 +152,20 @@ def _v4(db: sqlite3.Connection) -> None:
     db.execute(f"CREATE VIEW IF NOT EXISTS ready_documents AS SELECT * FROM documents WHERE status = '{READY}'")
 
 
+def _v5(db: sqlite3.Connection) -> None:
+    """The keyword index written the way people type (``core.text.normalize.index_text``): numbers in one
+    form, accents folded, hyphenated words also solid. Every passage's row is written again from
+    ``chunks``, and the index is merged so no row in the old form stays in the file."""
+    from core.text.normalize import fts_row, title_of
+
+    rows = db.execute("SELECT c.rowid, d.name, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id"
+                      ).fetchall()
+    db.execute("DELETE FROM chunks_fts")
+    db.executemany("INSERT INTO chunks_fts(rowid, title, section, text) VALUES (?,?,?,?)",
+                   [fts_row(r[0], title_of(r[1]), r[2], r[3]) for r in rows])
+    db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+
+
 def name_hash(name: str) -> str:
     """What the events table keeps instead of a document's name."""
     import hashlib
@@ -178,6 +192,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v2,  # 1 -> 2
     _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
     _v4,  # 3 -> 4: the ready_documents view
+    _v5,  # 4 -> 5: the keyword index normalised (core.text.normalize)
 )
 VERSION = len(MIGRATIONS)
 

@@ -263,6 +263,7 @@ class AnswerResult:
     consulted: list[Passage] = field(default_factory=list)  # given to the model but not cited
     closest: list[Passage] = field(default_factory=list)  # shown when nothing relevant was found
     unsupported: list[str] = field(default_factory=list)  # sentences their cited passage doesn't back up
+    says_nothing: list[str] = field(default_factory=list)  # cited sentences with nothing a passage could confirm
     no_citations: bool = False
     notice: Optional[str] = None  # one sentence about how the answer went (stopped, trimmed, Ollama down)
     error_kind: Optional[str] = None
@@ -293,7 +294,8 @@ class AnswerResult:
         values = {k: v for k, v in (d or {}).items() if k in known}
         for name in cls._PASSAGE_LISTS:
             values[name] = [Passage.from_dict(p) for p in values.get(name) or [] if isinstance(p, dict)]
-        values["unsupported"] = [str(s) for s in values.get("unsupported") or []]
+        for name in ("unsupported", "says_nothing"):
+            values[name] = [str(s) for s in values.get(name) or []]
         values["matched"] = [MatchedSentence.from_dict(m) for m in values.get("matched") or [] if isinstance(m, dict)]
         return cls(**values)
 

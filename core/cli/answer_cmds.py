@@ -35,6 +35,8 @@ def cmd_ask(args) -> int:
                 print(f"    \"{c.quote}\"")
         for sentence in result.unsupported:
             print(f"\nNot clearly supported by your documents: {strip_markers(sentence)}")
+        for sentence in result.says_nothing:
+            print(f"\nStates nothing specific Groundwork could check against the cited page: {strip_markers(sentence)}")
     return 0
 
 

@@ -46,6 +46,7 @@ from core.library.reads import LibraryReads, chunk_from_row
 from core.library.vectors import VectorStore
 from core.privacy import keep_files_private, make_data_folder_private
 from core.settings import Settings
+from core.text.normalize import fts_row, title_of
 from core.types import Chunk, ParsedDocument, Progress, no_progress
 
 log = logging.getLogger(__name__)
@@ -55,12 +56,6 @@ VECTOR_BATCH = 256  # vectors per Chroma upsert
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def title_of(name: str) -> str:
-    """A document's title as people would say it: 'Price_List_2026.docx' -> 'Price List 2026'."""
-    stem = name.rsplit(".", 1)[0]
-    return re.sub(r"[_\-]+", " ", stem).strip() or name
 
 
 @dataclass(frozen=True)
@@ -229,7 +224,7 @@ class Library(LibraryReads):
                 "VALUES (?,?,?,?,?,?,?,?,?)",
                 (c.id, doc_id, c.ordinal, c.page, c.page_end, c.section, c.text, c.row_start, c.row_end)).lastrowid
             tx.execute("INSERT INTO chunks_fts(rowid, title, section, text) VALUES (?,?,?,?)",
-                       (rowid, title, c.section or "", c.text))
+                       fts_row(rowid, title, c.section, c.text))
 
     def _undo(self, doc_id: int, doc: ParsedDocument) -> None:
         """Take back a failed attempt; ``recover`` would do the same after a crash."""
