@@ -7,13 +7,23 @@ import html
 from markdown_it import MarkdownIt
 
 from core.answer.results import finish
-from core.exports import export_html, export_markdown
+from core.exports import conversation_html, conversation_markdown
 from core.history import History
 from core.types import Passage
 
 LEASE = "Rent is due on the first day of each month. The deposit is two months' rent."
 SHEET = "Item: Rye loaf | Price: 4.20\nItem: Sourdough loaf | Price: 4.50"
 NOTE = "One citation pointed at a source that doesn't exist and was removed."
+
+
+def export_markdown(history: History, conv) -> str:
+    """What the chat page's Markdown download holds."""
+    return conversation_markdown(history.conversation(conv), history.messages(conv))
+
+
+def export_html(history: History, conv) -> str:
+    """What the chat page's printable download holds."""
+    return conversation_html(history.conversation(conv), history.messages(conv))
 
 
 def stored(settings, raw: str, sources: list[Passage]):

@@ -63,8 +63,10 @@ def gate(results: Sequence[SearchResult], query: Optional[str] = None) -> list[S
 
 
 def relevant(results: Sequence[SearchResult], limit: int) -> list[SearchResult]:
-    """What Find shows: the passages worth reading, up to ``limit``; at least the best one."""
-    return keep(results, dict(calibration.current()["keep"], max_passages=limit))
+    """What Find shows: the passages the model would read (the same calibrated rule, so Find and an answer
+    agree on what is worth reading), at most ``limit``; at least the best one."""
+    rule = calibration.current()["keep"]
+    return keep(results, dict(rule, max_passages=min(limit, rule["max_passages"])))
 
 
 def strength(r: SearchResult) -> str:
