@@ -145,10 +145,51 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
 
 
+_V3_FOLDERS = """
+CREATE TABLE kept_folders (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    path              TEXT NOT NULL UNIQUE,      -- absolute, as the owner's computer names it
+    added_at          TEXT NOT NULL,
+    last_pass_at      TEXT,                      -- the last pass that tried (UTC ISO)
+    last_reached_at   TEXT,                      -- the last pass that could read the folder
+    unreachable_since TEXT,                      -- first failed pass since it was last reached
+    last_error        TEXT NOT NULL DEFAULT '',  -- one plain sentence
+    pending_json      TEXT NOT NULL DEFAULT '[]',-- removals waiting for the owner's yes (relative paths)
+    pending_since     TEXT
+);
+CREATE TABLE folder_files (
+    folder_id INTEGER NOT NULL REFERENCES kept_folders(id) ON DELETE CASCADE,
+    rel_path  TEXT NOT NULL,                     -- inside the folder, with '/' between parts
+    size      INTEGER NOT NULL,
+    mtime_ns  INTEGER NOT NULL,
+    sha256    TEXT NOT NULL DEFAULT '',
+    doc_id    INTEGER,                           -- the document this file keeps in step (the source marker)
+    state     TEXT NOT NULL,                     -- 'in' | 'skipped' | 'failed' | 'waiting'
+    note      TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (folder_id, rel_path)
+);
+CREATE INDEX folder_files_doc ON folder_files(doc_id);
+CREATE TABLE changes (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,                     -- UTC ISO
+    file      TEXT NOT NULL,
+    action    TEXT NOT NULL,    -- added|replaced|renamed|removed|skipped|failed|unreachable|reached|waiting|kept
+    detail    TEXT NOT NULL DEFAULT '',          -- one plain sentence: why, or what changed
+    previous  TEXT NOT NULL DEFAULT '',          -- renamed: the name before
+    by_kind   TEXT NOT NULL,                     -- 'folder' | 'person'
+    by_name   TEXT NOT NULL,                     -- the folder's path, or 'you'
+    user_name TEXT NOT NULL DEFAULT '',          -- which person, once several people sign in
+    folder_id INTEGER
+);
+CREATE INDEX changes_by_time ON changes(at);
+CREATE INDEX changes_by_previous ON changes(previous, action);
+"""
+
 Migration = Union[str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
+    _V3_FOLDERS,  # 2 -> 3: kept folders, their files, and the change log (issue 21)
 )
 VERSION = len(MIGRATIONS)
 
