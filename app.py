@@ -61,6 +61,7 @@ with st.sidebar:
         stats = runtime.get_library().stats()
         documents = stats.documents
         adding = runtime.get_jobs().busy()
+        runtime.get_folder_sync()  # started once per server: a pass now, then every few minutes
         if stats.documents:
             st.markdown(
                 f"**Library:** {stats.documents} document{'s' if stats.documents != 1 else ''}, "

@@ -31,6 +31,8 @@ WAITING_FOR_YOU = ("{n} from this folder are no longer there. To be safe nothing
 KEPT = "Kept in your library at your request; it is no longer kept in step with the folder."
 LEFT_OUT = ("Its document was removed or replaced in the library by hand, so the folder's check leaves it out "
             "until the file changes.")
+UNEXPECTED = ("Something unexpected stopped the last check of this folder; nothing was removed, and the next "
+              "check tries again.")
 OTHER_PASS = "Another check of your folders is running (perhaps from the command line); this one waits for it."
 
 

@@ -44,6 +44,7 @@ class FolderReport:
     waiting_for_you: list[str] = field(default_factory=list)
     unchanged: int = 0
     documents: int = 0
+    waiting: int = 0  # files still being copied (or open elsewhere): the next pass comes soon
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -72,7 +73,21 @@ def sync_all(library, paths: Optional[list[str]] = None, *, confirm_removals: bo
         if paths is not None:
             wanted = {kept.normalise(p) for p in paths}
             chosen = [f for f in chosen if f.path in wanted]
-        return [sync_folder(library, f, confirm_removals=confirm_removals, progress=progress) for f in chosen]
+        return [_guarded(library, f, confirm_removals, progress) for f in chosen]
+
+
+def _guarded(library, folder: kept.KeptFolder, confirm_removals: bool, progress) -> FolderReport:
+    """One folder's pass; something unexpected is recorded on that folder and the other folders go on."""
+    try:
+        return sync_folder(library, folder, confirm_removals=confirm_removals, progress=progress)
+    except Exception:
+        log.exception("checking %s failed", folder.path)
+        try:
+            kept.set_state(library.db, folder.id, last_pass_at=now(), last_error=say.UNEXPECTED)
+        except Exception:
+            log.exception("couldn't record the failed check of %s", folder.path)
+        return FolderReport(folder.path, reached=False, message=say.UNEXPECTED,
+                            waiting_for_you=list(folder.pending))
 
 
 def _hash(path: Path) -> str:
@@ -98,6 +113,7 @@ class _Pass:
         rows = conn.execute("SELECT id, name, sha256 FROM documents WHERE status = 'ready'").fetchall()
         self.ready = {r[0]: r[1] for r in rows}
         self.shas = {r[2] for r in rows}
+        self.waiting = 0
         self.start_id = conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
 
     # -- small writes -------------------------------------------------------------------------
@@ -122,6 +138,7 @@ class _Pass:
 
     def not_now(self, seen: Seen, state: str, why: str, sha: str = "") -> None:
         """Skip or postpone a file, saying so once (not on every pass while nothing changes)."""
+        self.waiting += state == "waiting"
         row = self.known.get(seen.rel_path)
         if row is None or row["note"] != why:
             self.note("skipped", self.display_name(seen.rel_path), why)
@@ -201,6 +218,7 @@ class _Pass:
             (self.start_id, self.folder.id)).fetchall()
         report.changes = [dict(r) for r in rows]
         report.documents = kept.get(self.db, self.folder.id).documents
+        report.waiting = self.waiting
         changed = [c for c in report.changes if c["action"] in ("added", "replaced", "renamed", "removed")]
         report.message = message or (f"{len(changed)} change{'s' if len(changed) != 1 else ''} from "
                                      f"{self.folder.path}." if changed else f"{self.folder.path} is in step.")
