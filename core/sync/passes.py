@@ -262,14 +262,14 @@ class _Pass:
         settle_ns = int(self.settings.sync_settle_seconds * 1e9)
         limit = self.settings.max_file_mb * 1024 * 1024
         for seen in candidates:
+            if time.time_ns() - seen.mtime_ns < settle_ns:  # first: a file being created is empty for a moment
+                self.not_now(seen, "waiting", say.STILL_COPYING)
+                continue
             if seen.placeholder:
                 self.not_now(seen, "skipped", say.ONLINE_ONLY if seen.placeholder == "online-only" else say.EMPTY)
                 continue
             if seen.size > limit:
                 self.not_now(seen, "skipped", say.TOO_BIG.format(mb=self.settings.max_file_mb))
-                continue
-            if time.time_ns() - seen.mtime_ns < settle_ns:
-                self.not_now(seen, "waiting", say.STILL_COPYING)
                 continue
             try:
                 sha = _hash(self.root / seen.rel_path)
