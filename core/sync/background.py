@@ -97,6 +97,7 @@ class SyncLoop:
 
     def _run(self) -> None:
         delay: Optional[float] = 0.0  # a pass at start: files deleted while the app was closed go now
+        self._keep_watching()  # before the first pass, so nothing landing during it is missed
         while not self._stop.is_set():
             if delay is None or delay > 0:
                 self._wake.wait(delay)
