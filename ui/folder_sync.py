@@ -134,22 +134,29 @@ def folder_section(lib, loop) -> None:
 
 
 def what_changed(lib) -> None:
-    """The change log, newest first, with a box to look for one file."""
+    """The change log, newest first, with a box to look for one file.
+
+    A static table (every sentence wrapped, never cut off), the latest entries first; "Show more" adds more.
+    """
     st.subheader("What changed")
-    found = changes(lib.db.conn(), limit=1000)
+    found = changes(lib.db.conn(), limit=2000)
     if not found:
         st.caption("Nothing has changed in your library yet.")
         return
-    look = st.text_input("Look for a file", key="changes_filter", placeholder="price list")
+    look = st.text_input("Look for a file", key="changes_filter", placeholder="price list",
+                         help="Is the new price list in yet? Type a word of its name.")
     if look.strip():
         words = look.lower().split()
         found = [c for c in found if all(w in (c.file + " " + c.previous).lower() for w in words)]
+    if not found:
+        st.caption("No change mentions that file.")
+        return
+    shown = st.session_state.get("changes_shown", 10)
     rows = [{"When": _local(c.at), "File": c.file,
              "What happened": WHAT.get(c.action, c.action.capitalize()) + (f": {c.detail}" if c.detail else ""),
              "By": "you" if c.by_kind == "person" and not c.user else (c.user or f"folder check ({Path(c.by).name})")}
-            for c in found[:200]]
-    if not rows:
-        st.caption("No change mentions that file.")
-        return
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="changes_table",
-                 column_config={"What happened": st.column_config.TextColumn(width="large")})
+            for c in found[:shown]]
+    st.table(pd.DataFrame(rows), hide_index=True)
+    if len(found) > shown and st.button(f"Show more ({len(found) - shown} older)", key="changes_more"):
+        st.session_state.changes_shown = shown + 50
+        st.rerun()
