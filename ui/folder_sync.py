@@ -123,8 +123,8 @@ def folder_section(lib, loop) -> None:
     for folder in kept.folders(lib.db):
         _folder_card(lib, loop, folder)
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.text_input("Folder to keep in step with", key="sync_new_folder", help=NO_PICKER,
-                      placeholder=str(Path.home() / "Documents" / "Paperwork"))
+        st.text_input("Folder to keep in step with", key="sync_new_folder",
+                      placeholder=f"For example {Path.home() / 'Documents' / 'Paperwork'}")
         st.button("Keep in step", key="sync_add", on_click=_add_folder, args=(lib, loop))
     st.caption(NO_PICKER)
     if kept.folders(lib.db):
@@ -143,7 +143,7 @@ def what_changed(lib) -> None:
     if not found:
         st.caption("Nothing has changed in your library yet.")
         return
-    look = st.text_input("Look for a file", key="changes_filter", placeholder="price list",
+    look = st.text_input("Look for a file", key="changes_filter", placeholder="For example: price list",
                          help="Is the new price list in yet? Type a word of its name.")
     if look.strip():
         words = look.lower().split()
