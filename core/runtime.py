@@ -72,7 +72,11 @@ def get_jobs():
     return _jobs(str(s.data_dir), s.embedder, s.chroma_url)
 
 
-@st.cache_resource(show_spinner=False)
+def _stop_sync(loop) -> None:
+    loop.stop(timeout=2.0)  # a cleared cache (tests, a changed data folder) doesn't leave a loop running
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_sync)
 def _folder_sync(data_dir: str, embedder: str, chroma_url: str):
     from core.sync.background import SyncLoop
 
