@@ -158,3 +158,23 @@ def test_a_pass_over_unchanged_files_opens_none_of_them(data_dir, tmp_path):
     opened.clear()  # the test's own write
     one_pass(lib)
     assert opened == [str(folder / "part 1" / "note 4.txt")] * 2  # hashed once, then read to be added
+
+
+def test_a_document_a_person_removes_leaves_its_name_nowhere_in_the_log(data_dir, tmp_path):
+    folder = tmp_path / "Private"
+    lib = open_library(data_dir)
+    put(folder, "Salaries Zebedee.txt", "Quixotic payroll figures for the night bakers.")
+    put(folder, "Rota.txt", "The weekend rota: Sam opens the shop on Saturdays.")
+    keep(lib, folder)
+    one_pass(lib)
+    os.rename(folder / "Salaries Zebedee.txt", folder / "Pay Zebedee 2026.txt")
+    one_pass(lib)
+    from core.sync import folders as kept
+
+    kept.remove(lib.db, folder)  # no longer kept in step: now the owner's own document
+    lib.remove("Pay Zebedee 2026.txt")
+    log = changelog.changes(lib.db.conn())
+    assert log[0].action == "removed" and log[0].file == changelog.FORGOTTEN and log[0].by == "you"
+    assert not [c for c in log if "Zebedee" in c.file + c.previous + c.detail]
+    assert [c.file for c in log if c.action == "added"] == ["Rota.txt", changelog.FORGOTTEN] or [
+        c.file for c in log if c.action == "added"] == [changelog.FORGOTTEN, "Rota.txt"]

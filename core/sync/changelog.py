@@ -9,6 +9,11 @@ Why not the older ``events`` table: it deliberately keeps a hash instead of a re
 (it feeds statistics and "removed on 3 March"); the owner asked to read this log by name ("is the new
 price list in yet?"), and it holds more than the library's own writes (skips, failures, folders).
 
+Names and privacy: a document a person removes leaves no trace of its name anywhere (the library's
+promise), so its entries here are rewritten to "a document you removed" (``forget``). A document a
+folder's pass removes (its file was deleted from the folder) keeps its name in the log: the owner
+reads that entry to see what left with the file.
+
 Who is acting travels in a context variable: ``Library`` writes an entry inside the same transaction
 as every add, replace and remove (so an upload on the Documents page or a command-line ingest is
 logged as "you"), and a folder's pass runs its writes ``with acting(folder_actor(...))``.
@@ -59,6 +64,9 @@ def record(conn: sqlite3.Connection, action: str, file: str, detail: Optional[st
            actor: Optional[Actor] = None) -> None:
     """Add one entry (inside the caller's transaction, when there is one)."""
     actor = actor or _ACTOR.get()
+    if action == "removed" and actor.kind == "person":
+        forget(conn, file)
+        file, detail = FORGOTTEN, FORGOTTEN_DETAIL
     conn.execute(
         "INSERT INTO changes(at, file, action, detail, previous, by_kind, by_name, user_name, folder_id) "
         "VALUES (?,?,?,?,?,?,?,?,?)",
@@ -99,6 +107,27 @@ def changes(conn: sqlite3.Connection, since: Optional[str] = None, limit: int = 
     params.append(limit)
     return [Change(r["at"], r["file"], r["action"], r["detail"], r["previous"], r["by_kind"], r["by_name"],
                    r["user_name"]) for r in conn.execute(sql, params)]
+
+
+FORGOTTEN = "a document you removed"
+FORGOTTEN_DETAIL = "Removed by you; Groundwork keeps no trace of a removed document's name."
+
+
+def forget(conn: sqlite3.Connection, name: str) -> None:
+    """A person removed ``name``: the log keeps that something was removed, not the name (nor its earlier
+    names), as the rest of the library keeps no trace of it. Inside the removal's transaction."""
+    names, todo = set(), [name]
+    while todo and len(names) < 100:
+        n = todo.pop()
+        if n in names:
+            continue
+        names.add(n)
+        todo += [r[0] for r in conn.execute(
+            "SELECT previous FROM changes WHERE action = 'renamed' AND file = ? AND previous != ''", (n,))]
+    for n in names:
+        conn.execute("UPDATE changes SET file = ? WHERE file = ?", (FORGOTTEN, n))
+        conn.execute("UPDATE changes SET previous = ? WHERE previous = ?", (FORGOTTEN, n))
+        conn.execute("UPDATE changes SET detail = replace(detail, ?, ?) WHERE instr(detail, ?) > 0", (n, FORGOTTEN, n))
 
 
 def renamed_to(conn: sqlite3.Connection, name: str) -> Optional[str]:
