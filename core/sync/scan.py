@@ -50,7 +50,7 @@ class Scan:
     unreadable: list[str] = field(default_factory=list)  # sub-folders (relative) that couldn't be opened
 
     def under_unreadable(self, rel_path: str) -> bool:
-        return any(rel_path.startswith(d + "/") for d in self.unreadable)
+        return any(rel_path == d or rel_path.startswith(d + "/") for d in self.unreadable)
 
 
 def placeholder_kind(st) -> Optional[str]:
