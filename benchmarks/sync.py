@@ -81,16 +81,16 @@ def landing(lib, folder: Path, watch: bool, interval_s: float, runs: int) -> lis
     try:
         loop.wait_for_pass(0, timeout=600)
         for r in range(runs):
-            word = f"zanzibar{r}{'w' if watch else 'p'}quokka"
+            word = f"zanzibar{'abcde'[r]}{'w' if watch else 'p'}quokka"  # letters only: one keyword token
             path = folder / "incoming" / f"landed {r} {watch}.txt"
             t = time.perf_counter()
             path.parent.mkdir(exist_ok=True)
             path.write_text(f"The {word} clause: deliveries to the harbour kiosk on Sundays.")
             while True:
-                hits = search(lib, word, k=1, rerank_results=False)
-                if hits and hits[0].file.endswith(path.name):
+                hits = search(lib, word, k=3, rerank_results=False)
+                if any(h.file.endswith(path.name) for h in hits):
                     break
-                if time.perf_counter() - t > 600:
+                if time.perf_counter() - t > 300:
                     raise RuntimeError("a landed file never became searchable")
                 time.sleep(0.1)
             out.append(round(time.perf_counter() - t, 2))
