@@ -18,7 +18,7 @@ from core.labels import plural
 from core.render import literal_markdown as md
 from core.sync import folders as kept
 from core.sync.changelog import changes
-from core.sync.messages import when_label
+from core.sync.messages import REACH_HINT, when_label
 
 WHAT = {"added": "Added", "replaced": "Replaced", "renamed": "Renamed", "removed": "Removed", "skipped": "Skipped",
         "failed": "Not added", "unreachable": "Folder not reached", "reached": "Folder reached again",
@@ -74,7 +74,7 @@ def _folder_card(lib, loop, folder: kept.KeptFolder) -> None:
     with st.container(border=True):
         st.markdown(f"📁 **{md(folder.path)}** · {plural(folder.documents, 'document')}")
         if folder.unreachable_since:
-            st.error(md(folder.last_error or f"Couldn't reach {folder.path}; nothing was changed."),
+            st.error(md((folder.last_error or f"Couldn't reach {folder.path}; nothing was changed.") + REACH_HINT),
                      icon=":material/cloud_off:")
         elif folder.last_error:
             st.warning(md(folder.last_error))
