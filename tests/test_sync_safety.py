@@ -169,3 +169,20 @@ def test_placeholder_attributes_of_windows_and_macos():
     assert placeholder_kind(SimpleNamespace(st_size=5000, st_flags=0x40000000, st_blocks=0)) == "online-only"
     assert placeholder_kind(SimpleNamespace(st_size=40, st_blocks=0)) is None  # a tiny file kept in its inode
     assert placeholder_kind(SimpleNamespace(st_size=0, st_blocks=0)) == "empty"
+
+
+def test_a_changed_file_still_being_saved_keeps_its_document_until_it_is_done(data_dir, tmp_path):
+    folder = tmp_path / "Inbox"
+    _shop(folder, 2)
+    lib = open_library(data_dir)
+    keep(lib, folder)
+    one_pass(lib)
+    for _ in range(2):  # two passes while it is being saved again
+        put(folder, "Orders/order 1.txt", "Order 1: being rewritten...", age=0)
+        [during] = one_pass(lib)
+        assert during.waiting == 1 and "Orders/order 1.txt" in names(lib)
+    put(folder, "Orders/order 1.txt", "Order 1: 9 trays of seeded rolls, delivered on Friday.")
+    [done] = one_pass(lib)
+    assert did(done) == [("replaced", "Orders/order 1.txt")]
+    assert names(lib) == ["Orders/order 0.txt", "Orders/order 1.txt"]
+    assert "9 trays" in lib.section_text("Orders/order 1.txt", None)

@@ -142,9 +142,9 @@ class _Pass:
         row = self.known.get(seen.rel_path)
         if row is None or row["note"] != why:
             self.note("skipped", self.display_name(seen.rel_path), why)
-        doc_id = row["doc_id"] if row and row["state"] == "in" else None
+        doc_id = self.owned_doc(seen.rel_path)
         keep_sha = row["sha256"] if row else sha
-        if doc_id is not None:  # the document of an earlier version stays in the library meanwhile
+        if doc_id is not None and row is not None:  # the earlier version's document stays in the library meanwhile
             with self.db.transaction() as tx:
                 tx.execute("UPDATE folder_files SET state = 'waiting', note = ? WHERE folder_id = ? AND rel_path = ?",
                            (why, self.folder.id, seen.rel_path))
