@@ -22,9 +22,9 @@ from typing import Optional
 
 from core.sync import folders as kept
 from core.sync.changelog import now
+from core.sync.messages import UNEXPECTED
 
 log = logging.getLogger(__name__)
-from core.sync.messages import UNEXPECTED
 RETRY_BUSY_S = 5.0
 DEBOUNCE_S = 2.0
 
