@@ -178,3 +178,21 @@ def test_a_document_a_person_removes_leaves_its_name_nowhere_in_the_log(data_dir
     assert not [c for c in log if "Zebedee" in c.file + c.previous + c.detail]
     assert [c.file for c in log if c.action == "added"] == ["Rota.txt", changelog.FORGOTTEN] or [
         c.file for c in log if c.action == "added"] == [changelog.FORGOTTEN, "Rota.txt"]
+
+
+def test_a_changed_spreadsheet_says_which_rows_changed(data_dir, tmp_path):
+    folder = tmp_path / "Till"
+    lib = open_library(data_dir)
+    rows = [f"loaf {i},{i}.50" for i in range(300)]
+    put(folder, "Prices.csv", "item,price\n" + "\n".join(rows) + "\n")
+    put(folder, "Notes.txt", "The till is emptied every evening at six.")
+    keep(lib, folder)
+    one_pass(lib)
+    rows[100] = "loaf 100,99.99"
+    put(folder, "Prices.csv", "item,price\n" + "\n".join(rows) + "\n")
+    [changed] = one_pass(lib)
+    assert did(changed) == [("replaced", "Prices.csv")]
+    detail = changed.changes[0]["detail"]
+    assert detail.startswith("Changed in the folder: rows ") and detail.endswith(" changed.")
+    first, last = (int(n) for n in detail.split("rows ")[1].split(" ")[0].split("–"))
+    assert first <= 102 <= last and last - first < 100  # the block holding the changed row, not the whole file

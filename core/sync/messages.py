@@ -8,6 +8,7 @@ from core.labels import page_list, plural
 
 ADDED = "New in the folder: {facts}."
 REPLACED_PAGES = "Changed in the folder: {pages} changed."
+REPLACED_ROWS = "Changed in the folder: {rows} changed."
 REPLACED_SOME = "Changed in the folder: {n} of its parts changed."
 REPLACED_SAME_TEXT = "Saved again in the folder; its text is the same."
 RENAMED = "Renamed or moved in the folder (was {old}); its passages and history were kept."
@@ -62,7 +63,24 @@ def replaced_detail(old: dict, new: dict) -> str:
     pages = [k for k in changed if isinstance(k, int)]
     if pages and len(pages) == len(changed):
         return REPLACED_PAGES.format(pages=page_list(pages))
+    blocks = sorted(k for k in changed if isinstance(k, tuple))
+    if blocks and len(blocks) == len(changed):
+        return REPLACED_ROWS.format(rows=_row_ranges(blocks))
     return REPLACED_SOME.format(n=len(changed))
+
+
+def _row_ranges(blocks: list) -> str:
+    """'rows 41–80' / 'rows 41–120 of Prices' / 'rows 41–80 and 161–200'; neighbouring blocks joined."""
+    merged: list[list] = []
+    for sheet, first, last in blocks:
+        if merged and merged[-1][0] == sheet and merged[-1][2] + 1 >= first:
+            merged[-1][2] = max(merged[-1][2], last)
+        else:
+            merged.append([sheet, first, last])
+    parts = [f"{a}–{b}" + (f" of {sheet}" if sheet else "") for sheet, a, b in merged[:3]]
+    more = f" and {len(merged) - 3} more places" if len(merged) > 3 else ""
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"rows {text}{more}"
 
 
 def waiting_for_you(n: int) -> str:

@@ -339,10 +339,11 @@ class _Pass:
         doc = dataclasses.replace(doc, name=name)
         detail = say.ADDED.format(facts=_facts(doc))
         if own is not None:
-            old = self.db.conn().execute("SELECT page, section, ordinal, text FROM segments WHERE doc_id = ? "
-                                         "ORDER BY ordinal", (own,)).fetchall()
+            old = self.db.conn().execute("SELECT page, section, ordinal, text, row_start, row_end FROM segments "
+                                         "WHERE doc_id = ? ORDER BY ordinal", (own,)).fetchall()
             detail = say.replaced_detail(_by_place(old), _by_place(
-                [{"page": s.page, "section": s.section, "ordinal": i, "text": s.text}
+                [{"page": s.page, "section": s.section, "ordinal": i, "text": s.text,
+                  "row_start": (s.rows or (None, None))[0], "row_end": (s.rows or (None, None))[1]}
                  for i, s in enumerate(doc.segments)]))
         check = FileCheck(name=name, size=len(data), data=data, sha256=sha, doc=doc,
                           action="replace" if own is not None else "add")
@@ -402,7 +403,12 @@ def _by_place(rows) -> dict:
     """A version's text by page (or by part, for files without page numbers)."""
     out: dict = {}
     for r in rows:
-        key = r["page"] if r["page"] is not None else f"{r['section']}#{r['ordinal']}"
+        if r["page"] is not None:
+            key = r["page"]
+        elif r["row_start"] is not None:  # a spreadsheet's block of rows: (sheet, first row, last row)
+            key = (r["section"] or "", r["row_start"], r["row_end"])
+        else:
+            key = f"{r['section']}#{r['ordinal']}"
         out[key] = out.get(key, "") + r["text"]
     return out
 
