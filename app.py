@@ -16,8 +16,21 @@ import streamlit as st  # noqa: E402
 
 from core import runtime
 from core.errors import AppError
+from core.privacy import privacy_line
 from core.render import literal_markdown
-from ui import style
+from ui import style, webguard
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    try:
+        return runtime.get_settings().allowed_hosts
+    except Exception:  # a broken settings file: this computer's own names only
+        return ()
+
+
+# First, on every run: the server answers only this computer's names (and any the owner added), and
+# this session's browser alone may fetch its files (ui/webguard.py says where the check sits and why).
+webguard.protect(allowed_hosts())
 
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 if not os.environ.get("GROUNDWORK_DEBUG"):  # whatever a config file or variable says, owners see no traceback
@@ -55,7 +68,11 @@ def says_ollama_is_down(title: str, documents: int) -> bool:
 
 with st.sidebar:
     st.markdown("### 📚 Groundwork")
-    st.caption("Private: your files and questions stay on this computer.")
+    try:  # true for the Ollama address in force: another computer's address says where questions go
+        in_force = runtime.get_settings()
+        st.caption(privacy_line(in_force.ollama_host, in_force.embedder))
+    except Exception:  # a broken settings file: the page explains it; no promise is made meanwhile
+        pass
     documents = 0
     try:
         stats = runtime.get_library().stats()

@@ -95,6 +95,7 @@ class OllamaStatus:
     host: str
     version: Optional[str]
     message: str
+    answered: bool = False  # something answered at the address (Ollama, or something else: check the address)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,21 @@ def _reason(text: Any) -> str:
     return text.rstrip(". ")
 
 
+# --------------------------------------------------------------------------- the client
+
+
+def make_client(host: str, timeout: Any) -> ollama.Client:
+    """The official client for the Ollama at ``host``, talking to that address and nowhere else.
+
+    - ``trust_env=False``: proxies configured on this computer (``HTTP_PROXY``, ``HTTPS_PROXY``,
+      ``ALL_PROXY``, the system's) are never used, so a question and its passages can't pass through
+      a proxy the owner never chose for Ollama (``NO_PROXY`` only covers loopback names).
+    - ``follow_redirects=False``: a reply that points somewhere else is not followed (a redirect would
+      send the question on to another address); it counts as "doesn't look like Ollama".
+    """
+    return ollama.Client(host=host, timeout=timeout, trust_env=False, follow_redirects=False)
+
+
 # --------------------------------------------------------------------------- the service
 
 
@@ -176,7 +192,7 @@ class OllamaService:
             if client is None:
                 read = self.timeout if kind == "long" else self._quick_seconds()
                 connect = min(CONNECT_TIMEOUT_S, read)
-                client = self._clients[kind] = ollama.Client(host=self.host, timeout=httpx.Timeout(read, connect=connect))
+                client = self._clients[kind] = make_client(self.host, httpx.Timeout(read, connect=connect))
             return client
 
     @property
@@ -214,9 +230,9 @@ class OllamaService:
         except Exception:  # something answered, but not like Ollama (wrong address, a proxy page, ...)
             return OllamaStatus(False, self.host, None, (
                 f"Something at {self.host} answered, but it doesn't look like Ollama; "
-                "check the Ollama address on the Setup page."))
+                "check the Ollama address on the Setup page."), answered=True)
         label = f"Ollama {version}" if version else "Ollama"
-        return OllamaStatus(True, self.host, version, f"{label} is running at {self.host}.")
+        return OllamaStatus(True, self.host, version, f"{label} is running at {self.host}.", answered=True)
 
     def models(self) -> list[ModelInfo]:
         """Downloaded models, by name."""

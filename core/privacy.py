@@ -165,3 +165,62 @@ def _chmod(path: Path) -> None:
             os.chmod(path, wanted)
     except FileNotFoundError:
         pass
+
+
+# -- where questions go ---------------------------------------------------------------------------
+# The promise "nothing leaves this computer" holds only while Ollama runs here. Another computer's
+# address is the owner's informed choice (Setup warns and asks first), and while it is in force every
+# sentence that speaks of privacy says where questions go instead (``privacy_line``, ``answers_line``).
+
+
+def address_host(address: str) -> str:
+    """The computer's name in an Ollama address ('http://192.168.1.20:11434' -> '192.168.1.20')."""
+    from urllib.parse import urlsplit
+
+    text = address.strip()
+    try:
+        host = urlsplit(text if "://" in text else "http://" + text).hostname
+    except ValueError:
+        host = None
+    return host or text
+
+
+def is_this_computer(address: str) -> bool:
+    """Is the Ollama at ``address`` on this computer? Only loopback names and addresses count: a name
+    is never looked up (what a name points at can change; that is how rebinding works)."""
+    import ipaddress
+
+    host = address_host(address).rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def sent_away_warning(address: str) -> str:
+    """What Setup says before it saves an address on another computer."""
+    return (f"Questions and the passages they draw on will be sent to {address_host(address)}. "
+            "Save this address only if that computer belongs to you or your business.")
+
+
+def privacy_line(ollama_host: str, embedder: str = "minilm") -> str:
+    """The sidebar's sentence about privacy, true for the address in force."""
+    if is_this_computer(ollama_host):
+        return "Private: your files and questions stay on this computer."
+    host = address_host(ollama_host)
+    if embedder.startswith("ollama:"):
+        return (f"Your files are kept on this computer, but their text, your questions and the passages they "
+                f"draw on are sent to {host} to be read and answered.")
+    return (f"Your files stay on this computer; your questions and the passages they draw on are sent to "
+            f"{host} to be answered.")
+
+
+def answers_line(ollama_host: str) -> str:
+    """Setup's sentence about where answers are written, true for the address in force."""
+    if is_this_computer(ollama_host):
+        return ("Groundwork writes answers with a model that runs on this computer through Ollama, a free app. "
+                "Nothing you ask is sent anywhere else.")
+    return (f"Groundwork writes answers with a model that runs through Ollama on {address_host(ollama_host)}: "
+            "your questions and the passages they draw on are sent there, and nowhere else.")

@@ -62,6 +62,11 @@ class Settings:
     sync_removal_share: float = 0.5  # a pass removing more than this share of a folder's documents asks first...
     sync_removal_min: int = 5  # ...when that is also more than this many documents
     sync_settle_seconds: float = 2.0  # a file changed more recently than this is still being copied: next pass
+    # names the web server answers to besides this computer's own (localhost, 127.0.0.1, [::1]): the
+    # hook for sharing with staff (e.g. ["office-pc", "192.168.1.20"]); see core/webguard.py
+    allowed_hosts: tuple[str, ...] = ()
+    # the last Ollama address that answered like Ollama (Setup offers it back after a wrong address)
+    ollama_host_worked: str = ""
 
     @property
     def files_dir(self) -> Path:
@@ -104,6 +109,9 @@ def _coerce(name: str, value: Any) -> Any:
             return float(value)
         if kind == "Path":
             return Path(value).expanduser()
+        if kind.startswith("tuple"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(v).strip() for v in items if str(v).strip())
         return str(value)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"The setting '{name}' has an invalid value; fix it in {SETTINGS_FILE} or remove it.") from exc

@@ -16,16 +16,15 @@ from core.llm import MODEL_CHOICES, RECOMMENDED_MODEL, full_model_name
 from core.render import safe_markdown
 from core.labels import plural
 from core.render import literal_markdown as md
-from core.settings import check_host, env_override, read_settings_file, save_setting, settings_path
+from core.privacy import address_host, answers_line, is_this_computer, sent_away_warning
+from core.settings import DEFAULT_OLLAMA_HOST, check_host, env_override, read_settings_file, save_setting, settings_path
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
 runtime.page_setup()
 st.title("⚙️ Setup")
-st.caption("Groundwork writes answers with a model that runs on this computer through Ollama, "
-           "a free app. Nothing you ask is sent anywhere else.")
-
 settings = runtime.get_settings()
+st.caption(answers_line(settings.ollama_host))  # says where questions go when Ollama is on another computer
 llm = runtime.get_llm()
 
 if "setup_flash" not in st.session_state:
@@ -179,17 +178,54 @@ def search_index_section() -> None:
 
 
 def save_host() -> None:
-    """Check and remember the typed address; the page then checks the connection to it."""
+    """Check and remember the typed address; the page then checks the connection to it. An address on
+    another computer is only remembered once the owner has read where questions will go and said yes."""
+    st.session_state.setup_host_pending = None
     try:
         host = check_host(st.session_state.get("setup_host", ""))
-    except AppError as exc:  # a typo: say so next to the box, keep what was typed
+    except AppError as exc:  # a typo: say so next to the box, keep what was typed, save nothing
         st.session_state.setup_host_problem = exc.user_message
         return
+    st.session_state.setup_host_problem = None
+    if not is_this_computer(host) and host != runtime.get_settings().ollama_host:
+        st.session_state.setup_host_pending = host  # asked below the box; nothing saved yet
+        return
+    remember_host(host)
+
+
+def remember_host(host: str) -> None:
     save_setting(runtime.get_settings(), "ollama_host", host)
     st.session_state.setup_host = host
     st.session_state.setup_host_problem = None
+    st.session_state.setup_host_pending = None
     st.session_state.setup_host_saved = host
     runtime.ollama_status.clear()
+
+
+def confirm_sending_away() -> None:
+    host = st.session_state.get("setup_host_pending")
+    if host:
+        remember_host(host)
+
+
+def keep_current_host() -> None:
+    st.session_state.setup_host_pending = None
+    st.session_state.setup_host_problem = None
+    st.session_state.setup_host = runtime.get_settings().ollama_host
+
+
+def sending_away_question() -> bool:
+    """The warning before an address on another computer is saved; True while it is being asked."""
+    host = st.session_state.get("setup_host_pending")
+    if not host:
+        return False
+    with st.container(border=True):
+        st.warning(sent_away_warning(host), icon="⚠️")
+        with st.container(horizontal=True):
+            st.button(f"Yes, send questions to {address_host(host)}", key="setup_host_confirm", type="primary",
+                      on_click=confirm_sending_away)
+            st.button("Cancel", key="setup_host_cancel", on_click=keep_current_host)
+    return True
 
 
 def host_saved_note(running: bool) -> None:
@@ -200,7 +236,7 @@ def host_saved_note(running: bool) -> None:
         return  # the sentence about the environment variable below says why it isn't used
     if running:
         st.success(f"Saved, and Ollama answers at `{saved}`.")
-    else:
+    elif not status.answered:  # (something that isn't Ollama answering is said above, once)
         st.warning(f"Saved, but nothing answers at `{saved}` yet; the steps above show what to do.")
 
 
@@ -217,7 +253,10 @@ def address_box(running: bool) -> None:
                   type="secondary" if running else "primary")
     problem = st.session_state.get("setup_host_problem")
     if problem:
-        st.error(problem)
+        st.error(problem)  # only the refusal: nothing was saved
+        return
+    if sending_away_question():
+        return
     host_saved_note(running)
     variable = env_override("ollama_host")
     where = f"Groundwork's settings file (`{settings_path(settings)}`)."
@@ -242,13 +281,36 @@ except AppError:
 if search_index_section_needed:
     search_index_section()
 
+
+def way_back() -> None:
+    """After a wrong address: one click back to the last address where Ollama answered (or, when none
+    has yet, to Ollama on this computer)."""
+    if env_override("ollama_host"):
+        return  # the variable decides; the box below says so
+    worked = settings.ollama_host_worked
+    if worked and worked != settings.ollama_host:
+        st.button(f"Go back to {worked}, where Ollama last answered", key="setup_host_back", type="primary",
+                  on_click=remember_host, args=(worked,))
+    elif not worked and settings.ollama_host != DEFAULT_OLLAMA_HOST:
+        st.button("Go back to Ollama on this computer", key="setup_host_back", on_click=remember_host,
+                  args=(DEFAULT_OLLAMA_HOST,))
+
+
 status = llm.status()
 st.subheader("1. Ollama")
+if status.running and settings.ollama_host_worked != settings.ollama_host:
+    settings = save_setting(settings, "ollama_host_worked", settings.ollama_host)  # the way back, later
+asking = bool(st.session_state.get("setup_host_saved") or st.session_state.get("setup_host_problem")
+              or st.session_state.get("setup_host_pending"))
 if status.running:
     st.success(status.message, icon="🟢")
-    just_saved = bool(st.session_state.get("setup_host_saved") or st.session_state.get("setup_host_problem"))
-    with st.expander(f"Ollama address: `{settings.ollama_host}`", expanded=just_saved):
+    with st.expander(f"Ollama address: `{settings.ollama_host}`", expanded=asking):
         address_box(running=True)
+elif status.answered:  # something is there, but not Ollama: the address is wrong, not the installation
+    st.error(f"Something at `{settings.ollama_host}` answered, but it isn't Ollama; check the address below "
+             "(an Ollama address usually ends in :11434).", icon="🔴")
+    way_back()
+    address_box(running=False)
 else:
     st.error(status.message.replace("the Setup page shows how", "the steps below show how"), icon="🔴")
     st.markdown(
@@ -261,6 +323,7 @@ else:
         st.button("Check again", key="setup_recheck", type="primary", on_click=recheck)
         st.link_button("Open ollama.com/download", "https://ollama.com/download")
     st.caption("Until Ollama is running, questions still get the matching passages from your documents.")
+    way_back()
     st.markdown("**Ollama already runs on another computer?** Type its address:")
     address_box(running=False)
 
@@ -333,7 +396,8 @@ def try_it(installed: list[str]) -> None:
     if full_model_name(model) not in installed:
         st.caption("Download a model first, then ask it a test question here.")
         return
-    st.markdown(f"Ask **{model}** a tiny test question to check that answers work on this computer.")
+    where = " on this computer" if is_this_computer(settings.ollama_host) else ""
+    st.markdown(f"Ask **{model}** a tiny test question to check that answers work{where}.")
     if st.button("Ask a test question", key="setup_test"):
         started = time.monotonic()
         with st.spinner(f"Waiting for {model} — the first answer can take a minute while it loads…"):

@@ -41,7 +41,9 @@ class OllamaEmbedder:
         short = self.model[: -len(":latest")] if self.model.endswith(":latest") else self.model
         self.name = collection_safe_name(f"ollama-{short}")
         self.batch_size = max(1, int(batch_size))
-        self._client = ollama.Client(host=host, timeout=timeout)
+        from core.llm import make_client
+
+        self._client = make_client(host, timeout)  # never through a proxy (core/llm.py)
         self._dim: Optional[int] = None
 
     @property
