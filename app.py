@@ -66,17 +66,10 @@ def says_ollama_is_down(title: str, documents: int) -> bool:
     return title == "Setup" or (title == "Ask your documents" and documents > 0)
 
 
-with st.sidebar:
-    st.markdown("### 📚 Groundwork")
-    try:  # true for the Ollama address in force: another computer's address says where questions go
-        in_force = runtime.get_settings()
-        st.caption(privacy_line(in_force.ollama_host, in_force.embedder))
-    except Exception:  # a broken settings file: the page explains it; no promise is made meanwhile
-        pass
-    documents = 0
+def library_status() -> None:
+    """The library line, as the library and its batch are now."""
     try:
         stats = runtime.get_library().stats()
-        documents = stats.documents
         adding = runtime.get_jobs().busy()
         runtime.get_folder_sync()  # started once per server: a pass now, then every few minutes
         if stats.documents:
@@ -90,6 +83,32 @@ with st.sidebar:
             st.markdown("**Library:** empty — add files on the Documents page.")
     except Exception:  # the page itself explains library problems
         st.markdown("**Library:** not available right now.")
+
+
+@st.fragment(run_every=2.0)
+def library_status_while_adding() -> None:
+    """While a batch is being added the line looks again every 2 s on its own (a page that stays open
+    never reruns the sidebar), so "adding more…" goes as soon as the batch ends, on every page."""
+    library_status()
+
+
+with st.sidebar:
+    st.markdown("### 📚 Groundwork")
+    try:  # true for the Ollama address in force: another computer's address says where questions go
+        in_force = runtime.get_settings()
+        st.caption(privacy_line(in_force.ollama_host, in_force.embedder))
+    except Exception:  # a broken settings file: the page explains it; no promise is made meanwhile
+        pass
+    documents = 0
+    try:
+        documents = runtime.get_library().stats().documents
+        busy = runtime.get_jobs().busy()
+    except Exception:  # the page itself explains library problems
+        busy = False
+    if busy:
+        library_status_while_adding()
+    else:
+        library_status()
     try:
         settings = runtime.get_settings()
         status = runtime.ollama_status(settings.ollama_host)

@@ -1,40 +1,60 @@
-"""Fit the reranker's weights and the gate's thresholds on labelled questions; check them on a held-out library.
+"""Fit search's decisions on some libraries and report them on the one left out (leave-one-library-out).
 
-Data: two libraries, each ingested into its own temporary data folder with the real ``Library``:
-- ``samples``: the bike shop (``sample_docs``, its ``questions.jsonl``: 82 answerable, 25 not);
-- ``other``: four other businesses (``benchmarks/other_docs``: a cleaning contract, a bakery price
-  list, a garden-care staff guide, a dental FAQ; 43 answerable, 18 not).
+Libraries (``benchmarks/libraries.py``): ``samples`` (bike shop), ``other`` (four small businesses),
+``hartwell`` (a manufacturer) and ``acorns`` (a nursery). ``acorns`` is kept out of all tuning: it is
+the final check, scored once with the calibration fitted on the other three.
 
-For each question: the fused candidates (``core.search.hybrid.candidates``), their evidence
-(``core.search.rerank.evidence`` with the built-in sentence model), labelled by ``is_hit``.
-1. passage model: logistic regression (L2 = 1, Newton steps) of "this passage is a right page";
-2. support model: logistic regression of "this question is answerable" on the best passage's
-   log-odds, the "absent" share, the best sentence cosine and the share of numbers/names no
-   candidate contains;
-3. ``SUPPORT_MIN``: the support that keeps ``--kept`` (0.95) of the answerable questions;
-4. ``KEEP_MIN`` / ``KEEP_RELATIVE``: the pair with the fewest passages per answer whose context
-   recall is within 0.01 of the best.
-Cross-checks fit on one library and test on the other (the figures owners would see on documents
-we never saw). Prints one JSON object; paste ``constants`` into core/search/rerank.py and gate.py.
-Run: ``python benchmarks/calibrate.py [--kept 0.95]``
+Per question, the fused candidates (``core.search.hybrid.candidates``) with their evidence
+(``core.search.rerank.evidence``), which of them are right pages, and the meaning margin over
+general-knowledge questions (``core.search.topic``). What is fitted, on the training libraries only:
+
+1. the reranker: logistic regression (L2 = 1, Newton steps) of "this passage is a right page";
+2. the off-topic floor: just below the lowest meaning margin of any answerable training question
+   (``FLOOR_SLACK`` lower: the smallest slack that stops no answerable question in any held-out
+   tuning fold), so only questions clearly further from the library are stopped;
+3. which passages reach the model (``keep``): the rule with the fewest passages whose context recall
+   on the training questions is within 0.005 of the best;
+4. the strength labels: "close match" where at least 80% of such passages are right pages, "possible
+   match" at 40%;
+5. (idea measured alone) the weight of meaning in the fusion (``--vector-weights``), chosen by the
+   held-out everyday-words figure averaged over the folds.
+
+Figures, as the app decides (top ``K`` results, then the gate): ``context_recall`` (a right page among
+what reaches the model), ``declined_top3`` (told "not in your documents" before the model while a
+right page was in the top 3), ``off_topic_stopped``, ``near_miss_reaching_model``, recall@1/3/5 and
+passages per answer, per kind of question. ``held_out`` figures are the ones to quote; ``in_sample``
+ones are labelled as such.
+
+Run: ``python benchmarks/calibrate.py [--write] [--vector-weights 1,1.5,2,3]``; ``--write`` stores the
+final calibration (fitted on the tuning libraries) in ``core/search/calibration.json`` with a digest
+of the questions it was fitted on. Prints one JSON object.
 """
 from __future__ import annotations
 
 import argparse
-import math
+import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
 import common  # noqa: E402
+import libraries as L  # noqa: E402
 from common import log  # noqa: E402
 
-OTHER_DOCS = Path(__file__).resolve().parent / "other_docs"
-LIBRARIES = {"samples": common.SAMPLE_DOCS, "other": OTHER_DOCS}
+K = 6  # results per question (settings.top_k)
+SLACKS = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2)
+FLOOR_SLACK = 0.1  # set by main(): the smallest slack that stops no answerable question in any held-out tuning fold
+KEEP_GRID = [{"max_passages": n, "relative": r, "meaning_delta": d}
+             for n in (3, 4, 5, 6) for r in (0.1, 0.2, 0.3, 0.5) for d in (0.0, 0.03, 0.06, 0.1)]
+
+
+def current_vector_weight() -> float:
+    from core.search.calibration import current
+
+    return current()["fusion"]["vector_weight"]
 
 
 def logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 60) -> np.ndarray:
@@ -50,149 +70,209 @@ def logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 60) -> 
     return w
 
 
-def collect(folder: Path, questions: list[dict]) -> list[dict]:
-    """Per question: evidence rows of its candidates, labels, absent share."""
-    from core.evaluation import is_hit
-    from core.ingest import add_files
-    from core.library import Library
-    from core.search import rerank as R
-    from core.search.hybrid import candidates
+def rel(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(X @ w[:-1] + w[-1], -30, 30)))
 
-    out = []
-    with common.temp_dir("gw-calibrate-") as tmp:
-        lib = Library(common.groundwork_settings(tmp / "data"))
-        add_files(lib, [(p.name, p.read_bytes()) for p in common.corpus_files(folder, common.READABLE)])
-        for q in questions:
-            qvec = lib.embedder.embed_query(q["question"])
-            pool = candidates(lib, q["question"], qvec, R.RERANK_CANDIDATES)
-            evs, missing = R.evidence(q["question"], pool, R.UnitScorer(q["question"], qvec))
-            sources = q.get("sources") or []
-            out.append({"id": q["id"], "answerable": bool(q.get("answerable", True)) and bool(sources),
-                        "X": np.array([e.row() for e in evs], float).reshape(-1, len(R.FEATURES)),
-                        "hit": np.array([bool(sources) and is_hit(r.as_dict(), sources, 0) for r in pool], float),
-                        "absent": missing.words, "exact_absent": missing.exact})
+
+def margin(d: dict, vw: float) -> float:
+    X = d["X"][d["pools"][vw]]
+    return float(X[:, :2].max()) - d["general"] if len(X) else -1.0
+
+
+def ranked(d: dict, w: np.ndarray, vw: float):
+    """The top K of the pool as the reranker orders them: (pool rows, relevance, meaning, hits)."""
+    idx = np.array(d["pools"][vw], int)
+    if not len(idx):
+        return idx, np.zeros(0), np.zeros(0), np.zeros(0)
+    p = rel(d["X"][idx], w)
+    order = np.argsort(-p, kind="stable")[:K]
+    rows = idx[order]
+    return rows, p[order], d["X"][rows, :2].max(axis=1), d["hit"][rows]
+
+
+def kept(p: np.ndarray, meaning: np.ndarray, rule: dict) -> list[int]:
+    if not len(p):
+        return []
+    best_rel, best_m = p.max(), meaning.max()
+    return [i for i in range(min(rule["max_passages"], len(p)))
+            if i == 0 or p[i] >= rule["relative"] * best_rel or meaning[i] >= best_m - rule["meaning_delta"]]
+
+
+def fit(data: list[dict], vw: float) -> dict:
+    rows = [d for d in data if len(d["pools"][vw])]
+    X = np.vstack([d["X"][d["pools"][vw]] for d in rows])
+    y = np.concatenate([d["hit"][d["pools"][vw]] for d in rows])
+    w = logistic(X, y)
+    answerable = [d for d in data if d["answerable"]]
+    floor = min(margin(d, vw) for d in answerable) - FLOOR_SLACK
+    tops = [ranked(d, w, vw) for d in answerable]
+    scored = []
+    for rule in KEEP_GRID:
+        ctx = np.mean([bool(any(h[i] for i in kept(p, m, rule))) for _, p, m, h in tops])
+        n = np.mean([len(kept(p, m, rule)) for _, p, m, h in tops])
+        scored.append((ctx, n, rule))
+    best = max(c for c, _, _ in scored)
+    rule = min((n, i) for i, (c, n, _) in enumerate(scored) if c >= best - 0.005)
+    keep = scored[rule[1]][2]
+    p_all = np.concatenate([p for _, p, _, _ in tops])
+    h_all = np.concatenate([h for _, _, _, h in tops])
+    return {"rerank": {"features": list(_features()), "weights": [round(float(x), 3) for x in w[:-1]],
+                       "bias": round(float(w[-1]), 3)},
+            "off_topic_floor": round(floor, 3), "keep": keep,
+            "strength": {"close": threshold_for(p_all, h_all, 0.8), "possible": threshold_for(p_all, h_all, 0.4)},
+            "fusion": {"vector_weight": vw}}
+
+
+def _features():
+    from core.search.rerank import FEATURES
+
+    return FEATURES
+
+
+def threshold_for(p: np.ndarray, hits: np.ndarray, precision: float) -> float:
+    """The lowest relevance above which at least ``precision`` of passages are right pages."""
+    order = np.argsort(-p)
+    ps, hs = p[order], hits[order]
+    prec = np.cumsum(hs) / np.arange(1, len(hs) + 1)
+    ok = [i for i in range(len(ps)) if prec[i] >= precision and i >= 4]
+    return round(float(ps[max(ok)]), 3) if ok else 1.0
+
+
+def weights_of(params: dict) -> np.ndarray:
+    return np.array(params["rerank"]["weights"] + [params["rerank"]["bias"]])
+
+
+def outcomes(data: list[dict], params: dict, misses: list | None = None) -> dict:
+    """Every figure, per kind of question, as the app decides with ``params``."""
+    w, vw, floor, rule = weights_of(params), params["fusion"]["vector_weight"], params["off_topic_floor"], params["keep"]
+    per = {}
+    for d in data:
+        rows, p, m, h = ranked(d, w, vw)
+        stopped = margin(d, vw) < floor
+        passed = [] if stopped else kept(p, m, rule)
+        rank = next((i + 1 for i, x in enumerate(h) if x), None)
+        row = {"stopped": stopped, "passed": len(passed), "rank": rank,
+               "context_hit": bool(any(h[i] for i in passed)) if d["answerable"] else None}
+        kind = d["kind"] if d["kind"] != "plain" else "plain_" + ("answerable" if d["answerable"] else "unanswerable")
+        kinds = [kind, "all_answerable" if d["answerable"] else "all_unanswerable"]
+        if d["kind"] == "off_topic" and d.get("set", "shared") != "shared":
+            kinds.append(f"off_topic_{d['set']}")
+        for kind in kinds:
+            per.setdefault(kind, []).append(row)
+        if misses is not None and d["answerable"] and not row["context_hit"]:
+            misses.append(f"{d['library']} {d['id']} rank {rank} stopped {stopped}: {d['question']}")
+    return {kind: summary(rows, kind) for kind, rows in per.items()}
+
+
+def summary(rows: list[dict], kind: str) -> dict:
+    n = len(rows)
+    out = {"questions": n, "stopped_before_model": round(sum(r["stopped"] for r in rows) / n, 4)}
+    if rows[0]["context_hit"] is not None:
+        at = lambda k: round(sum(1 for r in rows if r["rank"] and r["rank"] <= k) / n, 4)  # noqa: E731
+        sent = [r for r in rows if not r["stopped"]]
+        out.update(context_recall=round(sum(r["context_hit"] for r in rows) / n, 4), recall_at_1=at(1),
+                   recall_at_3=at(3), recall_at_5=at(5),
+                   declined_top3=round(sum(1 for r in rows if r["stopped"] and r["rank"] and r["rank"] <= 3) / n, 4),
+                   passages_per_answer=round(float(np.mean([r["passed"] for r in sent])), 2) if sent else None)
+    elif kind.startswith("off_topic"):
+        out["off_topic_stopped"] = out["stopped_before_model"]
+    else:
+        out["reaching_model"] = round(1 - out["stopped_before_model"], 4)
     return out
 
 
-def fit(data: list[dict], kept: float) -> dict:
-    X = np.vstack([d["X"] for d in data])
-    y = np.concatenate([d["hit"] for d in data])
-    w = logistic(X, y)
-    Q, a = support_rows(data, w)
-    v = logistic(Q, a)
-    sup = probs(Q, v)
-    threshold = at_least(sup[a == 1], kept)
-    keep_min, keep_rel = choose_keep(data, w, v, threshold)
-    return {"weights": w, "support": v, "support_min": threshold, "keep_min": keep_min, "keep_relative": keep_rel}
+def lolo(data: dict, vw: float, misses: list | None = None) -> dict:
+    """Fit on all tuning libraries but one, report on the one left out, for each in turn."""
+    return {held: outcomes(data[held], fit([d for n in L.TUNING if n != held for d in data[n]], vw), misses)
+            for held in L.TUNING}
 
 
-def at_least(values: np.ndarray, share: float) -> float:
-    """The highest threshold that keeps at least ``share`` of ``values``."""
-    ordered = np.sort(values)
-    return float(ordered[int(math.floor((1 - share) * len(ordered) + 1e-9))])
+def fold_mean(folds: dict, kind: str, figure: str) -> float:
+    vals = [f[kind][figure] for f in folds.values() if kind in f]
+    return round(float(np.mean(vals)), 4) if vals else float("nan")
 
 
-def probs(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(np.hstack([X, np.ones((len(X), 1))]) @ w, -30, 30)))
-
-
-def support_rows(data: list[dict], w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    rows, labels = [], []
-    for d in data:
-        p = probs(d["X"], w) if len(d["X"]) else np.array([1e-6])
-        best = float(np.clip(p.max(), 1e-6, 1 - 1e-6))
-        rows.append([math.log(best / (1 - best)), d["absent"], float(d["X"][:, 1].max()) if len(d["X"]) else 0.0,
-                     d["exact_absent"]])
-        labels.append(float(d["answerable"]))
-    return np.array(rows), np.array(labels)
-
-
-def outcomes(data: list[dict], model: dict, k: int = 5, keep=None) -> dict:
-    """recall@k, MRR, kept, declined, context recall, passages per answer -- as the real gate would decide."""
-    w, v, thr = model["weights"], model["support"], model["support_min"]
-    keep_min, keep_rel = keep or (model["keep_min"], model["keep_relative"])
-    Q, a = support_rows(data, w)
-    sup = probs(Q, v)
-    ranks, ctx, passed_n, kept_n, declined = [], [], [], 0, 0
-    for d, s in zip(data, sup):
-        p = probs(d["X"], w)
-        order = np.argsort(-p, kind="stable")[:k]
-        hits = d["hit"][order]
-        ok = s >= thr
-        floor = max(keep_min, keep_rel * (p[order[0]] if len(order) else 0.0))
-        passed = [j for n, j in enumerate(order) if ok and (n == 0 or p[j] >= floor)]
-        if d["answerable"]:
-            rank = next((n for n, h in enumerate(hits, 1) if h), None)
-            ranks.append(rank)
-            kept_n += ok
-            ctx.append(any(d["hit"][j] for j in passed))
-            if ok:
-                passed_n.append(len(passed))
-        else:
-            declined += not ok
-    n_a = sum(1 for d in data if d["answerable"]) or 1
-    n_u = sum(1 for d in data if not d["answerable"]) or 1
-    return {"recall_at_k": round(sum(1 for r in ranks if r) / n_a, 4),
-            "mrr": round(sum(1 / r for r in ranks if r) / n_a, 4),
-            "kept_answerable": round(kept_n / n_a, 4), "declined_unanswerable": round(declined / n_u, 4),
-            "context_recall": round(sum(ctx) / n_a, 4),
-            "passages_per_answer": round(float(np.mean(passed_n)) if passed_n else 0.0, 2)}
-
-
-def choose_keep(data: list[dict], w, v, threshold) -> tuple[float, float]:
-    model = {"weights": w, "support": v, "support_min": threshold, "keep_min": 0, "keep_relative": 0}
-    grid = [(m, r) for m in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3) for r in (0.0, 0.1, 0.2, 0.3, 0.5)]
-    scored = [(outcomes(data, model, keep=g), g) for g in grid]
-    best = max(s["context_recall"] for s, _ in scored)
-    fine = [(s["passages_per_answer"], g) for s, g in scored if s["context_recall"] >= best - 0.001]
-    return min(fine)[1]
-
-
-def curve(data: list[dict], model: dict) -> list[dict]:
-    """Answerable kept against unanswerable declined, over support thresholds."""
-    Q, a = support_rows(data, model["weights"])
-    sup = probs(Q, model["support"])
-    rows = []
-    for kept in (1.0, 0.99, 0.97, 0.95, 0.93, 0.9, 0.85, 0.8, 0.7):
-        t = at_least(sup[a == 1], kept)
-        rows.append({"support_min": round(t, 3), "kept_answerable": round(float((sup[a == 1] >= t).mean()), 3),
-                     "declined_unanswerable": round(float((sup[a == 0] < t).mean()), 3)})
+def floor_curve(data: dict, vw: float) -> list[dict]:
+    """Held-out (fold mean) answerable stopped against off-topic stopped, for other floor slacks."""
+    global FLOOR_SLACK
+    saved, rows = FLOOR_SLACK, []
+    try:
+        for slack in SLACKS:
+            FLOOR_SLACK = slack
+            folds = lolo(data, vw)
+            rows.append({"slack": slack, "answerable_stopped": fold_mean(folds, "all_answerable", "stopped_before_model"),
+                         "off_topic_stopped": fold_mean(folds, "off_topic", "off_topic_stopped")})
+    finally:
+        FLOOR_SLACK = saved
     return rows
 
 
-def constants(model: dict) -> dict:
-    from core.search.rerank import FEATURES
-
-    w, v = model["weights"], model["support"]
-    return {"WEIGHTS": [round(float(x), 2) for x in w[:-1]], "FEATURES": list(FEATURES), "BIAS": round(float(w[-1]), 2),
-            "SUPPORT_WEIGHTS": {"logit": round(float(v[0]), 2), "absent": round(float(v[1]), 2),
-                                "sentence": round(float(v[2]), 2), "exact_absent": round(float(v[3]), 2)},
-            "SUPPORT_BIAS": round(float(v[4]), 2), "SUPPORT_MIN": round(model["support_min"], 3),
-            "KEEP_MIN": model["keep_min"], "KEEP_RELATIVE": model["keep_relative"]}
+def gather(weights: tuple) -> dict:
+    data = {}
+    for name in L.FOLDERS:
+        log(f"collecting evidence: {name}")
+        with common.temp_dir("gw-calibrate-") as tmp:
+            lib = L.open_library(name, tmp / "data")
+            data[name] = L.collect(name, lib, L.questions(name), vector_weights=weights)
+    return data
 
 
 def main() -> None:
-    from core.evaluation import read_questions
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kept", type=float, default=0.95, help="share of answerable questions the gate must keep")
+    parser.add_argument("--write", action="store_true", help="store the final calibration in core/search")
+    parser.add_argument("--vector-weights", default="1,1.5,2,3", help="weights of meaning in the fusion to compare")
+    parser.add_argument("--cache", help="(development) a pickle of the collected evidence to reuse or create")
     args = parser.parse_args()
     common.block_network()
-    data = {}
-    for name, folder in LIBRARIES.items():
-        log(f"collecting evidence: {name}")
-        data[name] = collect(folder, read_questions(str(folder / "questions.jsonl")))
-    both = data["samples"] + data["other"]
-    model = fit(both, args.kept)
-    checks = {}
-    for train, test in (("samples", "other"), ("other", "samples")):
-        held = fit(data[train], args.kept)
-        checks[f"fit_on_{train}_test_on_{test}"] = outcomes(data[test], held)
-    common.emit({"benchmark": "calibrate", "kept_target": args.kept,
-                 "questions": {k: len(v) for k, v in data.items()},
-                 "constants": constants(model),
-                 "in_sample": {k: outcomes(v, model) for k, v in data.items()},
-                 "held_out": checks, "curve_both": curve(both, model)})
+    weights = tuple(float(x) for x in args.vector_weights.split(","))
+    if args.cache and Path(args.cache).exists():
+        import pickle
+
+        data = pickle.loads(Path(args.cache).read_bytes())
+    else:
+        data = gather(weights)
+        if args.cache:
+            import pickle
+
+            Path(args.cache).write_bytes(pickle.dumps(data))
+    by_weight = {}
+    for vw in weights:
+        folds = lolo(data, vw)
+        by_weight[str(vw)] = {"everyday_context_recall": fold_mean(folds, "everyday", "context_recall"),
+                              "all_answerable_context_recall": fold_mean(folds, "all_answerable", "context_recall"),
+                              "everyday_recall_at_5": fold_mean(folds, "everyday", "recall_at_5")}
+    chosen = max(weights, key=lambda vw: (by_weight[str(vw)]["everyday_context_recall"],
+                                          by_weight[str(vw)]["all_answerable_context_recall"], -abs(vw - 1)))
+    global FLOOR_SLACK
+    curve = floor_curve(data, chosen)
+    FLOOR_SLACK = min((r["slack"] for r in curve if r["answerable_stopped"] == 0), default=max(SLACKS))
+    misses: list[str] = []
+    folds = lolo(data, chosen, misses)
+    final = fit([d for n in L.TUNING for d in data[n]], chosen)
+    final_misses: list[str] = []
+    final_check = outcomes(data[L.FINAL_CHECK], final, final_misses)
+    for line in misses + ["final check:"] + final_misses:
+        log("  miss:", line)
+    files = [f for n in L.TUNING for f in L.question_files(n)]
+    final["fitted_on"] = {"libraries": list(L.TUNING), "question_files": [L.relative(f) for f in files],
+                          "questions": sum(len(data[n]) for n in L.TUNING),
+                          "questions_sha256": _digest(files), "final_check": L.FINAL_CHECK}
+    if args.write:
+        from core.search.calibration import CALIBRATION_FILE
+
+        CALIBRATION_FILE.write_text(json.dumps(final, indent=2) + "\n", encoding="utf-8")
+        log(f"wrote {CALIBRATION_FILE}")
+    common.emit({"benchmark": "calibrate", "k": K, "questions": {n: len(v) for n, v in data.items()},
+                 "fusion_vector_weight_held_out": by_weight, "chosen_vector_weight": chosen,
+                 "floor_curve_held_out": curve, "floor_slack": FLOOR_SLACK, "held_out": folds, "final_check": {L.FINAL_CHECK: final_check},
+                 "in_sample": {n: outcomes(data[n], final) for n in L.TUNING},
+                 "calibration": final})
+
+
+def _digest(files) -> str:
+    from core.search.calibration import questions_digest
+
+    return questions_digest(files, common.ROOT)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,11 @@
     what reaches the model), gate kept/declined, passages per answer;
   - ``without_reranker``: the fused order only, with the previous gate (vector thresholds) for its
     kept/declined/context figures;
-  - ``tradeoff_curve``: answerable kept against unanswerable declined at other support thresholds.
+  These per-library figures are in-sample for the calibration (quote ``held_out`` instead).
+- held out (the figures to quote, and ``targets``): leave-one-library-out over the tuning libraries
+  (``benchmarks/calibrate.py``), and the final-check library nobody tuned on scored by the app's own
+  search and gate with the committed calibration, per kind of question (everyday words, near misses,
+  off-topic).
   The same on a second library of other businesses (``benchmarks/other_docs``) and on both
   libraries together (the confusers: both talk about alarms, keys, call-outs and prices).
 - baseline: the common LangChain tutorial pipeline (``benchmarks/common.py``): pypdf pages ->
@@ -121,21 +125,6 @@ def previous_gate_eval(lib, questions: list[dict], k: int, tolerance: int) -> di
             "context_recall": round(ctx / n_a, 4) if n_a else None}
 
 
-def tradeoff(report: dict) -> list[dict]:
-    """Answerable kept against unanswerable declined, for other support thresholds (the gate's is marked)."""
-    from core.search.gate import SUPPORT_MIN
-
-    rows = report["per_question"]
-    ans = sorted(p["support"] or 0.0 for p in rows if p["hit"] is not None)
-    un = [p["support"] or 0.0 for p in rows if p["hit"] is None]
-    out = []
-    for t in sorted({0.1, 0.2, 0.3, 0.4, SUPPORT_MIN, 0.5, 0.6, 0.7, 0.8, 0.9}):
-        out.append({"support_min": round(t, 3), "current": t == SUPPORT_MIN,
-                    "kept_answerable": round(sum(1 for s in ans if s >= t) / len(ans), 3) if ans else None,
-                    "declined_unanswerable": round(sum(1 for s in un if s < t) / len(un), 3) if un else None})
-    return out
-
-
 def summary(report: dict) -> dict:
     fused = report["fused"]
     return {
@@ -143,11 +132,10 @@ def summary(report: dict) -> dict:
         "unanswerable": report["unanswerable"],
         "with_reranker": {key: report[key] for key in (
             "recall_at_k", "mrr", "recall_at_1", "recall_at_3", "context_recall", "gate_kept_answerable",
-            "gate_declined_unanswerable", "passages_per_answer")},
+            "gate_declined_unanswerable", "passages_per_answer")} | {"in_sample": True},
         "without_reranker": {"recall_at_k": fused["recall_at_k"], "mrr": fused["mrr"],
                              "recall_at_1": fused["recall_at_1"], "recall_at_3": fused["recall_at_3"],
                              "previous_gate": fused["previous_gate"]},
-        "tradeoff_curve": tradeoff(report),
         "answerable_declined": [p["id"] for p in report["per_question"] if p["hit"] is not None and not p["gate"]],
         "unanswerable_passed": [p["id"] for p in report["per_question"] if p["hit"] is None and p["gate"]],
         "missed_at_k": [p["id"] for p in report["per_question"] if p["hit"] is False],
@@ -172,6 +160,63 @@ def print_misses(report: dict, questions: list[dict], label: str) -> list[str]:
             where = f"p{r['page']}" + (f"-{r['page_end']}" if r.get("page_end") not in (None, r["page"]) else "")
             log(f"    {i}. {r['file']} {where} [{r.get('section') or ''}] {r['text'][:90]!r}")
     return [pq["id"] for pq in missed]
+
+
+# --------------------------------------------------------------------------- held out
+
+
+def held_out_figures(k: int) -> dict:
+    """Leave-one-library-out over the tuning libraries (``calibrate.lolo``), and the final-check library
+    scored by the app's own search and gate with the committed calibration."""
+    import calibrate
+    import libraries as L
+    from core.evaluation import run_eval
+
+    data = calibrate.gather((calibrate.current_vector_weight(),))
+    folds = calibrate.lolo(data, calibrate.current_vector_weight())
+    qs = L.questions(L.FINAL_CHECK)
+    with common.temp_dir("gw-bench-final-") as tmp:
+        lib = L.open_library(L.FINAL_CHECK, tmp / "data")
+        report = run_eval(lib, qs, calibrate.K, 0, rerank=True)
+    by_id = {q["id"]: q for q in qs}
+    kinds: dict[str, list] = {}
+    for row in report["per_question"]:
+        q = by_id[row["id"]]
+        kind = q.get("kind", "plain") + (f"_{q['set']}" if q.get("set") not in (None, "shared") else "")
+        for key in {kind, q.get("kind", "plain")}:
+            kinds.setdefault(key, []).append(row)
+    app = {}
+    for kind, rows in kinds.items():
+        n = len(rows)
+        if rows[0]["hit"] is not None:
+            app[kind] = {"questions": n, "context_recall": round(sum(bool(r["context_hit"]) for r in rows) / n, 4),
+                         "recall_at_3": round(sum(1 for r in rows if r["rank"] and r["rank"] <= 3) / n, 4),
+                         "declined_top3": round(sum(1 for r in rows if not r["gate"] and r["rank"] and r["rank"] <= 3)
+                                                / n, 4)}
+        else:
+            app[kind] = {"questions": n, "stopped_before_model": round(sum(not r["gate"] for r in rows) / n, 4)}
+    return {"final_check_library": L.FINAL_CHECK, "tuning_libraries": list(L.TUNING), "k": calibrate.K,
+            "leave_one_library_out": folds, "final_check_app": app}
+
+
+def held_out_targets(held: dict, target) -> dict:
+    folds, app = held["leave_one_library_out"], held["final_check_app"]
+    every = [f["everyday"]["context_recall"] for f in folds.values() if "everyday" in f] + \
+        [app["everyday"]["context_recall"]]
+    allans = [f["all_answerable"]["context_recall"] for f in folds.values()] + [app["everyday"]["context_recall"]]
+    declined = [f["all_answerable"]["declined_top3"] for f in folds.values()] + [app["everyday"]["declined_top3"]]
+    off = [f["off_topic"]["off_topic_stopped"] for f in folds.values()] + \
+        [app[k]["stopped_before_model"] for k in app if k.startswith("off_topic")]
+    near = [1 - f["near_miss"]["stopped_before_model"] for f in folds.values()] + \
+        [1 - app["near_miss"]["stopped_before_model"]]
+    return {
+        "everyday_context_recall": target("", ">= 0.95 on every held-out library", every, min(every) >= 0.95),
+        "answerable_context_recall": target("", ">= 0.95 on every held-out library", allans, min(allans) >= 0.95),
+        "declined_while_top3": target("", "<= 0.02 on every held-out library", declined, max(declined) <= 0.02),
+        "off_topic_stopped": target("", ">= 0.95 on every held-out set", off, min(off) >= 0.95),
+        "near_miss_reaching_model": {"report": "share that reaches the model (it must say 'not in your documents')",
+                                     "value": near},
+    }
 
 
 # --------------------------------------------------------------------------- baseline
@@ -267,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     base_missed = [i for i in all_ids if not base["ranks"][i]]
     log(f"--- baseline misses: {', '.join(base_missed) or 'none'} ---")
 
-    s = libraries["samples"]["with_reranker"]
+    log("held out: leave-one-library-out calibration, and the final check with the app's own code ...")
+    held = held_out_figures(args.k)
 
     def target(name, goal, value, met):
         return {"target": goal, "value": value, "met": bool(met)}
@@ -304,14 +350,10 @@ def main(argv: list[str] | None = None) -> int:
             "missed": base_missed,
         },
         "chunk_sweep": sweep,
-        "targets": {
-            "recall_at_5": target("recall", ">= 0.95 (samples)", s["recall_at_k"], s["recall_at_k"] >= 0.95),
-            "mrr": target("mrr", ">= 0.85 (samples)", s["mrr"], s["mrr"] >= 0.85),
-            "context_recall": target("ctx", ">= 0.93 (samples)", s["context_recall"], s["context_recall"] >= 0.93),
-            "gate": target("gate", ">= 0.8 of unanswerable declined with >= 0.95 of answerable kept (samples)",
-                           [s["gate_declined_unanswerable"], s["gate_kept_answerable"]],
-                           s["gate_declined_unanswerable"] >= 0.8 and s["gate_kept_answerable"] >= 0.95),
-        },
+        "held_out": held,
+        "targets": held_out_targets(held, target),
+        "in_sample_figures_note": "libraries.samples/other are in-sample for the calibration (its weights and floor "
+                                  "were fitted on their questions); quote held_out",
         "cpus": os.cpu_count(),
     }
     common.emit(payload)

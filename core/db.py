@@ -145,7 +145,7 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
 
 
-_V3_FOLDERS = """
+_V4_FOLDERS = """
 CREATE TABLE kept_folders (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     path              TEXT NOT NULL UNIQUE,      -- absolute, as the owner's computer names it
@@ -185,11 +185,25 @@ CREATE INDEX changes_by_time ON changes(at);
 CREATE INDEX changes_by_previous ON changes(previous, action);
 """
 
+# Past questions and the replies given, imported from the owner's files (CSV/XLSX, mbox/.eml) as examples
+# to train on, kept with the history's approved answers (``core.advisor.example_store``).
+_V3_PAST_EXAMPLES = """
+CREATE TABLE IF NOT EXISTS past_examples (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    question    TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    source      TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    UNIQUE (question, answer)
+);
+"""
+
 Migration = Union[str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
-    _V3_FOLDERS,  # 2 -> 3: kept folders, their files, and the change log (issue 21)
+    _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
+    _V4_FOLDERS,  # 3 -> 4: kept folders, their files, and the change log (issue 21)
 )
 VERSION = len(MIGRATIONS)
 

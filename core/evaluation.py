@@ -6,7 +6,9 @@ object per line: ``{"id", "question", "sources": [{"file", "page"}], "answerable
 - ``recall_at_k`` / ``mrr``: a right page among the k results, and how high (after reranking);
 - ``context_recall``: a right page among the passages that pass the relevance gate, i.e. what the
   model is given; counted over answerable questions, so a question the gate turns away counts as a miss;
-- ``gate_kept_answerable`` / ``gate_declined_unanswerable``: how the gate splits the two kinds
+- ``gate_kept_answerable`` / ``gate_declined_unanswerable``: how the gate splits the two kinds (the gate
+  stops only clearly off-topic questions; an unanswerable question in the library's field reaches the
+  model, which says itself that the documents don't answer it)
   (``gate_rejected_unanswerable`` is the same figure under its earlier name);
 - ``passages_per_answer``: how many passages pass the gate for a kept question (mean).
 """
@@ -53,9 +55,9 @@ def judge(library, q: dict, k: int, tolerance: int, rerank: bool = True) -> dict
     results = search(library, q["question"], k=k, rerank_results=rerank)
     passed = gate(results, q["question"]) if rerank else []
     dicts = [r.as_dict() for r in results]
-    support = results[0].support if results and results[0].support is not None else None
+    topic = results[0].topic if results and results[0].topic is not None else None
     row = {"id": q.get("id"), "hit": None, "rank": None, "gate": bool(passed), "passed": len(passed),
-           "context_hit": None, "support": None if support is None else round(support, 4), "results": dicts}
+           "context_hit": None, "topic": None if topic is None else round(topic, 4), "results": dicts}
     if is_answerable(q):
         rank = next((i for i, r in enumerate(dicts, 1) if is_hit(r, q["sources"], tolerance)), None)
         row.update(hit=rank is not None, rank=rank,

@@ -18,7 +18,8 @@ import re
 from datetime import datetime, timezone
 from typing import Optional
 
-from core.render import highlight_html, safe_markdown
+from core.answer.citations import dropped_sentence
+from core.render import highlight_html, literal_markdown, safe_markdown
 from core.types import AnswerResult, Passage
 from core.viewer import claim_for, marks_for, passage_sentences, tidy
 
@@ -58,6 +59,8 @@ def answer_warnings(result: AnswerResult) -> list[tuple[str, str]]:
         out.append(("warning", NO_CITATIONS))
     if result.general_knowledge:
         out.append(("note", GENERAL))
+    if result.dropped_citations:
+        out.append(("note", dropped_sentence(result.dropped_citations)))
     return out
 
 
@@ -121,20 +124,37 @@ def _answers(messages: list[dict]):
 # --------------------------------------------------------------------------- Markdown
 
 
+# A backslash before "_" inside a word ("Riverside\_Lease"): Markdown never reads such a "_" as
+# emphasis, so the file reads cleanly without it.
+_INWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")
+
+
+def _readable(markdown: str) -> str:
+    """Escapes a reader would see but Markdown doesn't need: "_" inside words."""
+    return _INWORD_UNDERSCORE.sub("_", markdown)
+
+
 def _one(text: str) -> str:
-    return safe_markdown(" ".join((text or "").split()))
+    """One line of untrusted text (a file name, a place, a quote): a table can't start on a single line, so
+    "|" (a spreadsheet's "Item: Rye | Price: 4.20") stays as written too."""
+    return _readable(safe_markdown(" ".join((text or "").split()))).replace("\\|", "|")
+
+
+def _name(text: str) -> str:
+    """A file name as written (never read as Markdown), without escapes a reader would trip over."""
+    return _readable(literal_markdown(" ".join((text or "").split()))).replace("\\|", "|").replace("\\:", ":")
 
 
 def _answer_markdown(question: str, m: dict, result: AnswerResult) -> list[str]:
     lines = [f"**Question:** {_one(question)}", "", "**Answer:**", ""]
-    lines += [safe_markdown((result.answer or "").strip()), ""]
+    lines += [_readable(safe_markdown((result.answer or "").strip())), ""]
     for kind, sentence in answer_warnings(result):  # one quote block each, so none runs into the next
         lines += [f"> {'⚠️' if kind == 'warning' else 'ℹ️'} {_one(sentence)}", ""]
     if result.citations:
         lines += ["**Sources**" if result.mode != "search_only" else "**Passages that matched**", ""]
         for c in result.citations:
             quote = citation_quote(result, c)
-            lines.append(f"- [{c.n}] {_one(c.file)}, {_one(_place(c))}" + (f": \"{_one(quote)}\"" if quote else ""))
+            lines.append(f"- [{c.n}] {_name(c.file)}, {_one(_place(c))}" + (f": \"{_one(quote)}\"" if quote else ""))
         lines.append("")
     lines += [f"_{rating_line(m.get('feedback'))}_", "", "---", ""]
     return lines

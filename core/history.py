@@ -21,6 +21,7 @@ Answers are stored by ``add_answer`` only, so the stored shape has one owner.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -279,3 +280,85 @@ def _loads(text: Optional[str], default: Any) -> Any:
     except ValueError:
         return default
     return value if isinstance(value, type(default)) else default
+
+
+# --------------------------------------------------------------------------- a removed document leaves no trace
+
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)[ \t]*")
+_MARKS = re.compile(r"\[[\d\s,;]+\]")
+
+
+def forget_document(conn: sqlite3.Connection, name: str, chunk_ids: set[str], placeholder: str,
+                    keep_name: bool = False) -> int:
+    """Inside a write transaction: take a removed (or replaced) document out of the stored conversations.
+
+    The conversations stay; in their messages and titles every passage from the document (``chunk_ids``:
+    its text, and the answer sentences that cite it) and, unless ``keep_name`` (a replacement: the name is
+    still in the library), its file name become ``placeholder`` ("removed on 7 December 2026").
+    Returns the messages changed.
+    """
+    changed = 0
+    rows = conn.execute("SELECT id, conversation_id, content, citations_json, meta_json FROM messages").fetchall()
+    citing = {row["conversation_id"] for row in rows  # conversations that drew on the document
+              if any(cid in (row["citations_json"] or "") + (row["meta_json"] or "") for cid in chunk_ids)}
+    for row in rows:
+        citations, meta = _loads(row["citations_json"], []), _loads(row["meta_json"], {})
+        gone: set[int] = set()
+        citations = _forget_in(citations, name, chunk_ids, placeholder, keep_name, gone)
+        meta = _forget_in(meta, name, chunk_ids, placeholder, keep_name, gone)
+        content = _without_sentences_citing(row["content"], gone, placeholder) if gone else row["content"]
+        if not keep_name:
+            content = _without_name(content, name, placeholder, row["conversation_id"] in citing)
+        new = (content, json.dumps(citations, ensure_ascii=False), json.dumps(meta, ensure_ascii=False, default=str))
+        if new != (row["content"], row["citations_json"], row["meta_json"]):
+            conn.execute("UPDATE messages SET content = ?, citations_json = ?, meta_json = ? WHERE id = ?",
+                         (*new, row["id"]))
+            changed += 1
+    if not keep_name:
+        for conv in conn.execute("SELECT id, title FROM conversations").fetchall():
+            title = _without_name(conv["title"], name, placeholder, conv["id"] in citing)
+            if title != conv["title"]:
+                conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conv["id"]))
+    return changed
+
+
+def _forget_in(value: Any, name: str, chunk_ids: set[str], placeholder: str, keep_name: bool, gone: set[int]) -> Any:
+    """``value`` (stored JSON) with the document's passages and matched sentences blanked; ``gone`` collects
+    the citation numbers whose passage was blanked."""
+    if isinstance(value, list):
+        return [_forget_in(v, name, chunk_ids, placeholder, keep_name, gone) for v in value]
+    if isinstance(value, str):
+        return value if keep_name else _without_name(value, name, placeholder)
+    if not isinstance(value, dict):
+        return value
+    passage = "text" in value and (value.get("chunk_id") in chunk_ids or (not keep_name and value.get("file") == name))
+    matched = "sentence" in value and value.get("n") in gone  # citations are walked before meta's "matched"
+    out = {}
+    for key, item in value.items():
+        if (passage and key == "text") or (matched and key == "sentence"):
+            out[key] = placeholder[:1].upper() + placeholder[1:] + "."
+        else:
+            out[key] = _forget_in(item, name, chunk_ids, placeholder, keep_name, gone)
+    if passage and isinstance(value.get("n"), int):
+        gone.add(value["n"])
+    return out
+
+
+def _without_sentences_citing(text: str, numbers: set[int], placeholder: str) -> str:
+    """Each sentence of an answer that cites one of ``numbers`` ("... [2].") becomes "(placeholder)"."""
+    def cites(sentence: str) -> bool:
+        return any(int(n) in numbers for m in _MARKS.findall(sentence) for n in re.findall(r"\d+", m))
+
+    return "".join(f"({placeholder})" + s[len(s.rstrip()):] if cites(s) else s for s in _SENTENCE.findall(text))
+
+
+def _without_name(text: str, name: str, placeholder: str, also_stem: bool = False) -> str:
+    """``text`` with the file name (any case) replaced; also its name without the ending ("Price list") where
+    the conversation drew on the document (elsewhere those may be the owner's own everyday words)."""
+    if not name or not text:
+        return text
+    out = re.sub(re.escape(name), placeholder, text, flags=re.IGNORECASE)
+    stem = name.rsplit(".", 1)[0]
+    if also_stem and len(stem) >= 4:
+        out = re.sub(r"\b" + re.escape(stem) + r"\b", placeholder, out, flags=re.IGNORECASE)
+    return out

@@ -67,3 +67,12 @@ def place_label(page=None, page_end=None, section=None, row_start=None, row_end=
 def pages_label(n: int) -> str:
     """'12 pages', '1 page', or, for a file without page numbers (a Word file), 'no page numbers'."""
     return plural(n, "page") if n else "no page numbers"
+
+
+def size_words(parameter_size: str) -> str:
+    """A model's size as Ollama states it, in words: '3.2B' -> '3.2 billion', '135M' -> '135 million'."""
+    text = str(parameter_size or "").strip()
+    units = {"B": "billion", "M": "million", "K": "thousand", "T": "trillion"}
+    if len(text) > 1 and text[-1].upper() in units and text[:-1].replace(".", "", 1).isdigit():
+        return f"{text[:-1]} {units[text[-1].upper()]}"
+    return text or "—"

@@ -52,15 +52,15 @@ class ModelChoice:
 MODEL_CHOICES: tuple[ModelChoice, ...] = (
     ModelChoice(
         "llama3.2:3b", "2.0 GB",
-        "Meta's Llama 3.2 with 3 billion parameters: small and quick, runs on most computers with 8 GB of memory.",
+        "Meta's Llama 3.2, a small model (3B): quick, and runs on most computers with 8 GB of memory.",
     ),
     ModelChoice(
         "qwen2.5:3b", "1.9 GB",
-        "Alibaba's Qwen 2.5 with 3 billion parameters: a similar size, another option if answers read awkwardly.",
+        "Alibaba's Qwen 2.5, a small model of the same size (3B): another option if answers read awkwardly.",
     ),
     ModelChoice(
         "llama3.1:8b", "4.9 GB",
-        "Meta's Llama 3.1 with 8 billion parameters: better answers, but slower and needs about 8 GB of free memory.",
+        "Meta's Llama 3.1, a bigger model (8B): better answers, but slower, and needs about 8 GB of free memory.",
     ),
 )
 

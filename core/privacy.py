@@ -29,12 +29,14 @@ What each dependency does, as audited (versions from requirements.txt):
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import stat
 import sys
+import threading
 from pathlib import Path
-from typing import MutableMapping, Optional
+from typing import Iterator, MutableMapping, Optional
 
 # Variable -> value that keeps the library local. Forced, not defaulted: a value set on this
 # computer for some other program must not switch Groundwork's telemetry back on.
@@ -68,30 +70,19 @@ def _no_proxy_for_loopback(environ: MutableMapping[str, str]) -> None:
 
 
 def keep_local(environ: Optional[MutableMapping[str, str]] = None) -> None:
-    """Switch off every library's telemetry and tracing; call before importing them. For this
-    process itself (no ``environ`` given), freed memory is also scrubbed (``scrub_freed_memory``)."""
+    """Switch off every library's telemetry and tracing; call before importing them."""
     env = os.environ if environ is None else environ
     env.update(OFF_SWITCHES)
     _no_proxy_for_loopback(env)
-    if environ is None:
-        scrub_freed_memory()
 
 
 SCRUB_BYTE = 0x5A
 _M_PERTURB = -6  # glibc's mallopt parameter
+_scrub_guard = threading.Lock()
+_scrub_depth = 0
 
 
-def scrub_freed_memory() -> bool:
-    """Ask the C allocator to overwrite memory when it is freed, and to hand out fresh blocks filled
-    with a fixed byte instead of what was there before (glibc's ``M_PERTURB``; True when set).
-
-    Why: the vector store saves its index files at their full reserved size, and the reserved slots
-    not used yet are whatever the allocator handed out. Measured once in a full test run: text of
-    a document removed earlier in the same process was found in such a slot on disk. With the
-    allocator scrubbing, those slots hold the fixed byte instead. Blocks under about 1 KB, which glibc
-    keeps in a per-thread cache, are not scrubbed; an index's reserved space is far larger. Linux
-    with glibc only; other systems keep their allocator's own behaviour.
-    """
+def _perturb(byte: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -99,7 +90,47 @@ def scrub_freed_memory() -> bool:
     except (OSError, AttributeError):  # not glibc (musl has no such switch)
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return bool(mallopt(_M_PERTURB, SCRUB_BYTE))
+    return bool(mallopt(_M_PERTURB, byte))
+
+
+def scrub_freed_memory() -> bool:
+    """Ask the C allocator to hand out fresh blocks filled with a fixed byte instead of what was there
+    before, and to overwrite blocks when they are freed (glibc's ``M_PERTURB``; True when set).
+    ``scrubbed_allocations`` turns it on only while the vector store works; ``stop_scrubbing`` ends it.
+
+    Why: the vector store saves its index files at their full reserved size, and the reserved slots
+    not used yet are whatever the allocator handed out. Measured once in a full test run: text of
+    a document removed earlier in the same process was found in such a slot on disk. With the
+    allocator scrubbing while the store opens, reads or writes its index, those slots hold the fixed
+    byte instead. Blocks under about 1 KB, which glibc keeps in a per-thread cache, are not scrubbed;
+    an index's reserved space is far larger. Linux with glibc only.
+
+    Not for the whole process: filling every allocation made buffers that are allocated large and
+    trimmed quadratic (receiving a file from the read-ahead worker allocates the rest of the file on
+    every 64 KB read: 62 s for 200 MB instead of 0.4 s).
+    """
+    return _perturb(SCRUB_BYTE)
+
+
+def stop_scrubbing() -> bool:
+    return _perturb(0)
+
+
+@contextlib.contextmanager
+def scrubbed_allocations() -> Iterator[None]:
+    """While inside (any thread), fresh blocks are scrubbed (``scrub_freed_memory``); nesting is fine."""
+    global _scrub_depth
+    with _scrub_guard:
+        _scrub_depth += 1
+        if _scrub_depth == 1:
+            scrub_freed_memory()
+    try:
+        yield
+    finally:
+        with _scrub_guard:
+            _scrub_depth -= 1
+            if _scrub_depth == 0:
+                stop_scrubbing()
 
 
 FOLDER_MODE = 0o700

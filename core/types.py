@@ -89,7 +89,8 @@ class SearchResult:
     row_end: Optional[int] = None
     relevance: Optional[float] = None  # reranker: probability (0..1) that this passage answers the question
     sentence_score: float = 0.0  # reranker: best cosine of the question to one sentence/row of the passage
-    support: Optional[float] = None  # gate: probability (0..1) that the results answer the question at all
+    support: Optional[float] = None  # (earlier gates) kept for stored results; the gate no longer reads it
+    topic: Optional[float] = None  # the question's meaning margin over general-knowledge questions (gate.off_topic)
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""
@@ -180,6 +181,8 @@ class Passage:
     quote: str = ""
     # listed because Groundwork matched an uncited sentence to it, not because the model cited it
     matched_by_groundwork: bool = False
+    # how well it matches the question when no written answer is shown: "close match", "possible match", "weak match"
+    strength: str = ""
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -247,6 +250,7 @@ class AnswerResult:
     trimmed_sources: int = 0
     # uncited (or wrongly cited) sentences Groundwork matched to a passage after the answer finished
     matched: list[MatchedSentence] = field(default_factory=list)
+    dropped_citations: int = 0  # citations to a source number the model wasn't given, removed from the text
 
     _PASSAGE_LISTS = ("citations", "consulted", "closest")
 

@@ -27,8 +27,11 @@ from core.advisor import (
     section,
     sentence,
 )
+from core.advisor.example_store import PastExamples
+from core.advisor.saved import load_answers, save_answers
 from core.errors import AppError
 from core.render import literal_markdown as md
+from ui.past_replies import past_replies_section
 
 runtime.page_setup()
 
@@ -36,10 +39,18 @@ N = len(QUESTIONS)
 RESULT = N  # the step after the last question
 ROOT = Path(__file__).resolve().parent.parent
 
-if "adv_answers" not in st.session_state:
-    st.session_state.adv_answers = {}
+if "adv_answers" not in st.session_state:  # a new visit (or a restart): the last answers, kept in the data folder
+    st.session_state.adv_answers, st.session_state.adv_step = load_answers(runtime.get_settings().data_dir)
 if "adv_step" not in st.session_state:
     st.session_state.adv_step = 0
+
+
+def persist() -> None:
+    """Keep the answers and the step for the next visit; the page goes on if the folder can't be written."""
+    try:
+        save_answers(runtime.get_settings().data_dir, st.session_state.adv_answers, st.session_state.adv_step)
+    except OSError:
+        st.toast("Groundwork couldn't keep your answers for next time; check that its data folder can be written to.")
 
 # -- what the app already knows ----------------------------------------------------
 
@@ -54,7 +65,12 @@ try:
         style_since=settings.answer_style_changed_at if settings.answer_style else "")
 except AppError:
     usage = None
-measured = measure(library_stats, usage, load_selftest(settings))
+past = None
+try:
+    past = PastExamples(settings.db_path)
+except AppError:
+    pass
+measured = measure(library_stats, usage, load_selftest(settings), past.count() if past else None)
 
 answers: dict = st.session_state.adv_answers
 step: int = min(max(int(st.session_state.adv_step), 0), RESULT)
@@ -75,25 +91,30 @@ def _keep(qid: str) -> None:
 def go_next(qid: str) -> None:
     _keep(qid)
     st.session_state.adv_step = min(st.session_state.adv_step + 1, RESULT)
+    persist()
 
 
 def go_back(qid: str) -> None:
     _keep(qid)
     st.session_state.adv_step = max(st.session_state.adv_step - 1, 0)
+    persist()
 
 
 def skip(qid: str) -> None:
     st.session_state.adv_answers.pop(qid, None)
     st.session_state.adv_step = min(st.session_state.adv_step + 1, RESULT)
+    persist()
 
 
 def change_answers() -> None:
     st.session_state.adv_step = 0
+    persist()
 
 
 def start_over() -> None:
     st.session_state.adv_answers = {}
     st.session_state.adv_step = 0
+    persist()
 
 
 # -- drawing one section of the advice (one function per kind) --------------------------
@@ -195,22 +216,25 @@ def training_data() -> None:
         examples = runtime.get_history().approved_examples()
     except AppError:
         examples = []
+    examples += past.examples() if past else []
     export = export_training_data(examples)
     if export.total == 0:
-        st.info("You have no approved answers yet: on the chat page, give 👍 to good answers that show "
-                "their sources, and they will be collected here as training data.")
+        st.info("You have no approved answers yet, and no past replies brought in: on the chat page, give 👍 to "
+                "good answers that show their sources, or bring in your past replies below, and they will be "
+                "collected here as training data.")
         return
     st.markdown(md(export.summary))
     a, b = st.columns(2)
-    a.download_button(f"Download training set (train.jsonl, {export.train_count:,})", export.train_jsonl,
+    a.download_button(f"Download {export.train_count:,} examples to train with (saved as train.jsonl)", export.train_jsonl,
                       file_name="train.jsonl", mime="application/jsonl", key="dl_train",
                       on_click="ignore", disabled=export.train_count == 0, width="stretch")
-    b.download_button(f"Download check set (eval.jsonl, {export.eval_count:,})", export.eval_jsonl,
+    b.download_button(f"Download {export.eval_count:,} examples to check the trained model (saved as eval.jsonl)", export.eval_jsonl,
                       file_name="eval.jsonl", mime="application/jsonl", key="dl_eval",
                       on_click="ignore", disabled=export.eval_count == 0, width="stretch",
                       help="Answers kept aside to test the trained model; with 5 or more approved "
                            "answers there is always at least one.")
-    st.caption("These files hold passages from your documents, so keep them on computers you control.")
+    st.caption("These files hold passages from your documents and any past replies you brought in, so keep them "
+               "on computers you control.")
 
 
 # -- the questionnaire --------------------------------------------------------------
@@ -272,6 +296,9 @@ for part in build_sections(advice):
     draw(part)
     if part.key == "next_steps" and advice.fine_tuning_recommended:
         training_data()
+
+if past is not None:
+    past_replies_section(past)
 
 st.subheader("Keep this advice")
 c1, c2 = st.columns(2)

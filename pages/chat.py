@@ -16,6 +16,7 @@ import streamlit as st
 from core import runtime
 from core.answer import answer
 from core.errors import AppError
+from core.examples import example_question
 from core.exports import conversation_html, conversation_markdown, export_file_name
 from core.history import DEFAULT_TITLE
 from core.labels import plural
@@ -266,7 +267,7 @@ if not status["running"] and not said_by_last_answer:  # said once: here, or by 
         go_to("pages/setup.py", "How to start it", key="chat_go_setup", icon="⚙️")
 
 if not messages:
-    st.caption("Ask in your own words — for example “How long do customers have to return an item?” "
+    st.caption(f"Ask in your own words — for example “{md(example_question(lib))}” "
                "Every answer shows the pages it came from, so you can check it.")
 for message in messages:
     render_message(message)

@@ -15,6 +15,7 @@ from core.documents import EXPLAINED_EXTENSIONS, READABLE_EXTENSIONS
 from core.ingest import check_batch
 from core.labels import human_size, page_list, plural
 from core.render import literal_markdown as md
+from core.tablefile import csv_bytes
 from core.samples import sample_documents_in, sample_files, sample_items
 from ui.folder_sync import folder_section, what_changed
 
@@ -27,6 +28,8 @@ jobs = runtime.get_jobs()
 if "upload_round" not in st.session_state:
     st.session_state.upload_round = 0
 
+SAMPLES_LABEL = "the sample documents"
+SAMPLE_NAMES = {p.name for p in sample_files()}
 ICON = {"added": "✅", "replaced": "🔄", "unchanged": "⏭️", "failed": "❌"}
 # Every kind Groundwork reads, and old Office files (each gets its plain "save it as ..." reason).
 ACCEPTED = [e.lstrip(".") for e in READABLE_EXTENSIONS + EXPLAINED_EXTENSIONS]
@@ -44,6 +47,13 @@ def clear_drop_box() -> None:
     st.session_state.upload_round += 1
     st.session_state.pop("checks", None)
     st.session_state.pop("checks_key", None)
+
+
+def new_drop() -> None:
+    """Files dropped (or taken out): what was said about the last drop and the last batch goes
+    before this drop's check starts, so no old results box stays on screen through it."""
+    st.session_state.nothing_added = None
+    jobs.dismiss()
 
 
 def one_per_name(checks) -> tuple[list, dict[str, int]]:
@@ -186,7 +196,7 @@ else:
         "Drop your files here: PDF, Word, Excel, CSV, text, or scans and photos of paperwork. A file with the same "
         "name as one in your library replaces it.",
         type=ACCEPTED, accept_multiple_files=True, max_upload_size=settings.max_file_mb,
-        key=f"uploader_{st.session_state.upload_round}")
+        key=f"uploader_{st.session_state.upload_round}", on_change=new_drop)
     if uploads:
         batch_key = tuple(u.file_id for u in uploads)
         if st.session_state.get("checks_key") != batch_key:
@@ -194,8 +204,6 @@ else:
             st.session_state.checks = check_batch([(u.name, u.getvalue()) for u in uploads], lib,
                                                   lambda f, m: bar.progress(min(f, 1.0), text=md(m)))
             st.session_state.checks_key = batch_key
-            st.session_state.nothing_added = None  # what was said about the last drop, and the last
-            jobs.dismiss()  # batch's results, belong to that drop, not to this one
             st.rerun()
         checks, counts = one_per_name(st.session_state.checks)
         ready = [c for c in checks if c.ok]
@@ -228,13 +236,18 @@ stats = lib.stats()
 c1, c2, c3 = st.columns(3)
 c1.metric("Documents", stats.documents)
 c2.metric("Pages", f"{stats.pages:,}")
-c3.metric("Searchable passages", f"{stats.chunks:,}")
+c3.metric("Passages", f"{stats.chunks:,}", help="Your documents cut into short pieces; a search looks through "
+          "these and shows you the best ones.")
 
+rows = [{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
+         "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
+         "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]
 table = st.dataframe(
-    pd.DataFrame([{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
-                   "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
-                   "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]),
+    pd.DataFrame(rows),
     hide_index=True, width="stretch", key=f"library_table_{st.session_state.get('table_round', 0)}", on_select="rerun", selection_mode="multi-row")
+# the table's own download is off (config.toml): names are written so a spreadsheet can't run them
+st.download_button("Download as CSV", csv_bytes(rows), file_name="groundwork-library.csv", mime="text/csv",
+                   key="library_csv", icon=":material/download:")
 
 selected = [docs[i].file for i in table.selection.rows] if table and table.selection else []
 samples_here = sample_documents_in(docs)
@@ -257,6 +270,8 @@ def confirm_removal(where: str) -> None:
                    "will be removed from your library; your own copies of the files are not touched.")
         if len(names) > 1:
             st.markdown("\n".join(f"- {md(n)}" for n in names))
+        if label == SAMPLES_LABEL and jobs.busy():
+            st.caption("Some sample documents are still being added: that stops first, and they are removed too.")
         with st.container(horizontal=True):
             if st.button("Cancel", type="primary", key="confirm_remove_no"):
                 st.session_state.confirm_remove = None
@@ -265,15 +280,32 @@ def confirm_removal(where: str) -> None:
                 remove(names, label)
 
 
+def stop_adding_samples() -> bool:
+    """Stop a batch of sample documents still being added (after the file in hand), so none is left
+    behind once the others are removed. True if one was stopped."""
+    job = jobs.current()
+    if job is None or not job.view().running or not {f.name for f in job.view().files} & SAMPLE_NAMES:
+        return False
+    with st.spinner("Stopping the sample documents still being added…"):
+        jobs.stop()
+    return True
+
+
 def remove(names: list[str], label: str) -> None:
+    stopped = label == SAMPLES_LABEL and stop_adding_samples()
+    if stopped:  # what the stopped batch added since the question was asked goes too
+        names = list(dict.fromkeys(names + sample_documents_in(lib.documents())))
     here = {d.file for d in lib.documents()}
     count = lib.remove_many([n for n in names if n in here])  # some may be gone already (another window)
+    jobs.dismiss()  # the last batch's results describe a library that has just changed
     st.session_state.confirm_remove = None
     st.session_state.table_round = st.session_state.get("table_round", 0) + 1  # forget the ticked rows
     if not count:
         notice = "That had already been removed from your library."
     elif label:
         notice = f"{label[0].upper()}{label[1:]} were removed from your library."
+        if stopped:
+            notice += " Adding them was stopped first, so none is left behind."
     elif len(names) == 1:
         notice = f"{names[0]} was removed from your library."
     else:
@@ -288,7 +320,7 @@ with st.container(horizontal=True):
                   args=(selected, "table"), icon=":material/delete:")
     if samples_here:
         st.button("Remove the sample documents…", key="remove_samples", on_click=ask_to_remove,
-                  args=(samples_here, "table", "the sample documents"), icon=":material/delete:")
+                  args=(samples_here, "table", SAMPLES_LABEL), icon=":material/delete:")
 if not selected:
     st.caption("Tick documents in the table to remove several at once.")
 confirm_removal("table")

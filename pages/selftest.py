@@ -61,7 +61,7 @@ if hard:
             st.markdown(f"**{md(d['file'])}** — {md(found)}")
             for reason in d["reasons"]:
                 st.markdown(f"- {md(reason)}")
-    st.caption("Retrieval misses are fixed by better documents (text instead of scans, shorter pages, "
+    st.caption("Pages Groundwork can't find are fixed by better documents (text instead of scans, shorter pages, "
                "the words customers use), not by training a model.")
 else:
     st.success("No document stood out as hard to find.")

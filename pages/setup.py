@@ -14,7 +14,7 @@ from core import runtime
 from core.errors import AppError
 from core.llm import MODEL_CHOICES, RECOMMENDED_MODEL, full_model_name
 from core.render import safe_markdown
-from core.labels import plural
+from core.labels import plural, size_words
 from core.render import literal_markdown as md
 from core.privacy import address_host, answers_line, is_this_computer, sent_away_warning
 from core.settings import DEFAULT_OLLAMA_HOST, check_host, env_override, read_settings_file, save_setting, settings_path
@@ -348,7 +348,7 @@ def answer_model(models, installed: list[str]) -> None:
         st.info("No models are downloaded yet. Download the recommended one below — it takes a few minutes.")
         return
     st.dataframe(
-        pd.DataFrame([{"Model": m.name, "Size": m.size_label, "Parameters": m.parameter_size or "—"}
+        pd.DataFrame([{"Model": m.name, "Size": m.size_label, "Model size (parameters)": size_words(m.parameter_size)}
                       for m in models]),
         hide_index=True, width="stretch",
     )

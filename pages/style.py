@@ -12,8 +12,10 @@ import streamlit as st
 
 from core import runtime
 from core.answer import STYLE_MAX_CHARS, answer
+from core.examples import example_question
 from core.render import literal_markdown as md, safe_markdown
 from core.settings import SETTINGS_FILE, save_setting
+from core.style_rules import ignored_warning
 from ui import answer_view
 
 EXAMPLES = {
@@ -27,7 +29,6 @@ EXAMPLES = {
         "Answer as a short bulleted list, one point per item or rule. Put any price in bold at the start of its "
         "point. No introduction and no closing line."),
 }
-SAMPLE_QUESTION = "How long do customers have to return an item?"
 OLLAMA_DOWN = ("Ollama isn't running, so Groundwork can't write sample answers right now; start it (the Setup page "
                "shows how) and try again.")
 
@@ -56,6 +57,10 @@ def save(text: str) -> None:
                                                  "can be written to, then try again.")
         return
     st.session_state.style_text = text.strip()
+    ignored = ignored_warning(text)
+    if ignored:
+        st.session_state.style_flash = ("warning", ignored)
+        return
     st.session_state.style_flash = ("success", "Saved: new answers will use this style." if text.strip() else
                                     "Removed: new answers use Groundwork's plain style again.")
 
@@ -68,12 +73,13 @@ with st.container(horizontal=True):
 draft = st.text_area("How should answers sound and look?", key="style_text", max_chars=STYLE_MAX_CHARS,
                      height=130, placeholder="For example: friendly and short, like our shop staff.")
 with st.container(horizontal=True):
-    st.button("Save", key="style_save", type="primary", on_click=save, args=(draft,))
+    # the box's value as it is when Save is clicked (text typed just before the click included)
+    st.button("Save", key="style_save", type="primary", on_click=lambda: save(st.session_state.get("style_text", "")))
     if settings.answer_style:
         st.button("Remove the style", key="style_clear", on_click=save, args=("",))
 flash = st.session_state.pop("style_flash", None)
 if flash:
-    (st.success if flash[0] == "success" else st.error)(flash[1])
+    {"success": st.success, "warning": st.warning}.get(flash[0], st.error)(md(flash[1]))
 if settings.answer_style:
     since = settings.answer_style_changed_at[:10] if settings.answer_style_changed_at else ""
     st.caption(f"A style is in use{' since ' + since if since else ''}.")
@@ -112,7 +118,12 @@ st.divider()
 st.subheader("Try it")
 st.caption("See one answer to a question of yours, first without a style and then with the style above "
            "(saved or not).")
-question = st.text_input("Question", value=SAMPLE_QUESTION, key="style_try_question", max_chars=500)
+if "style_try_question" not in st.session_state:  # a question the owner's own documents can answer
+    try:
+        st.session_state.style_try_question = example_question(runtime.get_library())
+    except Exception:  # the library can't be opened: "Try it" says so itself
+        st.session_state.style_try_question = ""
+question = st.text_input("Question", key="style_try_question", max_chars=500)
 if st.button("Try it", key="style_try_button", icon=":material/play_arrow:"):
     if not draft.strip():
         st.info("Write a style above (or pick an example) first, then try it.")

@@ -371,19 +371,19 @@ class TestLongContext:
         advice = advise({}, measured)
         assert advice.long_context_ok is True
         note = advice.long_context
-        assert "40,000 tokens" in note and "[A]" in note and "Estimate" in note
+        assert "40,000 word pieces, called tokens" in note and "[A]" in note and "Estimate" in note
         assert "$0.006 per question" in note  # 40,000 x $0.14 / 1M = $0.0056
         assert "300 questions a month" in note
         assert "sends nothing anywhere" in note  # why a hosted price is there at all
         big = advise({"knowledge_pages": 2000})  # 2000 pages x ~500 tokens each
-        assert big.long_context_ok is False and "1,000,000 tokens" in big.long_context
+        assert big.long_context_ok is False and "1,000,000 word pieces, called tokens" in big.long_context
         assert big.long_context_blocker == "size"
         assert any(r.rule_id == "large_material" for r in big.reasons)
 
     def test_answered_pages_scale_the_library_tokens_per_page(self):
         measured = measure(library(8000, documents=1, pages=10), None)
         advice = advise({"knowledge_pages": 100}, measured)
-        assert "80,000 tokens" in advice.long_context  # 800 tokens a page, as measured
+        assert "80,000 word pieces, called tokens" in advice.long_context  # 800 tokens a page, as measured
 
     def test_fifty_thousand_tokens_with_instant_replies_is_a_no(self):
         measured = measure(library(50_000, documents=3, pages=70), UsageStats(questions=200))
@@ -482,7 +482,7 @@ class TestMeasure:
         assert advice.answers["example_pairs"].value == 0 and advice.answers["example_pairs"].origin == "default"
         assert advice.approved_answers == 7
         assert advice.long_context_ok is True
-        assert f"{stats.tokens_estimate:,} tokens" in advice.long_context
+        assert f"{stats.tokens_estimate:,} word pieces, called tokens" in advice.long_context
 
 
 class TestAnswerStyle:
@@ -594,7 +594,7 @@ class TestQuestions:
             "knowledge_pages": None,
             "main_gap": ["knowledge", "behaviour", "both"],
             "style_strictness": ["flexible", "preferred", "strict"],
-            "task_shape": ["open_questions", "narrow_repetitive"],
+            "task_shape": ["open_questions", "replies", "narrow_repetitive"],
             "example_pairs": None,
             "response_speed": ["seconds_ok", "instant"],
             "monthly_questions": None,
@@ -654,7 +654,7 @@ class TestRules:
         ids = [r.id for r in RULES]
         assert len(ids) == len(set(ids))
         question_ids = {q.id for q in QUESTIONS}
-        fact_keys = {"approved_answers", "answer_style", "selftest", "unanswered_rate"}
+        fact_keys = {"approved_answers", "imported_examples", "answer_style", "selftest", "unanswered_rate"}
         for r in RULES:
             assert r.direction in ("retrieval", "fine_tuning", "neutral")
             assert (r.weight == 0) == (r.direction == "neutral")
@@ -867,7 +867,7 @@ class TestTrainingExport:
             assert re.search(r"Question: How many days of leave do staff in team \d+ get\?$", user)
             assert assistant.startswith("Team ") and assistant.endswith("[1].")
         assert exp.threshold == EXAMPLES_THRESHOLD
-        assert exp.summary.startswith("40 approved examples exported")
+        assert exp.summary.startswith("40 examples exported")
         assert "500 or more" in exp.summary and "460 to go" in exp.summary
 
     def test_export_split_is_deterministic_and_about_the_fraction(self):

@@ -148,7 +148,7 @@ def test_progress_is_reported_between_batches():
     MiniLMEmbedder(batch_size=2).embed([QUESTION, ANSWER, *UNRELATED], progress=lambda f, m: seen.append((f, m)))
     fractions = [f for f, _ in seen]
     assert len(seen) == 3 and fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert all(m.startswith("Indexing") for _, m in seen)
+    assert all(m.startswith("Preparing passage") for _, m in seen)
 
 
 def test_concurrent_use_from_threads_gives_the_same_vectors(minilm):

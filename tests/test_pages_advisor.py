@@ -194,7 +194,7 @@ def test_walk_through_with_measured_prefill_matches_core_advice(downloads):
     table = at.table[0].value
     assert "industry estimate" in set(table["Kind"])
     # training data: one approved answer, offered as JSONL
-    assert "1 approved example exported" in out
+    assert "1 example exported" in out
     assert "500" in out
     keys = {b.key for b in at.download_button}
     assert {"dl_report_md", "dl_report_html", "dl_train", "dl_eval"} <= keys

@@ -143,19 +143,47 @@ def test_freed_memory_is_scrubbed_so_reserved_index_slots_hold_no_old_text():
     the size of an index's reserved slots; glibc's per-thread cache of blocks under 1 KB is not scrubbed)."""
     import ctypes
 
-    from core.privacy import SCRUB_BYTE, scrub_freed_memory
+    from core.privacy import SCRUB_BYTE, scrub_freed_memory, stop_scrubbing
 
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.free.argtypes = [ctypes.c_void_p]
     assert scrub_freed_memory()
-    secret = b"Quixotic payroll figures " * 2600  # 65 KB
-    block = libc.malloc(len(secret))
-    ctypes.memmove(block, secret, len(secret))
-    libc.free(block)
-    again = libc.malloc(len(secret))
     try:
-        assert ctypes.string_at(again, len(secret)) == bytes([SCRUB_BYTE ^ 0xFF]) * len(secret)
+        secret = b"Quixotic payroll figures " * 2600  # 65 KB
+        block = libc.malloc(len(secret))
+        ctypes.memmove(block, secret, len(secret))
+        libc.free(block)
+        again = libc.malloc(len(secret))
+        try:
+            assert ctypes.string_at(again, len(secret)) == bytes([SCRUB_BYTE ^ 0xFF]) * len(secret)
+        finally:
+            libc.free(again)
     finally:
-        libc.free(again)
+        stop_scrubbing()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator switch")
+def test_memory_is_scrubbed_only_while_the_vector_store_works(settings):
+    """Filling every allocation made large batches quadratic: outside the vector store blocks are not filled."""
+    import ctypes
+
+    from core import privacy
+    from core.embeddings.minilm import MiniLMEmbedder
+    from core.library import Library
+
+    lib = Library(settings, MiniLMEmbedder())
+    seen = []
+    lib.vectors.write(lib.db.generation(), lambda c: seen.append(privacy._scrub_depth))
+    lib.vectors.read(lib.db.generation, lambda c: seen.append(privacy._scrub_depth))
+    assert seen == [1, 1] and privacy._scrub_depth == 0
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    block = libc.malloc(70_000)
+    try:
+        assert ctypes.string_at(block, 70_000) != bytes([privacy.SCRUB_BYTE ^ 0xFF]) * 70_000
+    finally:
+        libc.free(block)

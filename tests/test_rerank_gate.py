@@ -1,19 +1,27 @@
-"""Issue 11's failing examples, on the bike shop's samples plus another business's contract.
+"""The reranker and the gate: on the bike shop's samples plus another business's contract, and on a
+library no weight was fitted on (the nursery, ``benchmarks/owner_libraries/acorns``).
 
-The library holds every sample document and a 4-page cleaning contract built here; the
-reranker and the gate must put the contract's pages where an owner expects them.
+Also: the committed calibration must have been fitted on the question files as they are now.
 """
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from core.embeddings import MiniLMEmbedder
+from core.evaluation import is_hit
 from core.ingest import add_files
 from core.library import Library
 from core.samples import sample_files
-from core.search import gate, search
+from core.search import calibration, gate, is_weak, off_topic, search, strength
 from core.search.text import importance, phrases, specifics, terms, units
 from tests.builders import make_pdf
+from tests.conftest import ROOT
+
+QUESTIONS = ROOT / "benchmarks" / "owner_libraries" / "questions"
+HELD_OUT = ROOT / "benchmarks" / "owner_libraries" / "acorns"
 
 CONTRACT = "Cleaning_Contract_Harbour_View.pdf"
 CONTRACT_PAGES = [
@@ -61,24 +69,25 @@ def places(results):
 
 @pytest.mark.slow
 def test_a_short_question_keeps_the_right_page_through_the_gate(lib):
-    passed = gate(search(lib, "Who holds the keys?", k=5), "Who holds the keys?")
+    passed = gate(search(lib, "Who holds the keys?", k=6), "Who holds the keys?")
     assert (CONTRACT, 3) in places(passed)
 
 
 @pytest.mark.slow
 def test_an_exact_row_ranks_above_partial_matches_and_passes(lib):
     q = "weekend call-out price"
-    results = search(lib, q, k=5)
+    results = search(lib, q, k=6)
     found = places(results)
     assert found[0] == (CONTRACT, 4)  # the row "Weekend call-out ... 52.00 per hour"
     alarm_callouts = [p for p in found if p[0] in ("Store_Operations.docx", "Employee_Handbook.pdf")]
     assert all(found.index(p) > 0 for p in alarm_callouts)
     assert places(gate(results, q))[0] == (CONTRACT, 4)
+    assert strength(results[0]) == "close match"
 
 
 @pytest.mark.slow
 def test_a_keyword_fragment_finds_its_row_first(lib):
-    results = search(lib, "deep clean ovens", k=5)
+    results = search(lib, "deep clean ovens", k=6)
     assert (results[0].file, results[0].page) == (CONTRACT, 4) and "Deep clean of kitchen and ovens" in results[0].text
     assert places(gate(results, "deep clean ovens"))[0] == (CONTRACT, 4)
 
@@ -86,10 +95,12 @@ def test_a_keyword_fragment_finds_its_row_first(lib):
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["Do you sell skateboards?", "What is the CEO's salary?",
                                       "Can I pay with bitcoin?"])
-def test_nothing_relevant_is_said_when_the_documents_do_not_answer(lib, question):
-    results = search(lib, question, k=5)
-    assert results and gate(results, question) == []
-    assert results[0].support < 0.5
+def test_a_question_in_the_libraries_field_goes_to_the_model_labelled_weak(lib, question):
+    """Not answered by the documents, but about a shop: the model reads the closest passages and says so
+    itself; nothing here claims a close match."""
+    results = search(lib, question, k=6)
+    assert gate(results, question) and not off_topic(results)
+    assert all(strength(r) != "close match" for r in results) and is_weak(results)
 
 
 @pytest.mark.slow
@@ -104,7 +115,85 @@ def test_scores_are_relevance_best_first(lib):
     results = search(lib, "How many days of vacation does a full-time employee get each year?", k=5)
     scores = [r.score for r in results]
     assert scores == sorted(scores, reverse=True) and all(0.0 <= s <= 1.0 for s in scores)
-    assert results[0].relevance == results[0].score and results[0].support > 0.5
+    assert results[0].relevance == results[0].score and not off_topic(results)
+
+
+# --------------------------------------------------------------------------- a library nothing was fitted on
+
+
+@pytest.fixture(scope="module")
+def held_out(tmp_path_factory):
+    """The final-check library (a nursery): no weight or threshold was fitted on it or its questions."""
+    from core.settings import load_settings
+
+    library = Library(load_settings(environ={}, data_dir=tmp_path_factory.mktemp("held")), MiniLMEmbedder())
+    add_files(library, [(p.name, p.read_bytes()) for p in sorted(HELD_OUT.iterdir()) if p.is_file()])
+    return library
+
+
+def _questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.slow
+def test_everyday_words_reach_the_model_with_their_page_on_a_library_nobody_tuned_on(held_out):
+    """Asked the way staff and parents talk, the right page is among what the model reads, and a question
+    is not declined because its words differ from the page's (figures: benchmarks/calibrate.py)."""
+    everyday = [q for q in _questions(QUESTIONS / "acorns.jsonl") if q["kind"] == "everyday"]
+    reached, declined_in_top3 = 0, []
+    for q in everyday:
+        results = search(held_out, q["question"], k=6)
+        passed = gate(results, q["question"])
+        reached += any(is_hit(r.as_dict(), q["sources"], 0) for r in passed)
+        top3 = any(is_hit(r.as_dict(), q["sources"], 0) for r in results[:3])
+        if not passed and top3:
+            declined_in_top3.append(q["question"])
+    assert reached / len(everyday) >= 0.8
+    assert len(declined_in_top3) <= 1, declined_in_top3
+
+
+@pytest.mark.slow
+def test_my_boss_going_over_my_year_finds_the_appraisal_page(held_out):
+    q = "When does my boss sit me down to go over how my year went?"  # the page says "annual appraisal"
+    passed = gate(search(held_out, q, k=6), q)
+    assert ("Little_Acorns_Staff_Policies.docx", 2) in places(passed)
+
+
+@pytest.mark.slow
+def test_clearly_off_topic_questions_never_seen_by_the_fit_are_stopped_before_the_model(held_out):
+    off = _questions(QUESTIONS / "off_topic_final.jsonl")
+    stopped = [q["question"] for q in off if gate(search(held_out, q["question"], k=6), q["question"]) == []]
+    off += _questions(QUESTIONS / "off_topic_blind.jsonl")
+    stopped = [q["question"] for q in off if gate(search(held_out, q["question"], k=6), q["question"]) == []]
+    assert len(stopped) / len(off) >= 0.4, stopped  # measured 0.5 (benchmarks/calibrate.py final_check)
+    near = [q for q in _questions(QUESTIONS / "acorns.jsonl") if q["kind"] == "near_miss"]
+    assert all(gate(search(held_out, q["question"], k=6), q["question"]) for q in near)  # the model decides these
+
+
+# --------------------------------------------------------------------------- the calibration is current
+
+
+def test_the_calibration_was_fitted_on_the_questions_the_files_hold_now():
+    """Edit a question file the calibration was fitted on, and this fails until
+    ``python benchmarks/calibrate.py --write`` is run again."""
+    fitted = calibration.current()["fitted_on"]
+    files = [ROOT / f for f in fitted["question_files"]]
+    assert all(f.exists() for f in files)
+    assert calibration.questions_digest(files, ROOT) == fitted["questions_sha256"]
+
+
+def test_the_final_check_library_was_kept_out_of_the_fit():
+    fitted = calibration.current()["fitted_on"]
+    assert fitted["final_check"] == "acorns" and "acorns" not in fitted["libraries"]
+    assert not any("acorns" in f or "off_topic_final" in f for f in fitted["question_files"])
+
+
+def test_the_digest_changes_when_a_question_changes(tmp_path):
+    first = tmp_path / "q.jsonl"
+    first.write_text('{"id": "a", "question": "How long is lunch?", "sources": []}\n', encoding="utf-8")
+    before = calibration.questions_digest([first], tmp_path)
+    first.write_text('{"id": "a", "question": "How long is the lunch break?", "sources": []}\n', encoding="utf-8")
+    assert calibration.questions_digest([first], tmp_path) != before
 
 
 def test_the_words_that_must_match_exactly():

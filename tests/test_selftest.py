@@ -40,11 +40,42 @@ def lib(tmp_path_factory):
 
 def test_questions_come_from_headings_rows_and_sentences():
     offered = dict((q, kind) for kind, q in candidates_for_place(
-        "Opening hours\nWe open at nine and close at six on weekdays, and at four on Saturdays in winter.\n"
+        "Opening hours\nWe open at 9:00 and close at 18:00 on weekdays, and at 16:00 on Saturdays in winter.\n"
         "Item: Volt 625 Wh battery | Fits: Volt E-Pro | Price: $869\nItem: Fast charger | Price: $189"))
     assert offered["How much is the Volt 625 Wh battery?"] == "row"
     assert offered["What do the documents say about opening hours?"] == "heading"
-    assert any(kind == "sentence" for kind in offered.values())
+    assert offered["What are the times for opening hours?"] == "sentence"
+
+
+@pytest.mark.parametrize("text, question", [
+    ("Late Collection\nA late collection charge of 15 pounds is made for every 15 minutes after 18:00.",
+     "What does late collection cost?"),
+    ("Safeguarding\nThe Designated Safeguarding Lead is Aisha Rahman, who keeps the concern forms.",
+     "Who is responsible for safeguarding?"),
+    ("Annual Leave\nStaff have 28 days of annual leave a year, including bank holidays.",
+     "How many days are allowed for annual leave?"),
+    ("If You Are Ill\nPhone the manager before the shift starts; a text message is not enough for us.",
+     "What if you are ill?"),
+])
+def test_a_fact_under_a_heading_becomes_the_question_a_person_would_ask(text, question):
+    assert question in [q for _, q in candidates_for_place(text)]
+
+
+def test_a_sentence_without_a_fact_makes_no_word_salad():
+    """A mission statement used to become "What about proud aerospace strive continually?"."""
+    offered = candidates_for_place("Our Values\nProud of our aerospace heritage, we strive continually to delight "
+                                   "every customer with quality that speaks for itself.")
+    assert [q for _, q in offered] == ["What do the documents say about our values?"]
+    for kind, q in candidates_for_place("\n".join(HANDBOOK) + "\n" + PRICES[1][1]):
+        assert q.endswith("?") and q.split()[0] in ("What", "How", "Who", "When", "Which", "Can", "Do"), q
+        assert not q.startswith("What about "), q
+
+
+def test_running_headers_and_page_numbers_are_not_headings():
+    offered = [q for _, q in candidates_for_place("Little Acorns Nursery - Parent Handbook 2026\nPage 2 of 7\n"
+                                                  "Meals and Allergies\nBreakfast is served until 08:30 every day.")]
+    assert "What do the documents say about meals and allergies?" in offered
+    assert not any("handbook 2026" in q.lower() or "page 2" in q.lower() for q in offered)
 
 
 def test_a_running_footer_is_not_a_table_row():

@@ -18,6 +18,7 @@ import re
 import streamlit as st
 
 from core.answer import strip_markers
+from core.answer.citations import dropped_sentence
 from core.render import html_text, safe_markdown
 from core.search import highlight_terms
 from core.types import AnswerResult, Passage
@@ -166,6 +167,8 @@ def _written(lib, mid, result: AnswerResult, words: list[str]) -> None:
         st.warning(NO_CITATIONS)
     if result.matched:
         st.caption(MATCHED_NOTE)
+    if result.dropped_citations:
+        st.caption("ℹ️ " + dropped_sentence(result.dropped_citations))
     if result.general_knowledge:
         st.caption("ℹ️ “Answer only from my documents” was off: parts of this answer may come from the "
                    "model's general knowledge, not from your documents.")

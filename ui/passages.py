@@ -53,12 +53,15 @@ def folded_html(text: str, words: list[str]) -> str:
 
 
 def passage_card(lib, p: Passage, words: list[str], key: str, number=None, anchor: str = "",
-                 claim: str = "") -> None:
+                 claim: str = "", label: str = "") -> None:
     """One passage in a bordered card, with a button that opens its page; ``claim`` is what the answer
     says on this passage's authority (its marks on the page), "" outside an answer."""
     with st.container(border=True):
         head = f"**[{number}]** " if number is not None else ""
         head += f"{md(p.file)} · {md(place_of(p))}"  # escaped: no HTML, link or image survives
+        label = label or p.strength  # "close match" / "possible match" / "weak match" (no written answer)
+        if label:
+            head += f" · _{md(label)}_"
         if anchor:
             head = f"<span id='{anchor}'></span>" + head
         st.markdown(head, unsafe_allow_html=True)

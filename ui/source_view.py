@@ -23,6 +23,7 @@ from core.types import Passage
 from core.viewer import DocumentRemoved, marks_for, open_source
 from core.viewer.docx_section import section_view
 from core.viewer.pdf_page import SCREEN_SCALE, PdfPages
+from core.viewer.photo import SCREEN_WIDTH as PHOTO_WIDTH, Photo, first_mark_fraction, is_photo
 
 ZOOMS = ("75%", "100%", "150%", "200%")
 CLAIM_CHARS = 160
@@ -33,6 +34,8 @@ REPLACED = ("This document has been replaced with a newer version since this ans
             "quoted lines aren't on this page any more; the text the answer used is below.")
 ELSEWHERE = "Nothing is highlighted on this page; the quoted lines are on page {page}."
 OUTSIDE = "This page is not part of the cited passage."
+PHOTO_NOT_LOCATED = ("Groundwork couldn't find the quoted lines on this picture, so it is shown without "
+                     "highlights and the text it read is below.")
 WORD_PAGES = ("Word files have no printed pages, so this is the section as written in the file, with the "
               "lines that back up the answer highlighted.")
 WORD_NOT_LOCATED = ("Groundwork couldn't find the quoted lines in this section of the file, so it is shown "
@@ -40,12 +43,39 @@ WORD_NOT_LOCATED = ("Groundwork couldn't find the quoted lines in this section o
 
 
 @st.cache_data(max_entries=12, show_spinner=False)  # a 200% page is a few MB
-def _page_png(path: str, page: int, targets: tuple[str, ...], scale: float) -> tuple[bytes, bool, int]:
-    """The page as PNG, whether anything was marked, and the page count (originals never change in place:
-    their file name is their content's hash)."""
+def _page_png(path: str, page: int, targets: tuple[str, ...], scale: float) -> tuple[bytes, bool, Optional[float]]:
+    """The page as PNG, whether anything was marked, and how far down the first mark is (originals never
+    change in place: their file name is their content's hash)."""
     with PdfPages(path) as pdf:
         shot = pdf.render(page, targets, scale)
-        return shot.png(), shot.marks.found, pdf.page_count
+        return shot.png(), shot.marks.found, first_mark_fraction(shot.marks)
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def _photo_png(path: str, targets: tuple[str, ...], width: int) -> tuple[bytes, bool, Optional[float]]:
+    shot = Photo(path).render(targets, width)
+    return shot.png(), shot.marks.found, first_mark_fraction(shot.marks)
+
+
+def _sheet(png: bytes, alt: str, found: bool, zoom: float, top: Optional[float], key: str) -> None:
+    """The page as an image, opened scrolled so its first mark is in sight (a long page's marks can be
+    far below the top). The scrolling is our own fixed script: it carries no document text."""
+    anchor = "".join(ch for ch in key if ch.isalnum() or ch in "-_")
+    mark = (f"<span data-gw-anchor='{anchor}' style='position:absolute;left:0;top:{top * 100:.2f}%;"
+            "width:1px;height:1px'></span>") if found and top is not None else ""
+    st.html(f"<div class='gw-sheet'><div style='position:relative'>"
+            f"<img src='data:image/png;base64,{base64.b64encode(png).decode()}' alt='{highlight_html(alt, [])}' "
+            f"data-marked='{str(found).lower()}' style='width:{round(zoom * 100)}%'>{mark}</div></div>")
+    if mark:
+        _scroll_to(f"[data-gw-anchor='{anchor}']")
+
+
+def _scroll_to(selector: str) -> None:
+    """Scroll the dialog (and the page's own scroll box) so the element ``selector`` is in the middle."""
+    st.html("<script>(function(){var n=60;function go(){var a=document.querySelector(" + repr(selector).replace("<", "")
+            + ");var img=a&&a.parentElement.querySelector('img');if(a&&(!img||(img.complete&&img.naturalHeight)))"
+            "{a.scrollIntoView({block:'center'});return;}if(n-->0){setTimeout(go,100);}}go();})();</script>",
+            unsafe_allow_javascript=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -102,7 +132,7 @@ def _pdf(source, p: Passage, claim: str, key: str) -> None:
     _pager(key, count)
     number = st.session_state[state]
     zoom = int((st.session_state.get(f"{key}_zoom") or "100%").rstrip("%")) / 100
-    png, found, _ = _page_png(str(source.path), number, targets if number in cited else (), SCREEN_SCALE * zoom)
+    png, found, top = _page_png(str(source.path), number, targets if number in cited else (), SCREEN_SCALE * zoom)
     elsewhere = None if found or number not in cited else _first_marked(str(source.path), tuple(cited), targets)
     if number not in cited:
         st.caption(OUTSIDE)
@@ -111,10 +141,27 @@ def _pdf(source, p: Passage, claim: str, key: str) -> None:
     elif not found:
         st.info(REPLACED if not source.current else NOT_LOCATED, icon=":material/info:")
     alt = f"Page {number} of {source.file}" + (", with the supporting lines highlighted" if found else "")
-    st.html(f"<div class='gw-sheet'><img src='data:image/png;base64,{base64.b64encode(png).decode()}' "
-            f"alt='{highlight_html(alt, [])}' data-marked='{str(found).lower()}' "
-            f"style='width:{round(zoom * 100)}%'></div>")
+    _sheet(png, alt, found, zoom, top, key)
     if number in cited and not found and not elsewhere:
+        _read_text(p)
+    _download(source, key)
+
+
+def _photo(source, p: Passage, claim: str, key: str) -> None:
+    """A photo or picture of paperwork: the picture as taken, with the lines that back up the claim marked."""
+    targets = tuple(marks_for(claim, p.text or ""))
+    _claim_line(claim)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown("The picture as you added it", width="content")
+        st.segmented_control("Zoom", ZOOMS, default="100%", key=f"{key}_zoom", label_visibility="collapsed")
+    zoom = int((st.session_state.get(f"{key}_zoom") or "100%").rstrip("%")) / 100
+    with st.spinner("Finding the lines on the picture…"):
+        png, found, top = _photo_png(str(source.path), targets, round(PHOTO_WIDTH * zoom))
+    if not found:
+        st.info(REPLACED if not source.current else PHOTO_NOT_LOCATED, icon=":material/info:")
+    alt = f"Picture {source.file}" + (", with the supporting lines highlighted" if found else "")
+    _sheet(png, alt, found, zoom, top, key)
+    if not found:
         _read_text(p)
     _download(source, key)
 
@@ -126,6 +173,8 @@ def _docx(source, p: Passage, claim: str, key: str) -> None:
     if not view.found:
         st.info(REPLACED if not source.current else WORD_NOT_LOCATED, icon=":material/info:")
     st.html(view.html)
+    if view.found:
+        _scroll_to("[role='dialog'] .gw-doc mark")
     if not view.found:
         _read_text(p)
     _download(source, key)
@@ -156,6 +205,8 @@ def source_view(lib, p: Passage, claim: str = "", words: Optional[list[str]] = N
             _pdf(source, p, claim, key)
         elif source.kind == "docx":
             _docx(source, p, claim, key)
+        elif is_photo(source.kind):
+            _photo(source, p, claim, key)
         else:
             _text_only(lib, source, p, words or [], key)
     except AppError as exc:

@@ -5,6 +5,8 @@ the owner's computer and sends nothing anywhere. Every industry figure names its
 """
 from __future__ import annotations
 
+from typing import Optional
+
 from core.advisor import figures as fig
 from core.advisor.facts import CASES, FREQ_WORDS, Facts
 from core.advisor.words import about, big_number, examples_phrase, money, percent, plural, sentence
@@ -18,7 +20,7 @@ def _size(f: Facts) -> str:
     """'about 30,000 words (40,000 tokens, estimated from your library)': for the end of a sentence."""
     how = "estimated from your library" if f.tokens_measured else f"at about {fig.TOKENS_PER_PAGE} per page"
     words = int(f.tokens / fig.TOKENS_PER_WORD)
-    return f"about {words:,} words ({f.tokens:,} tokens, {how})"
+    return f"about {words:,} words ({f.tokens:,} word pieces, called tokens, {how})"
 
 
 def long_context_note(f: Facts) -> str:
@@ -80,14 +82,14 @@ def cost_table(f: Facts) -> list[dict]:
     rows += [
         _row("A low-cost online model, for comparison",
              f"About ${fig.PRICE_INPUT_PER_M} for every 750,000 words it reads and ${fig.PRICE_OUTPUT_PER_M} for "
-             "every 750,000 it writes (priced per million tokens).", "[A]"),
+             "every 750,000 it writes (priced per million word pieces, called tokens).", "[A]"),
         _row("Wait added by looking things up",
              "About a fifth to half a second per question, before the answer starts.", "[B]"),
         _row("Doing both (looking things up and training)",
              "Roughly 1.6-1.8x the work of either one alone.", "[C]"),
         _row("Good examples needed to train a model",
              f"{fig.EXAMPLES_THRESHOLD:,} or more; hundreds to thousands (you have "
-             f"{examples_phrase(f.typed, f.approved)}).", "[D][B][C]"),
+             f"{examples_phrase(f.typed, f.approved, f.imported)}).", "[D][B][C]"),
     ]
     if f.pages:
         per_q = f.tokens * fig.PRICE_INPUT_PER_M / 1_000_000
@@ -106,11 +108,19 @@ def _budget_detail(f: Facts) -> str:
     return "Little up front and no one in-house; an online provider charges about $2,000-10,000 per training run [B]."
 
 
-def checklist(f: Facts, resolved) -> list[dict]:
+def checklist(f: Facts, resolved, library_pages: Optional[int] = None) -> list[dict]:
+    """``library_pages``: the pages measured in the library (None: not measured, e.g. the command line's advise)."""
     pages = resolved["knowledge_pages"]
-    items = [{"item": "Documents in the library", "ok": f.pages > 0,
-              "detail": (f"{f.pages:,} pages" + (f" ({pages.basis})" if pages.origin != "answered" else ""))
-              if f.pages else "No documents yet; upload them on the Documents page."}]
+    if library_pages is not None:  # what is in the library, as measured; the owner's own count only beside it
+        said = (f"; you counted {f.pages:,} for all your material" if pages.origin == "answered"
+                and f.pages != library_pages else "")
+        items = [{"item": "Documents in the library", "ok": library_pages > 0,
+                  "detail": (f"{library_pages:,} pages, measured in your library{said}" if library_pages else
+                             "No documents yet; upload them on the Documents page.")}]
+    else:
+        items = [{"item": "Documents in the library", "ok": f.pages > 0,
+                  "detail": (f"{f.pages:,} pages" + (f" ({pages.basis})" if pages.origin != "answered" else ""))
+                  if f.pages else "No documents yet; upload them on the Documents page."}]
     if f.selftest is not None:
         hard = f.selftest.hard_documents
         items.append({"item": "Your documents are easy to find", "ok": not f.hard_to_find,
@@ -130,7 +140,7 @@ def checklist(f: Facts, resolved) -> list[dict]:
                                 "disliked since." if f.style.set else "Not yet; try it on the Answer style page."})
     items += [
         {"item": "Enough good examples to train on", "ok": f.enough_examples,
-         "detail": f"{examples_phrase(f.typed, f.approved)}; training usually needs {fig.EXAMPLES_THRESHOLD:,} or "
+         "detail": f"{examples_phrase(f.typed, f.approved, f.imported)}; training usually needs {fig.EXAMPLES_THRESHOLD:,} or "
                    "more [D]."},
         {"item": "Someone to look after a trained model", "ok": f.maintainer,
          "detail": {"none": "No one yet; a model needs training again whenever products or style change.",

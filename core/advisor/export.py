@@ -16,6 +16,9 @@ DEFAULT_SYSTEM_PROMPT = (
     "Cite the passages you use like [1]. If the passages do not contain the answer, say so plainly."
 )
 
+# Imported past replies (``kind: "reply"``): the customer's message in, the reply given out, no passages.
+REPLY_SYSTEM_PROMPT = "You write replies to this business's customers in its own tone, as its staff do."
+
 
 @dataclass
 class TrainingExport:
@@ -86,9 +89,10 @@ def export_training_data(examples: list[dict], system_prompt: Optional[str] = No
             skipped += 1
             continue
         seen.add(key)
+        reply = ex.get("kind") == "reply"
         record = {"messages": [
-            {"role": "system", "content": system},
-            {"role": "user", "content": _user_turn(question, ex.get("citations") or [])},
+            {"role": "system", "content": REPLY_SYSTEM_PROMPT if reply and not system_prompt else system},
+            {"role": "user", "content": question if reply else _user_turn(question, ex.get("citations") or [])},
             {"role": "assistant", "content": answer},
         ]}
         rows.append((_bucket(question), json.dumps(record, ensure_ascii=False)))
@@ -101,9 +105,10 @@ def export_training_data(examples: list[dict], system_prompt: Optional[str] = No
     if total >= EXAMPLES_THRESHOLD:
         tail = f"that is enough to start; training usually needs {EXAMPLES_THRESHOLD:,} or more [D]."
     else:
-        tail = (f"training usually needs {EXAMPLES_THRESHOLD:,} or more [D], so keep approving good answers "
+        tail = (f"training usually needs {EXAMPLES_THRESHOLD:,} or more [D], so keep approving good answers or "
+                f"import past replies "
                 f"({EXAMPLES_THRESHOLD - total:,} to go).")
-    summary = (f"{plural(total, 'approved example')} exported: {len(train):,} for training and {len(evals):,} "
+    summary = (f"{plural(total, 'example')} exported: {len(train):,} for training and {len(evals):,} "
                f"kept aside to check the result; {tail}")
     return TrainingExport(
         train_jsonl="".join(line + "\n" for line in train),

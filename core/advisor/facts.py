@@ -20,6 +20,8 @@ STABLE = ("quarterly", "rarely")
 
 # What training would be *for*, in priority order: (long name, short name for "examples of ...").
 CASES: dict[Optional[str], tuple[str, str]] = {
+    "replies": ("replies written in your own tone every time (emails and messages to customers)",
+                "replies in your tone"),
     "narrow_task": ("the one repetitive task (sorting, tagging or filling in the same way every time)",
                     "the task done right"),
     "strict_style": ("your strict answering style (tone and format)", "answers in your style"),
@@ -38,6 +40,7 @@ class Facts:
     tokens: int
     tokens_measured: bool
     approved: int = 0                             # answers approved in the chat (measured)
+    imported: int = 0                             # past question/reply pairs imported (measured)
     unanswered_rate: Optional[float] = None
     questions_30d: int = 0
     style: Optional[StyleState] = None
@@ -59,13 +62,20 @@ class Facts:
     changing = property(lambda self: self.a["change_frequency"] in CHANGING)
     behaviour_gap = property(lambda self: self.a["main_gap"] in ("behaviour", "both"))
     narrow = property(lambda self: self.a["task_shape"] == "narrow_repetitive")
+    replies = property(lambda self: self.a["task_shape"] == "replies")
     instant = property(lambda self: self.a["response_speed"] == "instant")
     maintainer = property(lambda self: self.a["ml_capacity"] in ("some", "team"))
 
     @property
     def examples(self) -> int:
-        """Everything there is to train on: the owner's own examples plus the answers approved in the chat."""
-        return self.typed + self.approved
+        """Everything there is to train on: the owner's own examples, the answers approved in the chat and the
+        past replies imported."""
+        return self.typed + self.approved + self.imported
+
+    @property
+    def check_set(self) -> bool:
+        """Groundwork's training-data download has examples kept aside to check a trained model (5 or more)."""
+        return self.approved + self.imported >= 5
 
     @property
     def enough_examples(self) -> bool:
@@ -115,7 +125,7 @@ class Facts:
             "page_words": plural(self.pages, "page"),
             "tokens": f"{self.tokens:,}",
             "examples": f"{self.examples:,}",
-            "example_words": examples_phrase(self.typed, self.approved),
+            "example_words": examples_phrase(self.typed, self.approved, self.imported),
             "volume": f"{self.volume:,}",
             "threshold": f"{fig.EXAMPLES_THRESHOLD:,}",
             "large_tokens": f"{fig.LARGE_TOKENS // 1000}K",
@@ -151,6 +161,7 @@ def build_facts(resolved: dict[str, ResolvedAnswer], measured: dict[str, Measure
     facts = Facts(
         a=a, tokens=tokens, tokens_measured=tokens_measured,
         approved=int(_value(measured, "approved_answers", 0) or 0),
+        imported=int(_value(measured, "imported_examples", 0) or 0),
         unanswered_rate=float(rate) if rate is not None else None,
         questions_30d=int(_value(measured, "monthly_questions", 0) or 0),
         style=_value(measured, "answer_style"),
@@ -162,6 +173,8 @@ def build_facts(resolved: dict[str, ResolvedAnswer], measured: dict[str, Measure
 
 def case_for(f: Facts) -> Optional[str]:
     """The named behaviour training would be for, or None (nothing to train)."""
+    if f.replies:
+        return "replies"
     if f.narrow:
         return "narrow_task"
     if f.behaviour_gap and f.style_strictness == "strict":

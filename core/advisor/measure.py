@@ -56,9 +56,13 @@ class StyleState:
 
 
 def measure(library: LibraryStats | None, usage: UsageStats | None,
-            selftest: SelfTestSummary | None = None) -> dict[str, Measured]:
+            selftest: SelfTestSummary | None = None, imported: int | None = None) -> dict[str, Measured]:
     """Everything measured, by key; a summary that is None is simply not measured."""
     out: dict[str, Measured] = {}
+    if imported:
+        out["imported_examples"] = Measured(
+            int(imported), f"counted in Groundwork: {plural(int(imported), 'past question-and-reply pair')} you "
+                           "imported", "examples")
     if library is not None:
         out.update(_library_facts(library))
     if usage is not None:
@@ -78,7 +82,7 @@ def _library_facts(stats: LibraryStats) -> dict[str, Measured]:
     tokens = max(0, stats.tokens_estimate)
     out["tokens_estimate"] = Measured(
         tokens, f"estimated from your library: about {plural(max(0, stats.words), 'word')} of text "
-                f"(about {tokens:,} tokens)", "library")
+                f"(about {tokens:,} word pieces, called tokens)", "library")
     # How often things change: only ever a hint, and a conservative one. Replacements in the
     # last 30 days say "monthly" (1-3) or "weekly" (4 or more), never "daily": one busy
     # afternoon of re-uploads is not a daily rhythm. None recently says nothing (the library

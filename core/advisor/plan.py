@@ -31,7 +31,7 @@ def condition(f: Facts) -> str:
     if not f.enough_examples:
         short = CASES[f.case][1]
         parts.append(f"you have {fig.EXAMPLES_THRESHOLD:,} good examples of {short} (you have "
-                     f"{examples_phrase(f.typed, f.approved)})" if f.examples else
+                     f"{examples_phrase(f.typed, f.approved, f.imported)})" if f.examples else
                      f"you have {fig.EXAMPLES_THRESHOLD:,} good examples of {short} (you have none yet)")
     if not f.maintainer:
         who = "someone, on staff or hired, can look after a trained model"
@@ -40,7 +40,7 @@ def condition(f: Facts) -> str:
         parts.append(who)
     if not parts:  # a loose style with everything else in place
         return (f"when your written instructions (the answer style) still fall short after a few weeks; "
-                f"{examples_phrase(f.typed, f.approved)} are ready to train on")
+                f"{examples_phrase(f.typed, f.approved, f.imported)} are ready to train on")
     return "once " + " and ".join(parts)
 
 
@@ -98,17 +98,22 @@ def _verdict_steps(verdict: str, f: Facts, cond: Optional[str], style: Optional[
     if verdict == "rag_plus_finetune":
         return ([style] if style else []) + [
             "Keep looking facts up in your documents, so answers stay current and show their source.",
-            f"Download your approved answers from this page as training data, and have a technical person train a "
+            "Download the training data from this page (the answers you approved in the chat and the past replies "
+            "you imported), and have a technical person train a "
             f"small model you run yourself for {behaviour}; one powerful graphics card is enough [B].",
-            "Compare the trained model with the current answers on the check set (answers kept aside for testing) "
-            "before switching over.",
+            ("Compare the trained model with the current answers on the check set (answers kept aside for testing, "
+             "in the download on this page) before switching over." if f.check_set else
+             "Before switching over, keep about one good example in ten aside (not used for training) and compare "
+             "the trained model's answers with them."),
             "Plan to train it again when your style or products change; doing both costs roughly 1.6-1.8x the work "
             "of one approach [C].",
         ]
     return [
         f"Gather your examples and have a small model trained for {behaviour}.",
-        "Test it on the check set (examples kept aside for testing) and have a person check a sample of its work "
-        "every week.",
+        ("Test it on the check set (examples kept aside for testing, in the download on this page) and have a person "
+         "check a sample of its work every week." if f.check_set else
+         "Keep about one example in ten aside (not used for training) to test it on, and have a person check a "
+         "sample of its work every week."),
         "Train it again when the categories or the format change; keep looking things up for questions outside "
         "this task.",
     ]

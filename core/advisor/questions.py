@@ -79,16 +79,18 @@ QUESTIONS: list[Question] = [
        "A strict house style every single time is the clearest reason to train a model.", "choice",
        (("flexible", "Flexible: clear and polite is enough"), ("preferred", "We have a preferred style"),
         ("strict", "Strict: it must follow our style or format every time"))),
-    _q("task_shape", "Open questions about many topics, or one narrow repetitive task (sorting tickets, tagging "
-       "documents, filling a template)?",
+    _q("task_shape", "Open questions about many topics, replies to customers written in one tone, or one narrow "
+       "repetitive task (sorting tickets, tagging documents, filling a template)?",
        "A narrow task done the same way thousands of times is where a small trained model shines.", "choice",
        (("open_questions", "Open questions about many topics"),
+        ("replies", "Replies to customers (emails, messages) in our own tone every time"),
         ("narrow_repetitive", "One narrow, repetitive task"))),
     _q("example_pairs", "How many good examples of the work done right do you already have, such as replies you "
        "wrote or sorted tickets?",
        "Training a model needs hundreds to thousands of good examples; 500 is a common minimum.", "int",
        unit="examples", related="approved_answers",
-       help="Don't count answers you approved in Groundwork's chat: those are counted for you, separately."),
+       help="Don't count answers you approved in Groundwork's chat or the past replies you "
+            "imported into Groundwork: those are counted for you, separately."),
     _q("response_speed", "Is a few seconds fine, or must replies be instant (under a fifth of a second)?",
        "Looking things up adds a short wait before the answer starts, and reading everything adds a long one; "
        "only a trained model can skip both.", "choice",

@@ -59,7 +59,7 @@ RULES: list[Rule] = [
       "needs_citations", "[A][C]"),
     R("large_material", "A lot of material", "retrieval", 2, lambda f: f.tokens > fig.LARGE_TOKENS,
       "You have {page_words} of material, more than a model can sensibly read for every question (roughly "
-      "{tokens} tokens, beyond about {large_tokens}). Looking things up picks the few pages each question needs.",
+      "{tokens} word pieces, called tokens, beyond about {large_tokens}). Looking things up picks the few pages each question needs.",
       "knowledge_pages", "[A][B]"),
     R("facts_missing", "Facts are what's missing", "retrieval", 2, lambda f: f.main_gap in ("knowledge", "both"),
       "What a general AI lacks today is facts about your business, and facts are best looked up in your own "
@@ -69,7 +69,7 @@ RULES: list[Rule] = [
       "months.", "launch_timeline", "[B][D]"),
     R("few_examples", "Few good examples yet", "retrieval", 1, lambda f: f.examples < fig.SOME_EXAMPLES,
       "There are {example_words} so far. Training needs hundreds to thousands of good ones, so there is not "
-      "enough to train on yet.", "example_pairs", "[B][C][D]", ("approved_answers",)),
+      "enough to train on yet.", "example_pairs", "[B][C][D]", ("approved_answers", "imported_examples")),
     R("no_maintainer", "No one to maintain a model", "retrieval", 2, lambda f: f.ml_capacity == "none",
       "No one would look after a trained model. It must be trained again whenever your products or style change; "
       "with look-ups you only keep the documents current.", "ml_capacity", "[B][D]"),
@@ -97,6 +97,10 @@ RULES: list[Rule] = [
     R("narrow_task", "One narrow repetitive task", "fine_tuning", 2, lambda f: f.narrow,
       "The work is one narrow task repeated many times. A small model trained on examples of it does such tasks "
       "quickly and consistently.", "task_shape", "[C][D]"),
+    R("one_tone_replies", "Replies in one tone", "fine_tuning", 2, lambda f: f.replies,
+      "The work is writing replies to customers in your own tone every time. A model trained on your own past "
+      "replies keeps to that tone more reliably than written instructions, while the facts in each reply are "
+      "still best looked up.", "task_shape", "[A][B][C][D]"),
     R("stable_facts", "Information is stable", "fine_tuning", 1, lambda f: f.stable,
       "Your information changes only {freq_words}, so a trained model would not go stale quickly.",
       "change_frequency", "[A][B]"),
@@ -113,11 +117,11 @@ RULES: list[Rule] = [
       "model can be faster and cheaper than looking them up every time.", "monthly_questions", "[A]"),
     R("enough_examples", "Enough good examples", "fine_tuning", 2, lambda f: f.enough_examples,
       "There are {example_words}; about {threshold} good examples is where training becomes workable.",
-      "example_pairs", "[B][C][D]", ("approved_answers",)),
+      "example_pairs", "[B][C][D]", ("approved_answers", "imported_examples")),
     R("some_examples", "Hundreds of examples", "fine_tuning", 1,
       lambda f: fig.SOME_EXAMPLES <= f.examples < fig.EXAMPLES_THRESHOLD,
       "There are {example_words}, a good start; training usually needs {threshold} or more.",
-      "example_pairs", "[B][C][D]", ("approved_answers",)),
+      "example_pairs", "[B][C][D]", ("approved_answers", "imported_examples")),
     R("ml_team", "A technical team", "fine_tuning", 1, lambda f: f.ml_capacity == "team",
       "You have a technical team who could train a model and keep it up to date.", "ml_capacity", "[B][D]"),
     R("can_invest", "Budget to invest", "fine_tuning", 1, lambda f: f.budget == "can_invest",
@@ -192,7 +196,7 @@ DECISIONS: list[Decision] = [
       "budget, so it isn't worth doing now.", "ml_capacity"),
     D("too_few_examples", "rag_then_finetune", lambda f: not f.enough_examples,
       "Training could help with {behaviour}, but there are only {example_words}; it usually needs {threshold} or "
-      "more.", "example_pairs", ("approved_answers",)),
+      "more.", "example_pairs", ("approved_answers", "imported_examples")),
     D("no_maintainer", "rag_then_finetune", lambda f: not f.maintainer,
       "Training could help with {behaviour} and there are enough examples, but no one would look after the "
       "trained model yet.", "ml_capacity"),
@@ -203,9 +207,9 @@ DECISIONS: list[Decision] = [
     D("narrow_stable_task", "finetune_first",
       lambda f: f.case in ("narrow_task", "instant") and f.stable and f.needs_citations != "must",
       "This is {behaviour} on stable information with {example_words} and someone to maintain it: a small trained "
-      "model is the right first tool, and looking things up adds little.", "task_shape", ("approved_answers",)),
+      "model is the right first tool, and looking things up adds little.", "task_shape", ("approved_answers", "imported_examples")),
     D("both_now", "rag_plus_finetune", lambda f: True,
       "Training pays off here for {behaviour} ({example_words}, and someone to maintain it), while your facts are "
-      "still best looked up so answers stay current and can show their source.", "main_gap", ("approved_answers",)),
+      "still best looked up so answers stay current and can show their source.", "main_gap", ("approved_answers", "imported_examples")),
 ]
 DECISION_BY_ID: dict[str, Decision] = {d.id: d for d in DECISIONS}

@@ -48,8 +48,15 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def examples_phrase(typed: int, approved: int) -> str:
-    """The owner's own count and the answers approved in the chat, always named apart."""
+def examples_phrase(typed: int, approved: int, imported: int = 0) -> str:
+    """The owner's own count, the answers approved in the chat and the past replies imported, always named apart."""
+    if imported:
+        parts = [f"{plural(imported, 'past reply', 'past replies')} you imported"]
+        parts += [f"{plural(typed, 'good example')} you counted"] if typed else []
+        parts += [f"{plural(approved, 'answer')} you approved in the chat"] if approved else []
+        if len(parts) == 1:
+            return parts[0]
+        return ", ".join(parts[:-1]) + f" and {parts[-1]}, {typed + approved + imported:,} in all"
     if typed and approved:
         return (f"{plural(typed, 'good example')} you counted plus {plural(approved, 'answer')} you approved in "
                 f"the chat, {typed + approved:,} in all")

@@ -68,6 +68,18 @@ def find_citations(text: str, given: int) -> list[int]:
     return order
 
 
+def count_dropped(text: str, given: int) -> int:
+    """How many citations in ``text`` point at no source that was given ("Also see [99].")."""
+    return sum(1 for m in CITE.finditer(text or "") if not any(1 <= n <= given for n in _match_numbers(m)))
+
+
+def dropped_sentence(count: int) -> str:
+    """The one note an answer gets when citations pointing at nothing were removed from it."""
+    if count == 1:
+        return "One citation pointed at a source that doesn't exist and was removed."
+    return f"{count} citations pointed at sources that don't exist and were removed."
+
+
 # --------------------------------------------------------------------------- rewriting
 
 _GONE = "\x00"  # where a citation to a number that was not given stood, until the text is tidied

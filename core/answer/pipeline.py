@@ -1,4 +1,11 @@
-"""``answer()``: search, gate and prepare the prompt now; the model is asked when the stream is iterated."""
+"""``answer()``: search, gate and prepare the prompt now; the model is asked when the stream is iterated.
+
+Only a clearly off-topic question (``core.search.gate.off_topic``: its meaning is far closer to
+general-knowledge questions than to anything in the library) is answered without the model. Every
+other question reaches the model with the passages found by meaning, even when it shares no word
+with them; when they don't hold the answer the model says so and ``notfound.is_not_found`` turns
+that reply into "not in your documents" with the closest passages (``results.finish``).
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -67,7 +74,7 @@ def answer(question: str, *, library, llm, settings, history_messages: Sequence[
 
 def _nothing_relevant(question: str, query: str, results: list[SearchResult], library, llm, model: str,
                       timings: dict) -> AnswerStream:
-    """Nothing passed the gate: the model is not asked (it would only guess); the closest passages are shown."""
+    """Clearly off topic (or an empty library): the model is not asked (it would only guess); the closest passages are shown."""
     text = NOTHING_FOUND
     if not results and library.chunk_count() == 0:
         text = EMPTY_LIBRARY

@@ -3,14 +3,15 @@
 - ``finish``: the model wrote something (complete, stopped, or cut off by a failure);
 - ``search_only``: no written answer is possible (Ollama down, model missing, nothing
   streamed before a failure): the passages that match best, with one calm sentence;
-- ``nothing_relevant``: nothing passed the relevance gate, so the model was not asked.
+- ``nothing_relevant``: the question is clearly off topic (``core.search.gate.off_topic``), so the model
+  was not asked.
 """
 from __future__ import annotations
 
 import dataclasses
 from typing import Optional, Sequence
 
-from core.answer.citations import normalise_citations
+from core.answer.citations import count_dropped, normalise_citations
 from core.answer.echo import drop_instructions
 from core.answer.notfound import is_not_found, normalise_general
 from core.answer.repair import check_answer
@@ -39,12 +40,20 @@ def numbered(results: Sequence[SearchResult]) -> list[Passage]:
     return [r.passage(i) for i, r in enumerate(results, 1)]
 
 
+def labelled(results: Sequence[SearchResult]) -> list[Passage]:
+    """Numbered passages, each with its honest strength label (shown when no written answer is)."""
+    from core.search import strength
+
+    return [dataclasses.replace(r.passage(i), strength=strength(r) if r.relevance is not None else "")
+            for i, r in enumerate(results, 1)]
+
+
 def search_only(failure: OllamaError, gated: Sequence[SearchResult], closest: Sequence[SearchResult],
                 query: str) -> tuple[str, AnswerResult]:
     """The passages themselves (no written answer possible), and the message that says why."""
     kind = error_kind(failure)
-    passages = numbered(gated)
-    nearest = passages or numbered(closest[:CLOSEST_K])
+    passages = labelled(gated)
+    nearest = passages or labelled(closest[:CLOSEST_K])
     message = SEARCH_ONLY[kind] if passages else NOTHING_FOUND
     result = AnswerResult(answer=message, found=bool(passages), mode="search_only", citations=passages,
                           closest=nearest, notice=failure.user_message, error_kind=kind, query=query)
@@ -52,8 +61,8 @@ def search_only(failure: OllamaError, gated: Sequence[SearchResult], closest: Se
 
 
 def nothing_relevant(text: str, results: Sequence[SearchResult], query: str) -> AnswerResult:
-    """Nothing passed the gate: say so, and show the closest passages."""
-    return AnswerResult(answer=text, found=False, mode="llm", closest=numbered(results[:CLOSEST_K]), query=query)
+    """The question is clearly off topic (or the library is empty): say so, and show the closest passages."""
+    return AnswerResult(answer=text, found=False, mode="llm", closest=labelled(results[:CLOSEST_K]), query=query)
 
 
 def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: int,
@@ -77,6 +86,7 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
            failure: Optional[OllamaError] = None, stopped: bool = False, looped: bool = False) -> AnswerResult:
     """The model's reply as the owner sees it: citations renumbered and checked, sentences matched, quotes added."""
     raw, echoed = drop_instructions(raw)
+    dropped = count_dropped(raw, len(sources))
     text, order = normalise_citations(raw, len(sources))
     text, general = normalise_general(text)
     text = text.strip()
@@ -93,4 +103,4 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
         answer=text, found=found, mode="llm", citations=checked.citations, consulted=checked.consulted,
         closest=closest, unsupported=checked.unsupported, no_citations=bool(text) and found and not checked.citations,
         notice=notice, error_kind=kind, general_knowledge=general, query=query, num_ctx=num_ctx,
-        trimmed_sources=trimmed, matched=checked.matched)
+        trimmed_sources=trimmed, matched=checked.matched, dropped_citations=dropped)

@@ -18,6 +18,7 @@ import traceback
 from typing import Optional, Sequence
 
 from core.cli import answer_cmds, library_cmds, search_cmds, selftest_cmds, show_cmds, sync_cmds
+from core.cli.common import safe_console
 from core.errors import AppError
 
 COMMAND_MODULES = (library_cmds, search_cmds, answer_cmds, selftest_cmds, show_cmds, sync_cmds)
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    safe_console()
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:

@@ -22,14 +22,32 @@ def library_from(args):
 
 
 def emit(args, payload: dict, human: Callable[[dict], str]) -> None:
-    """With ``--json`` one JSON document on stdout; otherwise the human text."""
+    """With ``--json`` one JSON document on stdout, always UTF-8 whatever the console's encoding (a
+    Windows console redirected to a file is cp1252), made whole before the first byte is written;
+    otherwise the human text (characters the console can't show become "?", see ``safe_console``)."""
     if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        data = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # stdout replaced by a text-only stream (tests, embedding)
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
     else:
         text = human(payload)
         if text:
             print(text)
+
+
+def safe_console() -> None:
+    """Human text never fails on a console that can't show a character (Windows' cp1252 and "報告.pdf"):
+    such characters are written as "?" instead."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):  # not a reconfigurable text stream
+            pass
 
 
 def stderr_progress(args):

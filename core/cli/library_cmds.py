@@ -11,9 +11,12 @@ def cmd_ingest(args) -> int:
     from core.ingest import add_files  # imported here: every other command starts faster without it
 
     lib = library_from(args)
-    items = [(p.name, p.read_bytes()) for p in collect_paths(args.paths)]
+    items = [(p.name, p) for p in collect_paths(args.paths)]  # each read when its turn comes, not all first
     if not items:
-        raise UsageError("No PDF or Word files were found there; point to .pdf or .docx files or a folder holding them.")
+        from core.documents.kinds import kinds_in_words
+        from core.documents.messages import NONE_READABLE
+
+        raise UsageError(NONE_READABLE.format(kinds=kinds_in_words()))
     reports = add_files(lib, items, stderr_progress(args))
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)

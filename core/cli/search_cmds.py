@@ -5,7 +5,7 @@ from core.cli.common import emit, library_from, place_label
 
 
 def cmd_search(args) -> int:
-    from core.search import is_weak, search
+    from core.search import is_weak, off_topic, search, strength
 
     lib = library_from(args)
     files = [args.file] if args.file else None
@@ -13,14 +13,18 @@ def cmd_search(args) -> int:
         lib.document(args.file)  # a clear error for a wrong name
     results = search(lib, args.question, k=args.k, files=files)
     weak = is_weak(results)
+    labels = [strength(r) for r in results]
+    unrelated = bool(results) and off_topic(results)
 
     def human(payload):
         if not payload["results"]:
             return "Nothing in your documents matched that."
-        lines = [f"{i}. {r['file']}, {place_label(r)}  (relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
-                 for i, r in enumerate(payload["results"], 1)]
-        if weak:
-            lines.insert(0, "The best match is weak: your documents may not answer this.")
+        lines = [f"{i}. {r['file']}, {place_label(r)}  ({label}, relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
+                 for i, (r, label) in enumerate(zip(payload["results"], labels), 1)]
+        if unrelated:
+            lines.insert(0, "This doesn't seem to be about anything in your documents; these are the closest passages.")
+        elif weak:
+            lines.insert(0, "The best match is weak: read it to see whether it answers your question.")
         return "\n\n".join(lines)
 
     emit(args, {"results": [r.as_dict() for r in results], "weak": weak}, human)

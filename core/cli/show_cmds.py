@@ -39,16 +39,28 @@ def _show_word(lib, args, source) -> dict:
     return {"file": source.file, "page": args.page, "found": view.found, "section": view.section, "html": view.html}
 
 
-def _show_pdf(args, source) -> dict:
+INSIDE_DATA = ("Groundwork doesn't save pictures inside its own data folder ({folder}), where they could "
+               "overwrite your library; choose another place for --png.")
+
+
+def _outside_data_folder(png: str, data_dir: Path) -> Path:
+    """Where to save the picture, refused when it is inside the data folder (links followed)."""
+    out = Path(png).expanduser()
+    if out.resolve().is_relative_to(Path(data_dir).resolve()):
+        raise UsageError(INSIDE_DATA.format(folder=data_dir))
+    return out
+
+
+def _show_pdf(args, source, data_dir: Path) -> dict:
     from core.viewer.pdf_page import PdfPages
 
     if args.page is None:
         raise UsageError("Say which page to show with --page N.")
     if not args.png:
         raise UsageError("Say where to save the page image with --png OUT.png.")
+    out = _outside_data_folder(args.png, data_dir)
     with PdfPages(source.path) as pdf:
         shot = pdf.render(args.page, [args.highlight] if args.highlight else [], args.scale, loose=True)
-    out = Path(args.png)
     try:
         out.write_bytes(shot.png(compress_level=6))
     except OSError:
@@ -78,7 +90,7 @@ def cmd_show(args) -> int:
     lib = library_from(args)
     source = open_source(lib, args.file)
     if source.kind == "pdf":
-        payload = _show_pdf(args, source)
+        payload = _show_pdf(args, source, lib.settings.data_dir)
     elif source.kind == "docx":
         payload = _show_word(lib, args, source)
     else:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-SUPPORTED = (
-    "Groundwork can read PDF, Word (.docx), Excel (.xlsx), CSV, text (.txt, .md) and picture (.png, .jpg) files"
-)
+from core.documents.kinds import kinds_in_words
+
+SUPPORTED = f"Groundwork can read {kinds_in_words()} files"
+NONE_READABLE = "Groundwork found no file it reads there; point to {kinds} files, or to a folder holding them."
 
 # ------------------------------------------------------------------ any file
 

@@ -9,14 +9,14 @@ import io
 import zipfile
 from typing import Optional
 
+from core.documents import kinds
 from core.documents import messages as msg
 from core.documents.names import extension
 from core.errors import BadFileError
 
 KINDS = ("pdf", "docx", "xlsx", "csv", "txt", "md", "png", "jpg")
-# File names Groundwork reads (for the uploader and folder scans) ...
-READABLE_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".md", ".markdown",
-                       ".png", ".jpg", ".jpeg")
+# File names Groundwork reads (for the uploader and folder scans; defined in core.documents.kinds) ...
+READABLE_EXTENSIONS = kinds.READABLE_EXTENSIONS
 # ... and old Office files, picked up too so that each gets its plain "save it as ..." message.
 EXPLAINED_EXTENSIONS = (".doc", ".xls")
 

@@ -25,4 +25,4 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 def _report(progress: Optional[Progress], done: int, total: int) -> None:
     if progress is not None:
-        progress(done / total if total else 1.0, f"Indexing passage {done} of {total}")
+        progress(done / total if total else 1.0, f"Preparing passage {done} of {total} for searching")

@@ -43,6 +43,7 @@ class JobView:
     files: tuple[FileProgress, ...]
     running: bool
     current: int  # index of the file being added (== len(files) when done)
+    stopped: bool = False  # asked to stop: the files after the one being added were left out
 
     @property
     def total(self) -> int:
@@ -82,6 +83,7 @@ class IngestJob:
         self._files = [FileProgress(n) for n in names]
         self._current = 0
         self._running = True
+        self._stop = threading.Event()
         with library.db.transaction() as tx:
             self.id = tx.execute("INSERT INTO ingest_jobs(started_at, total, files_json) VALUES (?,?,?)",
                                  (_now(), len(names), json.dumps(names))).lastrowid
@@ -93,7 +95,11 @@ class IngestJob:
 
     def view(self) -> JobView:
         with self._lock:
-            return JobView(self.id, tuple(self._files), self._running, self._current)
+            return JobView(self.id, tuple(self._files), self._running, self._current, self._stop.is_set())
+
+    def stop(self) -> None:
+        """Leave out the files not started yet; the file being added is finished whole (never half a document)."""
+        self._stop.set()
 
     def wait(self, timeout: Optional[float] = None) -> JobView:
         self._thread.join(timeout)
@@ -106,6 +112,8 @@ class IngestJob:
     def _run(self) -> None:
         try:
             for i, step in enumerate(self._work):
+                if self._stop.is_set():
+                    break
                 with self._lock:
                     self._current = i
                 self._update(i, message="Starting")
@@ -162,6 +170,15 @@ class JobBoard:
 
         work = [lambda p, n=n, d=d: step(n, d, p) for n, d in items]
         return self._start(lambda: IngestJob(lib, work, [n for n, _ in items]))
+
+    def stop(self, timeout: float = 180.0) -> Optional[JobView]:
+        """Stop the running batch after the file being added, and wait for that (the removal of
+        what it added must come after it). Returns the stopped batch, or None if none was running."""
+        job = self.current()
+        if job is None or not job.view().running:
+            return None
+        job.stop()
+        return job.wait(timeout)
 
     def dismiss(self) -> None:
         """Forget the finished batch's results (the page's Dismiss button)."""

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Callable, Iterable, Optional
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Union
 
 from core.chunking import chunk_document
 from core.errors import AppError
 from core.ingest.readahead import ReadAhead
-from core.ingest.reports import (ALREADY_THERE, ALREADY_THERE_AS, NO_TEXT, READ_FAILED, REPLACED, SAME_IN_BATCH,
-                                 SAME_NAME_IN_BATCH, STORE_FAILED, FileCheck, IngestReport, describe)
+from core.ingest.reports import (ALREADY_THERE, ALREADY_THERE_AS, NO_TEXT, OPEN_FAILED, READ_FAILED, REPLACED,
+                                 SAME_IN_BATCH, SAME_NAME_IN_BATCH, STORE_FAILED, FileCheck, IngestReport, describe)
 from core.library import Library, embed_text
 from core.types import Progress, no_progress
 
@@ -122,7 +123,7 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
         if not chunks:
             report.error = report.message = NO_TEXT
             return report
-        progress(0.0, f"Indexing passage 0 of {len(chunks)}")
+        progress(0.0, f"Preparing passage 0 of {len(chunks)} for searching")
         vectors = library.embedder.embed([embed_text(doc.name, c) for c in chunks],
                                          progress=lambda f, m: progress(0.95 * f, m))
         stored = library.store(doc, chunks, vectors, check.data, lambda f, m: progress(0.95 + 0.05 * f, m))
@@ -144,19 +145,41 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
     return report
 
 
-def _stored(library: Library, data: bytes) -> bool:
-    sha = hashlib.sha256(data).hexdigest()
+def _bytes(data: Union[bytes, Path]) -> bytes:
+    return data if isinstance(data, (bytes, bytearray)) else Path(data).read_bytes()
+
+
+def _sha256(data: Union[bytes, Path]) -> str:
+    if isinstance(data, (bytes, bytearray)):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with open(data, "rb") as fh:  # in pieces: the file is not held in memory to be hashed
+        for piece in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def _worth_reading_ahead(library: Library, data: Union[bytes, Path]) -> bool:
+    try:
+        return not _stored(library, data)
+    except OSError:  # unreadable: its turn will say so
+        return False
+
+
+def _stored(library: Library, data: Union[bytes, Path]) -> bool:
+    sha = _sha256(data)
     return library.db.conn().execute(
         "SELECT 1 FROM documents WHERE status = 'ready' AND sha256 = ?", (sha,)).fetchone() is not None
 
 
-def add_files(library: Library, items: Iterable[tuple[str, bytes]], progress: Progress = no_progress,
+def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]], progress: Progress = no_progress,
               total: Optional[int] = None) -> list[IngestReport]:
     """Check and add files one at a time (the command line, the sample documents, tests).
 
     While one file is embedded, the next is read in a worker process (``core.ingest.readahead``);
     files already in the library are never read. ``items`` may be a generator (a folder read
-    lazily); ``total`` then sizes the progress bar.
+    lazily); ``total`` then sizes the progress bar. An item's data may be a path: the file is then
+    read when its turn comes (by the worker, when read ahead), so one file at a time is in memory.
     """
     if total is None:
         items = list(items)
@@ -174,9 +197,15 @@ def add_files(library: Library, items: Iterable[tuple[str, bytes]], progress: Pr
             def sub(fraction: float, message: str, i=i) -> None:
                 progress((i + max(0.0, min(1.0, fraction))) / n, message)
 
-            name, data = current
+            try:
+                name, data = current[0], _bytes(current[1])
+            except OSError:  # gone, or not ours to read, since the batch was listed
+                ahead.reader(i)  # forget what the worker made of it
+                reports.append(IngestReport(file=current[0], status="failed", error=OPEN_FAILED, message=OPEN_FAILED))
+                current, i = following, i + 1
+                continue
             check = check_file(name, data, library, lambda f, m: sub(0.3 * f, m), known, ahead.reader(i))
-            if following is not None and not _stored(library, following[1]):
+            if following is not None and _worth_reading_ahead(library, following[1]):
                 ahead.start(i + 1, *following)  # read the next file while this one is embedded
             reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m)))
             current, i = following, i + 1

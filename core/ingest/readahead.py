@@ -6,10 +6,20 @@ the critical path. One file is read ahead at most, so memory stays bounded whate
 size. The worker is started with ``spawn`` (never ``fork``: this process runs threads), once per
 batch, and only when there is more than one file to read. If the worker can't start or dies, the
 file is simply read here instead.
+
+The worker never outlives this process: a killed parent (``kill -9``, a closed terminal, SIGTERM)
+leaves no worker behind to finish reading a scan and then wait forever. On Linux the kernel kills
+it when the parent goes (``PR_SET_PDEATHSIG``); everywhere, a watch thread in the worker checks
+once a second that its parent is still there (its process id, and multiprocessing's parent sentinel,
+which also works on Windows), and ends the worker when not.
+A file given by its path is read by the worker itself, so its bytes never cross the pipe.
 """
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Optional
@@ -20,9 +30,43 @@ from core.types import ParsedDocument
 log = logging.getLogger(__name__)
 
 
-def _read_in_worker(name: str, data: bytes, settings: Settings) -> ParsedDocument:
+PARENT_CHECK_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the worker, first thing: end when the process that started it ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent went before the line above took effect
+        os._exit(1)
+
+    import multiprocessing
+
+    handle = multiprocessing.parent_process()  # its sentinel fires when the parent ends (Windows too)
+
+    def watch() -> None:
+        while True:
+            threading.Event().wait(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent or (handle is not None and not handle.is_alive()):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="groundwork-parent-watch", daemon=True).start()
+
+
+def _read_in_worker(name: str, data, settings: Settings) -> ParsedDocument:
+    """Read one file; ``data`` is its bytes or its path (then the worker opens it itself)."""
     from core.documents import read_document
 
+    if not isinstance(data, (bytes, bytearray)):
+        with open(data, "rb") as fh:
+            data = fh.read()
     return read_document(name, data, settings, None)
 
 
@@ -50,13 +94,15 @@ class ReadAhead:
             import multiprocessing
 
             try:
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_end_with_parent, initargs=(os.getpid(),))
             except (OSError, ValueError):  # no processes here: read in this one
                 log.warning("reading ahead is unavailable", exc_info=True)
                 self._enabled = False
         return self._pool
 
-    def start(self, key: int, name: str, data: bytes) -> None:
+    def start(self, key: int, name: str, data) -> None:
+        """Begin reading ``data`` (bytes, or a path the worker opens itself) as ``name``."""
         pool = self._workers()
         if pool is None:
             return

@@ -20,6 +20,7 @@ WILL_REPLACE = "Will replace the version already in your library."
 REPLACED = "The earlier version of {name} was replaced with this one."
 READ_FAILED = ("Groundwork couldn't read this file. Try saving it again as a PDF or Word (.docx) file "
                "and add it again.")
+OPEN_FAILED = "Groundwork couldn't open this file; check that it is still there and that you may read it, then add it again."
 STORE_FAILED = "Groundwork couldn't finish adding this file, so nothing was saved; try adding it again."
 LOOKS_GOOD = "Looks good."
 

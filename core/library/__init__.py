@@ -1,6 +1,7 @@
 """The document library: atomic storage of read documents, and everything needed to read and search them.
 
     library.py   Library: open, store, remove, recover, rebuild the search index
+    forget.py    after a removal or replacement: no trace left in the data folder
     reads.py     documents, pages, passages, counts; the search index interface
     vectors.py   the Chroma store, reopened when another process has written
     locks.py     the write lock (threads and processes, every system)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Optional
 
 from core.db import Database, name_hash
+from core.library.forget import Gone, chunk_ids, forget
 from core.library.locks import WriteLock
 from core.sync import changelog
 from core.library.reads import LibraryReads, chunk_from_row
@@ -178,6 +179,7 @@ class Library(LibraryReads):
                 return Stored("unchanged", same["chunks"], same["name"])
             old = db.execute("SELECT id, sha256, kind, versions FROM documents WHERE status = 'ready' AND name = ?",
                              (doc.name,)).fetchone()
+            old_ids = chunk_ids(db, old["id"]) if old is not None else frozenset()
             self._write_original(doc.sha256, doc.kind, data)
             with self.db.transaction() as tx:  # work in progress: no reader needs to know yet
                 doc_id = tx.execute(
@@ -200,6 +202,7 @@ class Library(LibraryReads):
                 raise
             if old is not None:
                 self._finish_pending(old["id"])
+                self._forget([Gone(doc.name, old_ids, replaced=True)])
         return Stored("replaced" if old is not None else "added", len(chunks))
 
     def _put_vectors(self, doc_id: int, name: str, chunks: list[Chunk], vectors: list[list[float]],
@@ -259,11 +262,14 @@ class Library(LibraryReads):
         """Remove several documents (each atomically); returns how many were removed."""
         with self._writing():
             infos = [self.document(name) for name in names]  # a wrong name stops before anything is removed
+            gone = []
             for info in infos:
+                gone.append(Gone(info.file, chunk_ids(self.db.conn(), info.id)))
                 with self._commit() as tx:
                     self._retire(tx, info.id, info.sha256, info.type)
                     self._event(tx, "removed", info.file)
                 self._finish_pending(info.id)
+            self._forget(gone)
         return len(infos)
 
     def rename(self, old_name: str, new_name: str) -> None:
@@ -285,6 +291,13 @@ class Library(LibraryReads):
                 tx.execute("UPDATE chunks_fts SET title = ? WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)",
                            (title_of(new_name), info.id))
                 changelog.record(tx, "renamed", new_name, previous=old_name)
+
+    def _forget(self, gone: list[Gone]) -> None:
+        """Wipe what a removal or replacement left elsewhere in the data folder (``core.library.forget``)."""
+        try:
+            forget(self, gone)
+        except Exception:  # the document is already out of the library; the next removal tries again
+            log.exception("wiping the traces of a removed document failed")
 
     def vector_count(self) -> int:
         """Vectors in the search index (equal to ``chunk_count()`` when the index is whole)."""

@@ -10,6 +10,8 @@ unreadable ("Error finding id", measured here). So:
   process has written since, reopens Chroma (about 0.1 s at 6,000 passages);
 - writers use the store only while holding the write lock, after that check, so no process
   ever writes from a stale index;
+- the allocator scrubs fresh memory while Chroma works (``core.privacy.scrubbed_allocations``), so the
+  reserved slots of an index it saves can't carry text freed earlier in this process;
 - a Chroma error during a read (a passage removed by another process mid-search) reopens the
   store and retries once; a second failure is reported in one plain sentence, never a traceback.
 
@@ -25,6 +27,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
 from core.errors import LibraryError
+from core.privacy import scrubbed_allocations
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,11 @@ SEARCH_FAILED = "Groundwork couldn't search your documents just now; try again i
 STORE_FAILED = "Groundwork couldn't open its search index; close other Groundwork windows and try again."
 SERVER_UNREACHABLE = ("Groundwork couldn't reach the shared document store at {url}. Check that it is running, "
                       "or remove GROUNDWORK_CHROMA_URL to use the local store.")
+
+# Chroma keeps every write (vectors included) in a queue inside chroma.sqlite3 until it saves its index,
+# by default after 1,000 of them, so a removed document's vectors stayed there. Saving after every write
+# empties the queue at once (measured: a removal leaves only its own delete record).
+HNSW = {"space": "cosine", "sync_threshold": 1}
 
 _handles: dict[str, "VectorStore"] = {}
 _handles_guard = threading.Lock()
@@ -65,6 +73,13 @@ def _forget_cached_system(client) -> None:
         SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
+def _sync_threshold(collection) -> int | None:
+    try:
+        return (collection.configuration or {}).get("hnsw", {}).get("sync_threshold")
+    except Exception:  # an older layout of the configuration: leave it
+        return None
+
+
 class VectorStore:
     """One Chroma collection, reopened when another process has written since it was opened."""
 
@@ -92,7 +107,13 @@ class VectorStore:
         try:
             self._client = _client(self._settings)
             self._collection = self._client.get_or_create_collection(
-                self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+                self._name, embedding_function=None, configuration={"hnsw": HNSW})
+            if not self._remote and _sync_threshold(self._collection) != HNSW["sync_threshold"]:
+                # a collection made by an earlier release: the setting takes effect when it is next opened
+                self._collection.modify(configuration={"hnsw": {"sync_threshold": HNSW["sync_threshold"]}})
+                _forget_cached_system(self._client)
+                self._client = _client(self._settings)
+                self._collection = self._client.get_collection(self._name, embedding_function=None)
         except LibraryError:
             raise
         except Exception as exc:
@@ -101,7 +122,7 @@ class VectorStore:
 
     def collection(self, generation: int):
         """The collection, reopened first when the library's ``generation`` moved on since it was opened."""
-        with self._lock:
+        with self._lock, scrubbed_allocations():
             if self._collection is None or (generation != self.generation and not self._remote):
                 self._open()
                 self.generation = generation
@@ -115,7 +136,8 @@ class VectorStore:
     def read(self, generation: Callable[[], int], action: Callable[[Any], Any]) -> Any:
         """Run ``action(collection)``; on a Chroma error reopen and retry once, then one plain sentence."""
         try:
-            return action(self.collection(generation()))
+            with scrubbed_allocations():
+                return action(self.collection(generation()))
         except LibraryError:
             raise
         except Exception:
@@ -123,7 +145,8 @@ class VectorStore:
         with self._lock:
             self._collection = None  # force a reopen
         try:
-            return action(self.collection(generation()))
+            with scrubbed_allocations():
+                return action(self.collection(generation()))
         except LibraryError:
             raise
         except Exception as exc:
@@ -135,4 +158,5 @@ class VectorStore:
 
     def write(self, generation: int, action: Callable[[Any], Optional[Any]]) -> Any:
         """Run a write (the caller holds the write lock and has checked ``generation``)."""
-        return action(self.collection(generation))
+        with scrubbed_allocations():
+            return action(self.collection(generation))

@@ -1,7 +1,7 @@
 """Finding the passages that answer a question.
 
 question ─► hybrid candidates (vectors + keywords, fused) ─► reranker (calibrated relevance per
-passage) ─► gate (does the library answer it; which passages are relevant enough).
+passage) ─► gate (clearly off topic? which passages the model reads; each passage's strength label).
 
 The library is used only through ``embedder``, ``vector_query``, ``keyword_query``,
 ``chunks_by_id`` and ``similarities``.
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Optional
 
-from core.search.gate import answers, gate, is_weak, relevant, support
+from core.search.gate import answers, gate, is_weak, off_topic, relevant, strength
 from core.search.hybrid import candidates
+from core.search import topic
 from core.search.rerank import RERANK_CANDIDATES, UnitScorer, rescore, uses_builtin_model
 from core.search.text import fts_query, specifics, terms
 from core.types import SearchResult
 
-__all__ = ["search", "gate", "answers", "relevant", "is_weak", "terms", "highlight_terms", "fts_query"]
+__all__ = ["search", "gate", "answers", "off_topic", "relevant", "is_weak", "strength", "terms", "highlight_terms",
+           "fts_query"]
 
 
 def highlight_terms(query: str) -> list[str]:
@@ -28,8 +30,8 @@ def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
            rerank_results: bool = True) -> list[SearchResult]:
     """The k best passages for ``query``, optionally only from ``files``; best first.
 
-    Reranked results carry ``relevance`` (per passage) and ``support`` (for the question), which
-    ``gate`` reads. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
+    Reranked results carry ``relevance`` (per passage) and ``topic`` (the question's meaning margin over
+    general-knowledge questions), which ``gate`` reads. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
     """
     query = (query or "").strip()
     if not query:
@@ -42,8 +44,9 @@ def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
         return []
     builtin = uses_builtin_model(library.embedder)
     scorer = UnitScorer(query, qvec if builtin else None)
-    ranked, evs, missing = rescore(query, pool, scorer, library_vectors=builtin)
-    chance = support(ranked[0].relevance or 0.0, missing.words, max(e.sentence for e in evs), missing.exact)
+    ranked, evs, _ = rescore(query, pool, scorer, library_vectors=builtin)
+    best = topic.library_similarity([e.vector for e in evs], [e.sentence for e in evs])
+    margin = topic.margin(best, topic.general_similarity(scorer.query_vector))
     for r in ranked:
-        r.support = chance
+        r.topic = margin
     return ranked[:k]

@@ -1,75 +1,79 @@
-"""The relevance gate: does the library answer this question at all, and which passages are relevant enough?
+"""What reaches the model, and how strong a match is: decided by meaning, not by shared words.
 
-Both decisions come from calibrated scores (``benchmarks/calibrate.py`` fits them on the sample
-questions plus a second library of other businesses, each with questions that have no answer):
+- ``off_topic``: the one decision taken before the model. A question whose meaning is closer to
+  general-knowledge questions than to anything in the library by more than the calibrated floor
+  (``core/search/topic.py``) is clearly off topic; Groundwork says so without asking the model.
+  No other question is declined here: when the passages don't hold the answer, the model says so
+  and ``core/answer/notfound.py`` turns that reply into "not in your documents".
+- ``gate``: the passages the model reads, best first: at most ``keep.max_passages``; after the
+  first, each either scores at least ``keep.relative`` of the best passage's relevance or is within
+  ``keep.meaning_delta`` of the best passage's meaning (so a page found by meaning is kept even
+  when it shares no word with the question).
+- ``strength``: the honest label Find and search-only answers show: "close match", "possible match"
+  or "weak match", from the passage's calibrated relevance (``strength`` thresholds).
 
-- ``support``: the probability that the results answer the question, from the best passage's
-  relevance, the best single sentence's similarity, the share of the question's weight that no
-  candidate contains at all ("absent": a question about skateboards in a bike shop's library) and the
-  share of its numbers and names that no candidate contains ("Riverton", "401(k)").
-  Below ``SUPPORT_MIN`` Groundwork says the documents don't answer it.
-- every passage kept is relevant enough on its own (``KEEP_MIN``) and not far below the best one
-  (``KEEP_RELATIVE``), so a short question keeps its right page even when another page ranks first.
-
-Measured trade-off (``benchmarks/retrieval.py`` prints the whole curve): no threshold separates every
-unanswerable question, so the model's own "the documents don't say" is still checked by the answer.
+All numbers live in ``calibration.json`` (``benchmarks/calibrate.py`` fits them on libraries held
+out in turn, and prints every figure on the library left out).
 """
 from __future__ import annotations
 
-import math
 from typing import Optional, Sequence
 
+from core.search import calibration
 from core.types import SearchResult
 
-# support = sigmoid(BIAS + logit * logit(best relevance) + absent * missing words + sentence * best sentence cosine
-#                   + exact_absent * missing numbers/names)
-SUPPORT_WEIGHTS = {"logit": 0.91, "absent": -0.59, "sentence": 0.17, "exact_absent": -0.3}
-SUPPORT_BIAS = 2.18
-SUPPORT_MIN = 0.444  # keeps 0.95 of the answerable calibration questions
-KEEP_MIN = 0.02  # a passage's own relevance needed to reach the model
-KEEP_RELATIVE = 0.1  # ... and at least this share of the best passage's relevance
-WEAK = SUPPORT_MIN  # Find says "the best match is weak" below this
+CLOSE, POSSIBLE, WEAK = "close match", "possible match", "weak match"
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+def _meaning(r: SearchResult) -> float:
+    return max(float(r.vector_score or 0.0), float(r.sentence_score or 0.0))
 
 
-def support(best_relevance: float, absent: float, best_sentence: float, exact_absent: float = 0.0) -> float:
-    """The probability that the results answer the question (see the module docstring)."""
-    w = SUPPORT_WEIGHTS
-    z = (SUPPORT_BIAS + w["logit"] * _logit(best_relevance) + w["absent"] * absent
-         + w["sentence"] * best_sentence + w["exact_absent"] * exact_absent)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+def off_topic(results: Sequence[SearchResult]) -> bool:
+    """True when the question is clearly not about the library (or nothing was found at all)."""
+    if not results:
+        return True
+    margin = results[0].topic
+    return margin is not None and margin < calibration.current()["off_topic_floor"]
 
 
 def answers(results: Sequence[SearchResult]) -> bool:
-    """True when the results are judged to answer the question."""
-    return bool(results) and (results[0].support or 0.0) >= SUPPORT_MIN
+    """True when the question goes to the model (it is not clearly off topic)."""
+    return not off_topic(results)
+
+
+def keep(results: Sequence[SearchResult], params: Optional[dict] = None) -> list[SearchResult]:
+    """The passages worth reading, best first (the first one always)."""
+    if not results:
+        return []
+    rule = params or calibration.current()["keep"]
+    best_rel = max(r.relevance or 0.0 for r in results)
+    best_meaning = max(_meaning(r) for r in results)
+    out = []
+    for i, r in enumerate(results[: rule["max_passages"]]):
+        if i == 0 or (r.relevance or 0.0) >= rule["relative"] * best_rel or \
+                _meaning(r) >= best_meaning - rule["meaning_delta"]:
+            out.append(r)
+    return out
 
 
 def gate(results: Sequence[SearchResult], query: Optional[str] = None) -> list[SearchResult]:
-    """The passages relevant enough to answer from, best first; [] means "nothing relevant was found".
-
-    ``results`` come from ``search`` (reranked: each carries ``relevance`` and ``support``).
-    """
-    if not answers(results):
-        return []
-    best = max(r.relevance or 0.0 for r in results)
-    floor = max(KEEP_MIN, KEEP_RELATIVE * best)
-    return [r for i, r in enumerate(results) if i == 0 or (r.relevance or 0.0) >= floor]
+    """The passages the model reads, best first; [] only when the question is clearly off topic."""
+    return [] if off_topic(results) else keep(results)
 
 
 def relevant(results: Sequence[SearchResult], limit: int) -> list[SearchResult]:
-    """What Find shows: passages relevant enough to be worth reading, up to ``limit``; at least the best one."""
-    if not results:
-        return []
-    best = max(r.relevance or 0.0 for r in results)
-    floor = max(KEEP_MIN, KEEP_RELATIVE * best)
-    return [r for i, r in enumerate(results[:limit]) if i == 0 or (r.relevance or 0.0) >= floor]
+    """What Find shows: the passages worth reading, up to ``limit``; at least the best one."""
+    return keep(results, dict(calibration.current()["keep"], max_passages=limit))
+
+
+def strength(r: SearchResult) -> str:
+    """"close match", "possible match" or "weak match", from the passage's calibrated relevance."""
+    t = calibration.current()["strength"]
+    rel = r.relevance if r.relevance is not None else 0.0
+    return CLOSE if rel >= t["close"] else POSSIBLE if rel >= t["possible"] else WEAK
 
 
 def is_weak(results: Sequence[SearchResult]) -> bool:
-    """True when even the best match probably doesn't answer the question."""
-    return not answers(results)
+    """True when even the best match is weak, or the question is clearly off topic."""
+    return off_topic(results) or strength(results[0]) == WEAK

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from core.search import calibration
 from core.search.text import fts_query
 from core.types import SearchResult
 
@@ -19,8 +20,14 @@ CANDIDATES = 40  # per retriever, before fusion
 
 
 def candidates(library, query: str, qvec: list[float], limit: int,
-               files: Optional[list[str]] = None) -> list[SearchResult]:
-    """Up to ``limit`` passages from different places, best fused rank first (``score`` = the fused score)."""
+               files: Optional[list[str]] = None, vector_weight: Optional[float] = None) -> list[SearchResult]:
+    """Up to ``limit`` passages from different places, best fused rank first (``score`` = the fused score).
+
+    ``vector_weight`` scales the meaning side's reciprocal ranks against the keyword side's (1 = equal;
+    default: ``calibration.json``'s ``fusion.vector_weight``, chosen on held-out libraries).
+    """
+    if vector_weight is None:
+        vector_weight = calibration.current()["fusion"]["vector_weight"]
     vector_hits = library.vector_query(qvec, CANDIDATES, files)
     match = fts_query(query)
     keyword_hits = library.keyword_query(match, CANDIDATES, files) if match else []
@@ -29,7 +36,7 @@ def candidates(library, query: str, qvec: list[float], limit: int,
     similarity: dict[str, float] = {}
     keyword_rank: dict[str, int] = {}
     for rank, (cid, sim) in enumerate(vector_hits, start=1):
-        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+        fused[cid] = fused.get(cid, 0.0) + vector_weight / (RRF_K + rank)
         similarity[cid] = sim
     for rank, cid in enumerate(keyword_hits, start=1):
         fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)

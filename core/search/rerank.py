@@ -15,8 +15,8 @@ So the reranker is built from what is pinned and offline, and fitted on labelled
 - ``phrase``: word pairs of the question found side by side ("deep clean", "weekend call-out");
 - ``exact``: numbers, codes and names of the question found as written.
 
-``relevance`` is a logistic model over these; its weights come from
-``benchmarks/calibrate.py`` (samples + a second library of other businesses, see there).
+``relevance`` is a logistic model over these; its weights come from ``calibration.json``, written by
+``benchmarks/calibrate.py`` (fitted on the tuning libraries, checked on each one held out in turn).
 Cost is bounded: at most ``SENTENCE_CANDIDATES`` passages of the ``RERANK_CANDIDATES`` get
 ``UNITS_PER_PASSAGE`` pieces each embedded (cached by text), so a search embeds at most 12 short texts.
 """
@@ -27,10 +27,11 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from core.search import calibration
 from core.search.text import importance, phrases, specifics, stem, stem_sequence, stems_of, terms, title_of, units
 from core.types import SearchResult
 
@@ -39,10 +40,8 @@ SENTENCE_CANDIDATES = 6  # ... of which the most promising get their sentences c
 UNITS_PER_PASSAGE = 2  # sentences/rows of each passage compared with the question (the most word-matched)
 UNIT_CHARS = 240  # a longer sentence is compared by its start (about 50 tokens)
 
-# Fitted by benchmarks/calibrate.py (logistic regression, L2 1.0) on sample_docs + benchmarks/other_docs.
+# The weights are fitted by benchmarks/calibrate.py (logistic regression, L2 1.0) and kept in calibration.json.
 FEATURES = ("vector", "sentence", "coverage", "proximity", "phrase", "exact")
-WEIGHTS = (2.46, 5.25, 2.52, 1.7, 0.4, 0.54)
-BIAS = -8.42
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,11 @@ class Evidence:
         return [getattr(self, name) for name in FEATURES]
 
 
-def relevance(ev: Evidence, weights: Sequence[float] = WEIGHTS, bias: float = BIAS) -> float:
+def relevance(ev: Evidence, weights: Optional[Sequence[float]] = None, bias: Optional[float] = None) -> float:
+    """The calibrated probability that this passage answers the question."""
+    if weights is None or bias is None:
+        fitted = calibration.current()["rerank"]
+        weights, bias = fitted["weights"], fitted["bias"]
     z = bias + sum(w * x for w, x in zip(weights, ev.row()))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 

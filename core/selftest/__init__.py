@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -206,3 +206,24 @@ def load_details(data_dir: Path) -> Optional[dict]:
         return json.loads((Path(data_dir) / DETAILS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def forget_document(data_dir: Path, name: str) -> bool:
+    """Drop a removed or replaced document from the last result: its entry, its questions and its name
+    (the figures stay as measured). True when a file changed."""
+    changed = False
+    details = load_details(data_dir)
+    if details is not None:
+        before = json.dumps(details, ensure_ascii=False)
+        details["documents"] = [d for d in details.get("documents") or [] if d.get("file") != name]
+        details["asked"] = [a for a in details.get("asked") or [] if a.get("file") != name]
+        details["hard_documents"] = [f for f in details.get("hard_documents") or [] if f != name]
+        if json.dumps(details, ensure_ascii=False) != before:
+            _write_json(Path(data_dir) / DETAILS_FILE, details)
+            changed = True
+    summary = load_summary(data_dir)
+    if summary is not None and name in summary.hard_documents:
+        _write_json(Path(data_dir) / SUMMARY_FILE,
+                    asdict(replace(summary, hard_documents=[f for f in summary.hard_documents if f != name])))
+        changed = True
+    return changed

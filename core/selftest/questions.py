@@ -2,8 +2,10 @@
 
 Without a model: from headings ("Alarm call-outs" -> "What do the documents say about alarm
 call-outs?"), table rows ("Item: Volt 625 Wh battery | ... | Price: $869" -> "How much is the Volt
-625 Wh battery?") and key sentences (a sentence with a number or rare words -> a question from its
-most telling words). With the model (Ollama running): the model reads the page and writes one
+625 Wh battery?") and key sentences: a sentence that states a fact (an amount, a percentage, a
+period, a time or a person's name) under a heading becomes the question a person would ask about
+that heading ("A late collection charge of 15 pounds..." under "Late collection" -> "What does late
+collection cost?"). A sentence that states no fact (a mission statement) makes no question. With the model (Ollama running): the model reads the page and writes one
 question an owner or customer might ask, in its own words; a reply that isn't a short question
 falls back to the written-from-text kind.
 """
@@ -14,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from core.search.text import importance, terms, title_of, units
+from core.search.text import title_of, units
 
 MAX_QUESTIONS = 60  # a 300-page library is checked in well under two minutes (benchmarks/selftest.py)
 SEED = 11  # the same library gets the same questions, so two runs compare
@@ -31,7 +33,7 @@ class Probe:
 
 
 _NUMBER = re.compile(r"[$£€]?\d[\d,.:]*")
-_PRICE = re.compile(r"(?:[$£€]\s?\d[\d,.]*|\b\d+[.,]\d{2}\b)")
+_PRICE = re.compile(r"(?:[$£€]\s?\d[\d,.]*|\b\d+[.,]\d{2}\b|\b\d[\d,.]*\s(?:pounds|dollars|euros|GBP|USD|EUR)\b)")
 _CELL = re.compile(r"^\s*([^:|]{2,40}):\s*(.+?)\s*$")
 
 
@@ -55,28 +57,81 @@ def _row_question(line: str) -> Optional[str]:
     return f"How much is the {label}?" if priced else f"What does it say about the {label}?"
 
 
-def _heading_question(line: str) -> Optional[str]:
+_GENERIC = {"about us", "introduction", "welcome", "overview", "contents", "summary", "notes", "general"}
+_DANGLING = {"a", "an", "the", "our", "your", "their", "to", "of", "and", "or", "in", "on", "for", "with", "by", "at"}
+_ASKING = ("when ", "who ", "what ", "how ", "why ", "where ", "which ", "can ", "do ", "does ", "is ", "are ")
+
+
+def _is_heading(line: str) -> bool:
+    """A short title-like line: not a sentence, a row, a running header ("... - Handbook 2026") or a page number."""
     words = line.split()
-    if not 2 <= len(words) <= 7 or line.endswith((".", ":", "?", "!", ",")) or not line[0].isupper():
-        return None
-    if _NUMBER.fullmatch(line) or "|" in line:
-        return None
-    topic = re.sub(r"^\d+(\.\d+)*\.?\s*", "", line).strip()
-    if len(topic.split()) < 2:
-        return None
-    return f"What do the documents say about {topic[0].lower() + topic[1:]}?"
+    if not 1 <= len(words) <= 7 or line.endswith((".", ":", ",", ";")) or not line[0].isupper():
+        return False
+    body = re.sub(r"^\d+(\.\d+)*\.?\s*", "", line)
+    if words[-1].lower() in _DANGLING:  # a line of a wrapped paragraph, not a title
+        return False
+    return bool(body) and not re.search(r"[\d|·:()$£€]|\s[-–]\s|\bpage\b", body, re.I)
 
 
-def _sentence_question(sentence: str) -> Optional[str]:
+def _plain_case(topic: str) -> str:
+    """Title Case written as a person would type it: lower case, acronyms kept ("PPE")."""
+    out = []
+    for w in topic.split():
+        bare = w.strip(",;:!?")
+        out.append(w if bare.isupper() and len(bare) > 1 else w.lower())
+    return " ".join(out)
+
+
+def _heading_question(line: str) -> Optional[str]:
+    if not _is_heading(line):
+        return None
+    topic = _plain_case(re.sub(r"^\d+(\.\d+)*\.?\s*", "", line).strip())
+    if topic.endswith("?") or topic.startswith(_ASKING):  # the heading is already a question
+        return topic[0].upper() + topic[1:].rstrip("?") + "?"
+    if topic.startswith("if "):  # "If you are ill" -> "What if you are ill?"
+        return f"What {topic}?"
+    if len(topic.split()) < 2 or topic in _GENERIC:
+        return None
+    return f"What do the documents say about {topic}?"
+
+
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
+_SPAN = re.compile(r"\b\d+\s+(?:working\s+|business\s+|calendar\s+)?(days?|weeks?|months?|years?|hours?|minutes?)\b", re.I)
+_PERCENT = re.compile(r"\d\s?%|\bper\s?cent\b", re.I)
+_NAME = re.compile(r"(?<=[a-z,]\s)[A-Z][a-z]+\s[A-Z][a-z]+")  # "... is Aisha Rahman", not a sentence's first word
+
+
+def _topic(heading: Optional[str]) -> Optional[str]:
+    """A heading as the topic of a question: numbering dropped, first letter lowered unless it's a name."""
+    if not heading:
+        return None
+    topic = _plain_case(re.sub(r"^\d+(\.\d+)*\.?\s*", "", heading).strip(" :.-?"))
+    if not 1 <= len(topic.split()) <= 7 or topic in _GENERIC or topic.startswith(_ASKING + ("if ",)):
+        return None
+    return topic
+
+
+def _sentence_question(sentence: str, heading: Optional[str] = None) -> Optional[str]:
+    """A question a person would ask about a sentence that states a fact (an amount, a time, a period, a
+    name), on the topic of its heading: "What does late collection cost?"; None for a sentence that
+    states no fact or has no heading to name its topic (a mission statement makes no question)."""
+    topic = _topic(heading)
     words = sentence.split()
-    if len(words) < 8 or len(words) > 45:
+    if not topic or len(words) < 5 or len(words) > 60:
         return None
-    content = [w for w in terms(sentence) if not w.isdigit()]
-    if len(content) < 4:
-        return None
-    ranked = sorted(content, key=lambda w: (-importance(w), content.index(w)))[:4]
-    ranked.sort(key=content.index)  # back in the sentence's order, so it reads like a search
-    return f"What about {' '.join(ranked)}?"
+    span = _SPAN.search(sentence)
+    if _PRICE.search(sentence):
+        return f"What does {topic} cost?"
+    if _PERCENT.search(sentence):
+        return f"What percentage applies to {topic}?"
+    if span:
+        unit = span.group(1).lower()
+        return f"How many {unit if unit.endswith('s') else unit + 's'} are allowed for {topic}?"
+    if _TIME.search(sentence):
+        return f"What are the times for {topic}?"
+    if _NAME.search(sentence):
+        return f"Who is responsible for {topic}?"
+    return None
 
 
 def candidates_for_place(text: str) -> list[tuple[str, str]]:
@@ -87,15 +142,22 @@ def candidates_for_place(text: str) -> list[tuple[str, str]]:
     for i, q in enumerate(row_qs):  # a row has a neighbouring row: a table, not a stray line
         if q and ((i and row_qs[i - 1]) or (i + 1 < len(row_qs) and row_qs[i + 1])):
             rows.append(("row", q))
+    heading = None
     for piece in units(text):
-        q = _heading_question(piece)
-        if q:
-            heads.append(("heading", q))
+        if _is_heading(piece):
+            q = _heading_question(piece)
+            if q:
+                heads.append(("heading", q))
+            heading = piece
             continue
         if not _row_question(piece):
-            q = _sentence_question(piece)
+            q = _sentence_question(piece, heading)
             if q:
                 sentences.append(("sentence", q))
+    if not (rows or heads or sentences):  # nothing better: what its first sentence is about
+        first = re.split(r"[,;:.!?]", units(text)[0] if units(text) else "")[0].strip()
+        if 3 <= len(first.split()) <= 9:
+            sentences.append(("sentence", f"What do the documents say about {_plain_case(first)}?"))
     return rows + heads + sentences
 
 
