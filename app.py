@@ -8,11 +8,11 @@ from core.privacy import keep_local
 
 keep_local()  # before anything loads a library that could phone home
 
-import logging  # noqa: E402
-import os  # noqa: E402
-from pathlib import Path  # noqa: E402
+import logging
+import os
+from pathlib import Path
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
 from core import runtime
 from core.errors import AppError
@@ -35,6 +35,8 @@ webguard.protect(allowed_hosts())
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 if not os.environ.get("GROUNDWORK_DEBUG"):  # whatever a config file or variable says, owners see no traceback
     st.set_option("client.showErrorDetails", "none")
+
+log = logging.getLogger("groundwork")
 
 UNEXPECTED = "Something unexpected went wrong on this page; reload it, and if it happens again, restart Groundwork."
 
@@ -81,7 +83,8 @@ def library_status() -> None:
             st.markdown("**Library:** your first files are being added…")
         else:
             st.markdown("**Library:** empty — add files on the Documents page.")
-    except Exception:  # the page itself explains library problems
+    except Exception:  # the page itself explains library problems; the details go to the log
+        log.warning("The sidebar couldn't read the library", exc_info=True)
         st.markdown("**Library:** not available right now.")
 
 
@@ -119,13 +122,14 @@ with st.sidebar:
             st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — see Setup.")
         else:
             st.markdown(f"🟢 **Model:** {literal_markdown(settings.model)}")
-    except Exception:  # the page itself explains settings and Ollama problems
-        pass
+    except Exception:  # the page itself explains settings and Ollama problems; the details go to the log
+        log.warning("The sidebar couldn't show the model's status", exc_info=True)
 
 try:
     nav.run()
 except AppError as exc:  # the one error boundary: pages handle only what they can recover from
+    log.warning("Shown on the %s page: %s", nav.title, exc.user_message, exc_info=True)
     st.error(exc.user_message)
 except Exception:  # anything else: the details go to the log, the owner gets one calm sentence
-    logging.getLogger("groundwork").exception("Unexpected error on a page")
+    log.exception("Unexpected error on the %s page", nav.title)
     st.error(UNEXPECTED)

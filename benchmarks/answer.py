@@ -27,7 +27,7 @@
    number that was not given. Checked per answer: every citation shown is a
    passage that was in the prompt (same chunk id and text as the numbered source),
    and is the passage the model meant (the quoted sentence is in it). Quoted
-   sentences flagged as unsupported are counted too (false alarms).
+   sentences flagged as unsupported, or as saying nothing checkable, are counted too (false alarms).
    Every third reply leaves its citation out: citation repair should match the
    quoted sentence to the passage it came from (``repair``: matched / right passage).
 4. Follow-ups: hand-written follow-up questions over ``sample_docs`` (each with
@@ -59,9 +59,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import log  # noqa: E402
-from tests.prompts import sentence_with  # noqa: E402  (common puts the repository on sys.path)
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from common import log  # noqa: E402 — after common, as above
+from tests.prompts import sentence_with  # noqa: E402 — common puts the repository on sys.path
 
 MODEL = "llama3.2:3b"
 TARGET_OVERHEAD_MS = 100.0
@@ -263,6 +263,7 @@ def check_one(stream, result, expected: dict, tally: dict) -> bool:
         bogus = len(expected["sources"]) + 7
         tally["bogus_shown"] += f"[{bogus}]" in result.answer or "See also" in result.answer
     tally["flagged_unsupported"] += len(result.unsupported)
+    tally["flagged_says_nothing"] += len(result.says_nothing)
     tally["no_citation_warnings"] += result.no_citations
     return ok
 
@@ -275,7 +276,7 @@ def precision(lib, settings, standin, questions: list[dict]) -> dict:
     expected: dict = {}
     standin.default_reply = quoting_reply(expected)
     tally = dict.fromkeys(["shown", "in_prompt", "meant", "uncited_replies", "repaired", "repaired_right_passage",
-                           "bogus_given", "bogus_shown", "flagged_unsupported", "no_citation_warnings",
+                           "bogus_given", "bogus_shown", "flagged_unsupported", "flagged_says_nothing", "no_citation_warnings",
                            "answered", "gated_unanswerable", "gated_answerable", "evidence_cited",
                            "evidence_expected"], 0)
     per_question = []
@@ -297,7 +298,7 @@ def precision(lib, settings, standin, questions: list[dict]) -> dict:
                 for c in result.citations)
         per_question.append({"id": q["id"], "model_called": True, "citations": len(result.citations),
                              "all_in_prompt_and_meant": ok, "uncited_reply": expected["uncited"],
-                             "matched": len(result.matched),
+                             "matched": len(result.matched), "flagged": result.unsupported + result.says_nothing,
                              "cited": [[c.file, c.page if c.page is not None else c.section]
                                        for c in result.citations]})
     llm.close()
@@ -315,6 +316,7 @@ def precision(lib, settings, standin, questions: list[dict]) -> dict:
         "bogus_numbers_in_replies": t["bogus_given"],
         "bogus_numbers_or_their_pointer_shown": t["bogus_shown"],
         "sentences_flagged_unsupported": t["flagged_unsupported"],
+        "sentences_flagged_saying_nothing": t["flagged_says_nothing"],
         "no_citation_warnings": t["no_citation_warnings"],
         "repair": {"uncited_replies": t["uncited_replies"], "matched": t["repaired"],
                    "matched_to_the_quoted_passage": t["repaired_right_passage"]},

@@ -36,13 +36,13 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-
-import common  # noqa: E402
-import libraries as L  # noqa: E402
-from common import log  # noqa: E402
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+import libraries as L  # noqa: E402 — found through the sys.path line above
+from common import log  # noqa: E402 — after common, as above
 
 K = 6  # results per question (settings.top_k)
 SLACKS = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2)

@@ -13,7 +13,8 @@
   into a temporary ``DOWNLOAD_PATH``, so nothing is downloaded and the user's
   cache is never touched. Both pipelines start from identical weights; the
   baseline multiplies in float32 (as Chroma's own model does), Groundwork in int8.
-- small statistics / process helpers (percentiles, peak RSS, child runs).
+- small statistics / process helpers (percentiles, CPU time and peak RSS counting child processes,
+  child runs).
 
 Everything here writes only inside temporary folders.
 """
@@ -29,18 +30,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.privacy import keep_local  # noqa: E402
+from core.privacy import keep_local  # noqa: E402 — needs the sys.path line above
 
 keep_local()  # before the baseline loads chromadb/onnxruntime: no telemetry from benchmarks either
 
-from core.documents import READABLE_EXTENSIONS  # noqa: E402
-from tests.offline import loopback_only  # noqa: E402
+from core.documents import READABLE_EXTENSIONS  # noqa: E402 — after the sys.path and keep_local lines above
+from tests.offline import loopback_only  # noqa: E402 — after the sys.path and keep_local lines above
 
 # The int8 model Groundwork prepares on first use is cached here, never in the user's own cache folder;
 # child processes inherit it (ingest.py times a fresh preparation in a folder of its own).
@@ -128,6 +129,84 @@ def peak_rss_mb() -> float:
         pass
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return round(kib / 1024.0, 1)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process (all threads) plus its finished child processes.
+
+    The children count: Groundwork reads the next file (and runs text recognition) in a read-ahead
+    worker process, which leaves the pool, and is waited for, when a batch ends.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as f:
+                kids = [int(k) for k in f.read().split()]
+        except (OSError, ValueError):
+            kids = []
+        out.extend(kids)
+        todo.extend(kids)
+    return out
+
+
+class PeakMemory:
+    """Peak resident memory of this process and its child processes together, in MB.
+
+    A thread samples ``VmRSS`` of the process tree every ``interval`` seconds (Linux ``/proc``) and
+    keeps the largest sum; the result is never below this process's own peak (``VmHWM``) or the largest
+    finished child's (``RUSAGE_CHILDREN``), so a peak between two samples can only be under-, not
+    over-counted by the workers' share. Elsewhere it falls back to this process's own peak.
+    """
+
+    def __init__(self, interval: float = 0.02):
+        import threading
+
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._peak_kib = 0
+        self.children_seen = 0
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        seen: set[int] = set()
+        while not self._stop.is_set():
+            kids = _descendants(me)
+            seen.update(kids)
+            self._peak_kib = max(self._peak_kib, _rss_kib(me) + sum(_rss_kib(k) for k in kids))
+            self._stop.wait(self.interval)
+        self.children_seen = len(seen)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        finished_child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return round(max(self._peak_kib / 1024.0, peak_rss_mb(), finished_child_kib / 1024.0), 1)
 
 
 def run_child(script: Path, args: list[str]) -> dict:

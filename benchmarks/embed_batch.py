@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.embeddings import MINILM_BATCH, MiniLMEmbedder  # noqa: E402
+from core.embeddings import MINILM_BATCH, MiniLMEmbedder  # noqa: E402 — after the sys.path and keep_local lines above
 
 SENTENCES = [
     "Full-time employees receive 25 days of paid annual leave in addition to public holidays.",

@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import log  # noqa: E402
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from common import log  # noqa: E402 — after common, as above
 
 MODEL = "llama3.2:3b"
 TARGET_MS = 300.0
@@ -121,7 +121,6 @@ def _flat(text: str) -> str:
 def citation_found(lib, result, c, pdfs: dict, quotes: list[str], state_whole: list) -> tuple[bool, str, int, int]:
     """Whether the viewer finds marks for citation ``c``; its kind; and, of the stand-in's quoted
     sentences that are in this passage, how many are among the lines marked (right lines / quotes)."""
-    from core.answer import passage_sentences as answer_sentences  # what the shared support check splits
     from core.viewer import claim_for, marks_for, passage_sentences
     from core.viewer.docx_section import section_view
     from core.viewer.textmatch import key_of
@@ -133,7 +132,7 @@ def citation_found(lib, result, c, pdfs: dict, quotes: list[str], state_whole: l
     # stand-in's quotes drop the full stop and can run a heading into the sentence: "Breaks - Shifts ...")
     right = sum(1 for q in here if any(key_of(q) in key_of(t) or (len(key_of(t)) >= 16 and key_of(t) in key_of(q))
                                        for t in targets))
-    state_whole.append(targets in (passage_sentences(c.text), answer_sentences(c.text)))
+    state_whole.append(targets == passage_sentences(c.text))
     path = lib.original_path(c.file)
     if c.file.lower().endswith(".pdf"):
         pdf = pdfs.setdefault(c.file, PdfPages(path))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from markdown_it import MarkdownIt  # noqa: E402
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from markdown_it import MarkdownIt  # noqa: E402 — after common: keep_local() runs before libraries load
 
-from core.render import _tree, highlight_html, literal_markdown, safe_markdown  # noqa: E402
+from core.render import _tree, highlight_html, literal_markdown, safe_markdown  # noqa: E402 — after the sys.path and keep_local lines above
 
 ANSWER = ("## Returns\n\n**Bikes** can be returned within *30 days* [1]. See https://northwind.example/returns.\n\n"
           "1. Keep the receipt [2]\n2. Bring the bike ![x](//evil.example/x.png)\n\n| Item | Days |\n|---|---|\n"

@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from common import log  # noqa: E402
+import common  # noqa: E402 — found through the sys.path line above; it switches telemetry off first
+from common import log  # noqa: E402 — after common, as above
 
 OTHER_DOCS = Path(__file__).resolve().parent / "other_docs"
 

@@ -2,7 +2,7 @@ from core.privacy import keep_local
 
 keep_local()  # before anything loads a library that could phone home
 
-import sys  # noqa: E402
+import sys
 
 if __name__ == "__main__":  # not when a worker process (core.ingest.readahead) imports this module again
     try:

@@ -30,6 +30,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from core.documents.messages import msg_too_many_passages
 from core.errors import BadFileError
+from core.place import Place
 from core.settings import Settings
 from core.types import Chunk, ParsedDocument, Segment
 
@@ -38,7 +39,7 @@ TINY_SEGMENT_CHARS = 200
 # Paragraphs first, then lines (one table row per line), then sentences, words, characters.
 SEPARATORS = ["\n\n", "\n", ". ", " ", ""]
 JOINER = "\n\n"
-DEFAULT_MAX_PASSAGES = Settings.__dataclass_fields__["max_passages"].default
+DEFAULT_MAX_PASSAGES: int = Settings.max_passages  # the dataclass field's default
 
 
 @dataclass
@@ -101,25 +102,16 @@ def _groups(segments: list[Segment]) -> list[_Group]:
     return groups
 
 
-@dataclass(frozen=True)
-class _Place:
-    page: Optional[int]
-    page_end: Optional[int]
-    section: Optional[str]
-    row_start: Optional[int] = None
-    row_end: Optional[int] = None
-
-
-def _locate(group: _Group, start: int, end: int) -> _Place:
+def _locate(group: _Group, start: int, end: int) -> Place:
     """First page, last page, main section and rows of the text between ``start`` and ``end``."""
     covered = [s for s in group.spans if s.start < end and s.end > start] or group.spans[:1]
     pages = [s.page for s in covered if s.page is not None]
     share: dict[Optional[str], int] = {}
     for span in covered:
         share[span.section] = share.get(span.section, 0) + min(end, span.end) - max(start, span.start)
-    section = max(share, key=share.get)  # ties go to the earliest
+    section = max(share, key=lambda s: share[s])  # ties go to the earliest
     rows = [r for r in (s.rows_between(group.text, start, end) for s in covered) if r]
-    return _Place(
+    return Place(
         min(pages) if pages else None,
         max(pages) if pages else None,
         section,
@@ -129,7 +121,7 @@ def _locate(group: _Group, start: int, end: int) -> _Place:
 
 
 def chunk_id(doc_sha256: str, page: Optional[int], section: Optional[str], text: str,
-             rows: Optional[tuple[int, int]] = None) -> str:
+             rows: Optional[tuple[int, Optional[int]]] = None) -> str:
     """A stable id: same file, place and text -> same id (the rows are part of a spreadsheet's place)."""
     place = f"{doc_sha256}|{page}|{section}" + (f"|rows {rows[0]}-{rows[1]}" if rows else "")
     return hashlib.sha256(f"{place}|{text}".encode("utf-8")).hexdigest()[:32]

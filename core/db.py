@@ -138,6 +138,34 @@ def _v2(db: sqlite3.Connection) -> None:
     )""")
 
 
+READY = "ready"  # a document whose vectors, passages and keywords are all stored; any other status is unfinished
+
+
+def _v4(db: sqlite3.Connection) -> None:
+    """One definition of a finished document: the view ``ready_documents``.
+
+    Everything that lists, searches or looks up documents reads the view, so what "ready" means
+    is written once, here; only storing, recovering and removing touch ``documents`` itself.
+    SQLite keeps the view's text and expands ``*`` each time it is read, so columns added to
+    ``documents`` later show through.
+    """
+    db.execute(f"CREATE VIEW IF NOT EXISTS ready_documents AS SELECT * FROM documents WHERE status = '{READY}'")
+
+
+def _v5(db: sqlite3.Connection) -> None:
+    """The keyword index written the way people type (``core.text.normalize.index_text``): numbers in one
+    form, accents folded, hyphenated words also solid. Every passage's row is written again from
+    ``chunks``, and the index is merged so no row in the old form stays in the file."""
+    from core.text.normalize import fts_row, title_of
+
+    rows = db.execute("SELECT c.rowid, d.name, c.section, c.text FROM chunks c JOIN documents d ON d.id = c.doc_id"
+                      ).fetchall()
+    db.execute("DELETE FROM chunks_fts")
+    db.executemany("INSERT INTO chunks_fts(rowid, title, section, text) VALUES (?,?,?,?)",
+                   [fts_row(r[0], title_of(r[1]), r[2], r[3]) for r in rows])
+    db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+
+
 def name_hash(name: str) -> str:
     """What the events table keeps instead of a document's name."""
     import hashlib
@@ -145,7 +173,7 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
 
 
-_V4_FOLDERS = """
+_V6_FOLDERS = """
 CREATE TABLE kept_folders (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     path              TEXT NOT NULL UNIQUE,      -- absolute, as the owner's computer names it
@@ -203,7 +231,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
     _v2,  # 1 -> 2
     _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
-    _V4_FOLDERS,  # 3 -> 4: kept folders, their files, and the change log (issue 21)
+    _v4,  # 3 -> 4: the ready_documents view
+    _v5,  # 4 -> 5: the keyword index normalised (core.text.normalize)
+    _V6_FOLDERS,  # 5 -> 6: kept folders, their files, and the change log (issue 21)
 )
 VERSION = len(MIGRATIONS)
 

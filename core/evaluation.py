@@ -55,7 +55,7 @@ def judge(library, q: dict, k: int, tolerance: int, rerank: bool = True) -> dict
     results = search(library, q["question"], k=k, rerank_results=rerank)
     passed = gate(results, q["question"]) if rerank else []
     dicts = [r.as_dict() for r in results]
-    topic = results[0].topic if results and results[0].topic is not None else None
+    topic = getattr(results, "topic", None)
     row = {"id": q.get("id"), "hit": None, "rank": None, "gate": bool(passed), "passed": len(passed),
            "context_hit": None, "topic": None if topic is None else round(topic, 4), "results": dicts}
     if is_answerable(q):

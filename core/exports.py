@@ -21,15 +21,15 @@ from typing import Optional
 from core.answer.citations import dropped_sentence
 from core.render import highlight_html, literal_markdown, safe_markdown
 from core.types import AnswerResult, Passage
-from core.viewer import claim_for, marks_for, passage_sentences, tidy
+from core.text.claims import claims_for, quote_for, shorten
 
-QUOTE_CHARS = 300
 _MARKER = re.compile(r"\s*\[\d{1,3}\]")
 
 NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "Not clearly supported by the cited page: "
 NO_SOURCE = "Nothing in your documents says this: "
+SAYS_NOTHING = "This sentence states nothing specific Groundwork could check against the cited page: "
 MATCHED = "Source [{n}] was matched by Groundwork (the model didn't cite it) for: "
 GENERAL = ("“Answer only from my documents” was off: parts of this answer may come from the model's general "
            "knowledge, not from your documents.")
@@ -53,6 +53,7 @@ def answer_warnings(result: AnswerResult) -> list[tuple[str, str]]:
             out.append(("warning", f"{UNSUPPORTED}{quoted} Groundwork found it in source [{matched[sentence]}]."))
         else:
             out.append(("warning", UNSUPPORTED + quoted))
+    out.extend(("warning", f"{SAYS_NOTHING}“{_bare(s)}”") for s in result.says_nothing)
     out.extend(("note", MATCHED.format(n=m.n) + f"“{_bare(m.sentence)}”") for m in result.matched
                if m.sentence not in result.unsupported)
     if result.found and result.no_citations:
@@ -72,19 +73,9 @@ def citation_quote(result: AnswerResult, passage: Passage) -> str:
     """The lines of a cited passage that back up what the answer says with it (the answer's own quote,
     the one shown on hover, when it has one), shortened."""
     if passage.quote:
-        quote = " ".join(passage.quote.split())
-        return quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    picked = marks_for(claim_for(result, passage.n), passage.text or "")
-    order = {s: i for i, s in enumerate(passage_sentences(passage.text or ""))}
-    quote, last = "", None
-    for s in picked:  # sentences next to each other read on; a gap between them is shown as "…"
-        at = order.get(s)
-        gap = "" if not quote else (" " if at is not None and last is not None and at == last + 1 else " … ")
-        quote += gap + tidy(s)
-        last = at
-    if len(quote) > QUOTE_CHARS:
-        quote = quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    return quote
+        return shorten(passage.quote)
+    answer = (result.answer or "") if result.mode != "search_only" else ""
+    return quote_for(claims_for(answer, passage.n, result.matched), passage.text or "")
 
 
 def rating_line(feedback: Optional[dict]) -> str:
@@ -105,7 +96,7 @@ def _today() -> str:
 
 
 def _place(p: Passage) -> str:
-    return p.place
+    return p.place.label()
 
 
 def _answers(messages: list[dict]):
@@ -235,11 +226,3 @@ def conversation_html(conversation: dict, messages: list[dict]) -> str:
             f"<p class='meta'>Started {e(str(conversation.get('created_at') or '')[:10])}; exported from Groundwork "
             f"on {_today()}. Every answer lists the pages it came from; check them in your own files.</p>"
             f"{body}</body></html>\n")
-
-
-def export_markdown(history, conv_id: int) -> str:
-    return conversation_markdown(history.conversation(conv_id), history.messages(conv_id))
-
-
-def export_html(history, conv_id: int) -> str:
-    return conversation_html(history.conversation(conv_id), history.messages(conv_id))

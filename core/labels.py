@@ -51,17 +51,10 @@ def page_list(pages: Sequence[int], limit: int = 8) -> str:
 
 
 def place_label(page=None, page_end=None, section=None, row_start=None, row_end=None) -> str:
-    """Where a passage is: 'page 4', 'pages 4–5', 'Sheet Prices, rows 12–30', 'section “Returns”'."""
-    if row_start is not None:
-        rows = f"row {row_start}" if row_end in (None, row_start) else f"rows {row_start}–{row_end}"
-        return f"Sheet {section}, {rows}" if section else rows
-    if page is not None:
-        if page_end and page_end != page:
-            return f"pages {page}–{page_end}"
-        return f"page {page}"
-    if section:
-        return f"section “{section}”"
-    return "start of document"
+    """Where a passage is, in words (``core.place.Place.label``, from loose values)."""
+    from core.place import Place
+
+    return Place(page, page_end, section, row_start, row_end).label()
 
 
 def pages_label(n: int) -> str:

@@ -2,8 +2,9 @@
 
 This is the only module that talks to the answer model. It uses the official
 ``ollama`` client, always with a timeout (the client's default is none), and
-turns every failure into one ``OllamaError`` subclass from ``core/errors.py``
-whose ``user_message`` is one calm sentence (see ``OllamaService._translate``):
+turns every failure to talk to it (``OLLAMA_FAILURES``) into one ``OllamaError``
+subclass from ``core/errors.py`` whose ``user_message`` is one calm sentence
+(see ``OllamaService._translate``); anything else is a bug and keeps its traceback:
 
 - nothing listens at the address          -> ``OllamaNotRunning``
 - the model is not downloaded (HTTP 404)  -> ``ModelMissing``
@@ -27,7 +28,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Generator, Mapping, Optional, Sequence
 
 import httpx
 import ollama
@@ -74,6 +75,13 @@ FALLBACK_CONTEXT = 4096
 CONNECT_TIMEOUT_S = 5.0
 # Quick calls (status, model list, model details) never need the long read timeout.
 QUICK_TIMEOUT_S = 10.0
+
+# What the ollama client and httpx raise when talking to Ollama fails (a refused connection, an HTTP
+# error, a timeout, an address httpx can't use, a reply that isn't the JSON Ollama writes). Only these
+# become an ``OllamaError``: a bug in Groundwork's own code (an AttributeError, say) keeps its own type
+# and traceback.
+OLLAMA_FAILURES: tuple[type[BaseException], ...] = (
+    ConnectionError, httpx.HTTPError, httpx.InvalidURL, ollama.ResponseError, ollama.RequestError, ValueError)
 
 MEMORY_HINTS = ("requires more system memory", "out of memory", "not enough memory", "insufficient memory",
                 "cudamalloc failed", "unable to allocate")
@@ -219,15 +227,18 @@ class OllamaService:
         try:
             # The client has no public "version" call; _request_raw is its plain GET
             # (it maps "nothing listening" to ConnectionError and HTTP errors to ResponseError).
-            reply = self._quick._request_raw("GET", "/api/version")
-            version = str(reply.json().get("version") or "") or None
+            # (tests/test_private_internals.py guards this private name).
+            payload = self._quick._request_raw("GET", "/api/version").json()
+            if not isinstance(payload, dict):
+                raise ValueError("the reply to /api/version is not a JSON object")
+            version = str(payload.get("version") or "") or None
         except (ConnectionError, httpx.ConnectError, httpx.ConnectTimeout):
             return OllamaStatus(False, self.host, None, not_running_message(self.host))
         except httpx.TimeoutException:
             return OllamaStatus(False, self.host, None, (
                 f"Ollama at {self.host} didn't answer within {self._quick_seconds():g} seconds; "
                 "it may be busy, so wait a moment and try again."))
-        except Exception:  # something answered, but not like Ollama (wrong address, a proxy page, ...)
+        except OLLAMA_FAILURES:  # something answered, but not like Ollama (wrong address, a proxy page, ...)
             return OllamaStatus(False, self.host, None, (
                 f"Something at {self.host} answered, but it doesn't look like Ollama; "
                 "check the Ollama address on the Setup page."), answered=True)
@@ -238,7 +249,7 @@ class OllamaService:
         """Downloaded models, by name."""
         try:
             listing = self._quick.list()
-        except Exception as exc:
+        except OLLAMA_FAILURES as exc:
             raise self._translate(exc) from exc
         out = []
         for m in listing.models:
@@ -269,7 +280,7 @@ class OllamaService:
                 return self._context_cache[key]
         try:
             shown = self._quick.show(model)
-        except Exception as exc:
+        except OLLAMA_FAILURES as exc:
             raise self._translate(exc, model=model) from exc
         length = _context_from_show(shown.modelinfo or {}, shown.parameters or "")
         with self._lock:
@@ -278,7 +289,7 @@ class OllamaService:
 
     # -- downloads
 
-    def pull(self, model: str) -> Iterator[PullProgress]:
+    def pull(self, model: str) -> Generator[PullProgress, None, None]:
         """Download ``model``, yielding progress; the last item has ``status == "success"``.
 
         Cancel by stopping iteration and calling ``.close()`` on this generator.
@@ -288,7 +299,7 @@ class OllamaService:
         done: dict[str, int] = {}
         best = 0.0
         saw_success = False
-        stream = None
+        stream: Any = None  # the client types it an Iterator; it is a generator, closed below
         try:
             stream = self._client.pull(model, stream=True)
             for part in stream:
@@ -299,7 +310,7 @@ class OllamaService:
                 total = sum(totals.values()) or None
                 completed = sum(done.values()) if totals else None
                 fraction: Optional[float] = None
-                if total:
+                if total and completed is not None:
                     # Layers appear one after another, so the total can grow; never move the bar back.
                     best = max(best, min(1.0, completed / total))
                     fraction = best
@@ -309,7 +320,7 @@ class OllamaService:
                 yield PullProgress(status, completed, total, fraction, _pull_message(model, status, completed, total))
         except GeneratorExit:
             raise
-        except Exception as exc:
+        except OLLAMA_FAILURES as exc:
             raise self._translate(exc, model=model, during="pull") from exc
         finally:
             if stream is not None:
@@ -321,7 +332,7 @@ class OllamaService:
     # -- answers
 
     def chat_stream(self, model: str, messages: Sequence[Mapping[str, Any]],
-                    options: Optional[Mapping[str, Any]] = None) -> Iterator[str]:
+                    options: Optional[Mapping[str, Any]] = None) -> Generator[str, None, None]:
         """Yield the answer's text pieces as Ollama writes them.
 
         ``options`` go to Ollama unchanged (e.g. ``{"num_ctx": 8192, "temperature": 0}``).
@@ -330,7 +341,7 @@ class OllamaService:
         """
         received: list[str] = []
         finished = False
-        stream = None
+        stream: Any = None  # the client types it an Iterator; it is a generator, closed below
         try:
             stream = self._client.chat(model=model, messages=list(messages), options=dict(options or {}) or None,
                                        stream=True)
@@ -343,7 +354,7 @@ class OllamaService:
                     finished = True  # the last line; read on to the end so the connection can be reused
         except GeneratorExit:
             raise
-        except Exception as exc:
+        except OLLAMA_FAILURES as exc:
             raise self._translate(exc, model=model, partial="".join(received)) from exc
         finally:
             if stream is not None:
@@ -368,7 +379,7 @@ class OllamaService:
 
     def _translate(self, exc: BaseException, *, model: Optional[str] = None, partial: Optional[str] = None,
                    during: str = "chat") -> OllamaError:
-        """Turn any failure from the ollama client / httpx into an ``OllamaError``."""
+        """Turn a failure from the ollama client / httpx (one of ``OLLAMA_FAILURES``) into an ``OllamaError``."""
         if isinstance(exc, OllamaError):
             return exc
         # Nothing listening (or the address is unreachable). The client raises ConnectionError
@@ -413,6 +424,7 @@ class OllamaService:
             if partial is not None:
                 return StreamBroken(STREAM_BROKEN if partial else STREAM_BROKEN_EARLY, partial=partial)
             return OllamaError("The connection to Ollama dropped; check that Ollama is still running and try again.")
+        # ollama.RequestError (the client refused the request before sending it)
         return OllamaError(f"Talking to Ollama failed unexpectedly ({type(exc).__name__}); try again.")
 
 

@@ -14,8 +14,6 @@ Nothing here imports Streamlit; pages pass the returned strings to ``st.markdown
   autolinks, reference definitions and raw HTML are dropped; their visible words stay, as
   literal text. ``cite`` turns an ``[n]`` marker into the caller's own Markdown.
 - ``stream_markdown(piece)``: one streamed piece of an answer, inert however the text is cut.
-- ``plain_text(text)``: the visible words of Markdown, for places that show no formatting.
-- ``export_markdown_text(text)``: what exports write (a Markdown viewer would load images too).
 - ``highlight_html(text, words)``: escaped HTML with only ``<mark>`` added.
 - ``html_text(text)``: untrusted text inside our own HTML (a tooltip, a chip's label).
 
@@ -126,7 +124,8 @@ class _Renderer:
     # -- inline
 
     def inline(self, nodes) -> str:
-        out, text = [], []
+        out: list[str] = []
+        text: list[str] = []
 
         def flush() -> None:
             if text:
@@ -257,17 +256,6 @@ def safe_markdown(text, cite: Optional[Cite] = None) -> str:
     returning None leaves that marker as literal text.
     """
     return _Renderer(cite).blocks(_tree(str(text or "")).children)
-
-
-def plain_text(text) -> str:
-    """Only the visible words of some Markdown: no formatting, no addresses (for plain-text places)."""
-    tree = _tree(str(text or ""))
-    return "\n\n".join(plain_text_of([node]) for node in tree.children).strip()
-
-
-def export_markdown_text(text) -> str:
-    """Untrusted text (an answer, a question, a passage) as it goes into an exported Markdown file."""
-    return safe_markdown(text)
 
 
 # Characters that can start a link, an image, HTML, a code span (where escapes stop working)

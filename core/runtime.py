@@ -19,6 +19,9 @@ def page_setup() -> None:
     there is no navigation and no sidebar. ``st.navigation`` clears the flag that causes it,
     but only once it runs. Clearing it here and rerunning sends this visit through ``app.py``,
     which lands on the page that was asked for (same address, same page hash).
+
+    ``uses_pages_directory`` is Streamlit's private flag: tests/test_private_internals.py guards it
+    (and shows why Streamlit's own pages/ mode isn't used instead: see docs/ARCHITECTURE.md).
     """
     from streamlit.runtime.pages_manager import PagesManager
 

@@ -12,10 +12,6 @@ def sample_files() -> list[Path]:
     return sorted(p for p in SAMPLE_DIR.glob("*") if p.suffix.lower() in SAMPLE_SUFFIXES)
 
 
-def questions_path() -> Path:
-    return SAMPLE_DIR / "questions.jsonl"
-
-
 def sample_items() -> list[tuple[str, bytes]]:
     """The sample documents as (name, bytes), ready to add."""
     return [(p.name, p.read_bytes()) for p in sample_files()]

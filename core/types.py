@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Iterable, Optional, Protocol
 
+from core.place import Place
+
 # progress(fraction 0..1, message) -- pages pass a callback that moves a bar
 Progress = Callable[[float, str], None]
 
@@ -32,6 +34,11 @@ class Segment:
     section: Optional[str] = None
     ocr_confidence: Optional[float] = None  # 0..1 when the text was read by OCR, else None
     rows: Optional[tuple[int, int]] = None  # spreadsheet rows (first, last), 1-based
+
+    @property
+    def place(self) -> Place:
+        first, last = self.rows if self.rows else (None, None)
+        return Place(self.page, None, self.section, first, last)
 
 
 @dataclass
@@ -73,6 +80,10 @@ class Chunk:
     row_start: Optional[int] = None  # spreadsheets: the rows this passage covers
     row_end: Optional[int] = None
 
+    @property
+    def place(self) -> Place:
+        return Place.of(self)
+
 
 @dataclass
 class SearchResult:
@@ -89,8 +100,10 @@ class SearchResult:
     row_end: Optional[int] = None
     relevance: Optional[float] = None  # reranker: probability (0..1) that this passage answers the question
     sentence_score: float = 0.0  # reranker: best cosine of the question to one sentence/row of the passage
-    support: Optional[float] = None  # (earlier gates) kept for stored results; the gate no longer reads it
-    topic: Optional[float] = None  # the question's meaning margin over general-knowledge questions (gate.off_topic)
+
+    @property
+    def place(self) -> Place:
+        return Place.of(self)
 
     def passage(self, n: int = 0) -> "Passage":
         """This result as a numbered passage (for the screen and the prompt)."""
@@ -106,6 +119,17 @@ class SearchResult:
             "text": self.text,
             "score": round(self.score, 6),
         } | ({"row_start": self.row_start, "row_end": self.row_end} if self.row_start is not None else {})
+
+
+class Found(list):
+    """What ``search`` found for one question: its results, best first (a list), and ``topic``, the
+    question's meaning margin over general-knowledge questions (``core.search.topic``; None when not
+    reranked), which ``gate.off_topic`` reads. The margin belongs to the question, so it is said once
+    here, not on each result; a slice is a plain list without it."""
+
+    def __init__(self, results: Iterable[SearchResult] = (), topic: Optional[float] = None):
+        super().__init__(results)
+        self.topic = topic
 
 
 # --------------------------------------------------------------------------- measured facts
@@ -188,11 +212,9 @@ class Passage:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
-    def place(self) -> str:
-        """Where it is, in words: 'page 4', 'Sheet Prices, rows 12–30', 'section “Returns”'."""
-        from core.labels import place_label
-
-        return place_label(self.page, self.page_end, self.section, self.row_start, self.row_end)
+    def place(self) -> Place:
+        """Where it is (``place.label()``: 'page 4', 'Sheet Prices, rows 12–30', 'section “Returns”')."""
+        return Place.of(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Passage":
@@ -241,6 +263,7 @@ class AnswerResult:
     consulted: list[Passage] = field(default_factory=list)  # given to the model but not cited
     closest: list[Passage] = field(default_factory=list)  # shown when nothing relevant was found
     unsupported: list[str] = field(default_factory=list)  # sentences their cited passage doesn't back up
+    says_nothing: list[str] = field(default_factory=list)  # cited sentences with nothing a passage could confirm
     no_citations: bool = False
     notice: Optional[str] = None  # one sentence about how the answer went (stopped, trimmed, Ollama down)
     error_kind: Optional[str] = None
@@ -271,7 +294,8 @@ class AnswerResult:
         values = {k: v for k, v in (d or {}).items() if k in known}
         for name in cls._PASSAGE_LISTS:
             values[name] = [Passage.from_dict(p) for p in values.get(name) or [] if isinstance(p, dict)]
-        values["unsupported"] = [str(s) for s in values.get("unsupported") or []]
+        for name in ("unsupported", "says_nothing"):
+            values[name] = [str(s) for s in values.get(name) or []]
         values["matched"] = [MatchedSentence.from_dict(m) for m in values.get("matched") or [] if isinstance(m, dict)]
         return cls(**values)
 

@@ -43,7 +43,7 @@ def host_name(header: Optional[str]) -> Optional[str]:
         return None
     try:
         parts = urlsplit("//" + header)
-        parts.port  # a port that isn't a number in range raises here
+        _ = parts.port  # a port that isn't a number in range raises here
     except ValueError:
         return None
     name = (parts.hostname or "").rstrip(".").lower()

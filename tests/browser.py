@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -18,7 +19,19 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
+REFRESH_ENV = "GROUNDWORK_REFRESH_SCREENSHOTS"  # set by ``python -m tests.refresh_screenshots``
+
+
+def screenshots_dir() -> Path:
+    """Where ``shot`` writes: the README's folder only when refreshing it, else a folder outside the repository.
+
+    A normal test run must leave the git tree unchanged, so its screenshots go to a temporary folder
+    (kept for the run, to look at when a browser test fails).
+    """
+    if os.environ.get(REFRESH_ENV) == "1":
+        return README_SCREENSHOTS
+    return Path(os.environ.get("GROUNDWORK_TEST_SCREENSHOTS") or Path(tempfile.gettempdir()) / "groundwork-screenshots")
 
 
 def free_port() -> int:
@@ -87,7 +100,8 @@ def wait_idle(page, timeout: float = 120_000) -> None:
 
 
 def shot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    folder = screenshots_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

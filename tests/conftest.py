@@ -19,12 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
-    """One model cache for the whole run (the CLI tests' child processes inherit it), never the user's own."""
+    """One model cache for the whole run, never the user's own: the CLI tests' child processes and, with
+    ``-n`` (pytest-xdist), the worker processes inherit the one the main process made."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("GROUNDWORK_CACHE_DIR"):
+        return
     os.environ["GROUNDWORK_CACHE_DIR"] = tempfile.mkdtemp(prefix="groundwork-test-cache-")
+    config._groundwork_cache = os.environ["GROUNDWORK_CACHE_DIR"]
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ.pop("GROUNDWORK_CACHE_DIR", ""), ignore_errors=True)
+    made = getattr(config, "_groundwork_cache", None)
+    if made:  # only the process that made it removes it
+        os.environ.pop("GROUNDWORK_CACHE_DIR", None)
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +81,27 @@ def samples_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("samples") / "data"
     add_files(Library(load_settings(environ={}, data_dir=path)), [(p.name, p.read_bytes()) for p in sample_files()])
     return path
+
+
+@pytest.fixture(scope="session")
+def read_once(tmp_path_factory):
+    """``read_once(name)``: a fixture file read once per run with default settings, by the real readers.
+
+    Text recognition takes seconds a page, so the scans and photos that several test files look at
+    (what was read, and what the library then finds) go through it once. Don't change what it returns.
+    """
+    from core.documents import read_document
+    from core.settings import load_settings
+
+    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("read-once"))
+    cache: dict = {}
+
+    def read(name: str):
+        if name not in cache:
+            cache[name] = read_document(name, (FIXTURES / name).read_bytes(), settings)
+        return cache[name]
+
+    return read
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from core.advisor import (
 )
 from core.errors import UsageError
 from core.ingest import add_files
+from core.selftest import SUMMARY_FILE
 from core.types import LibraryStats, SelfTestSummary, UsageStats
 from tests.conftest import ROOT
 
@@ -550,7 +551,7 @@ class TestSelfTest:
     def test_load_selftest_reads_the_file_the_check_writes(self, settings):
         assert load_selftest(settings) is None  # never run
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path = settings.data_dir / advisor.SELFTEST_FILE
+        path = settings.data_dir / SUMMARY_FILE  # the file the check writes (core.selftest)
         assert path.name == "selftest.json"
         path.write_text(json.dumps({**self.SUMMARY.__dict__, "written_by": "a later release"}), "utf-8")
         assert load_selftest(settings) == self.SUMMARY
@@ -892,7 +893,7 @@ class TestTrainingExport:
         dupes = [dict(e, answer=e["answer"] + " See page 4.") for e in ex]
         out = export_training_data(ex + dupes)
         for part in (out.train_jsonl, out.eval_jsonl):
-            questions = [json.loads(l)["messages"][1]["content"].rsplit("Question: ", 1)[1] for l in part.splitlines()]
+            questions = [json.loads(line)["messages"][1]["content"].rsplit("Question: ", 1)[1] for line in part.splitlines()]
             other = out.eval_jsonl if part is out.train_jsonl else out.train_jsonl
             for q in questions:
                 assert q not in other

@@ -19,14 +19,14 @@ from core.answer import (
     is_follow_up,
     is_not_found,
     normalise_citations,
-    passage_sentences,
     standalone_query,
     strip_markers,
     support_check,
-    supporting_sentences,
     system_prompt,
 )
 from core.answer.repair import is_claim
+from core.text.claims import supporting
+from core.text.sentences import sentences
 from core.types import AnswerResult, MatchedSentence, Passage
 
 DEPOSITS = ("3. Security Deposit, Payment and Damage Waiver\n"
@@ -98,26 +98,26 @@ class TestSupport:
         assert support_check("Yes [1].", passage) == []  # too short to judge
 
     def test_passage_sentences_join_wrapped_lines_and_keep_rows_apart(self):
-        parts = passage_sentences(DEPOSITS)
+        parts = sentences(DEPOSITS)
         assert ("A security deposit is pre-authorised on the renter's card at collection: $150 per standard bike, "
                 "$400 per e-bike, and $50 per children's bike or accessory.") in parts
         assert "The amount is held on the card, not charged." in parts
         assert parts[0] == "3. Security Deposit, Payment and Damage Waiver"  # a numbered heading stays whole
-        assert passage_sentences(PRICE_ROWS) == PRICE_ROWS.splitlines()
+        assert sentences(PRICE_ROWS) == PRICE_ROWS.splitlines()
 
     def test_supporting_sentences_are_the_ones_sharing_the_most_words(self):
-        assert supporting_sentences("The security deposit for an e-bike is $400 [1].", DEPOSITS) == [
+        assert supporting(["The security deposit for an e-bike is $400 [1]."], DEPOSITS) == [
             "A security deposit is pre-authorised on the renter's card at collection: $150 per standard bike, "
             "$400 per e-bike, and $50 per children's bike or accessory."]
-        assert supporting_sentences("Can I pay the deposit in cash?", DEPOSITS) == [
+        assert supporting(["Can I pay the deposit in cash?"], DEPOSITS) == [
             "3.3 No cash deposits.", "Cash deposits are not accepted, because we cannot hold cash safely at the "
                                      "trailhead."]
-        assert supporting_sentences("A basic tune-up is $75.", PRICE_ROWS) == [PRICE_ROWS.splitlines()[1]]
+        assert supporting(["A basic tune-up is $75."], PRICE_ROWS) == [PRICE_ROWS.splitlines()[1]]
 
     def test_the_whole_passage_when_no_sentence_stands_out(self):
-        assert supporting_sentences("Yes [1].", DEPOSITS) == passage_sentences(DEPOSITS)
-        assert supporting_sentences("Opening hours on Sundays are short.", DEPOSITS) == passage_sentences(DEPOSITS)
-        assert supporting_sentences("anything", "") == []
+        assert supporting(["Yes [1]."], DEPOSITS) == sentences(DEPOSITS)
+        assert supporting(["Opening hours on Sundays are short."], DEPOSITS) == sentences(DEPOSITS)
+        assert supporting(["anything"], "") == []
 
 
 class TestRepair:

@@ -1,4 +1,9 @@
-"""The headless interface is a contract (DESIGN section 4): real processes, real files."""
+"""The headless interface is a contract (DESIGN section 4): its commands, real files.
+
+The commands run in this process (``tests.cli``: the same entry point, parser and error boundary
+as ``python -m core``); ``test_a_real_process_prints_one_json_document`` and the tests in
+test_cli_failures.py, test_multiprocess.py and test_privacy.py start real processes.
+"""
 from __future__ import annotations
 
 import json
@@ -9,16 +14,27 @@ import sys
 import pytest
 
 from tests.builders import LOREM_TOPICS, make_docx, make_pdf
+from tests.cli import core
 from tests.conftest import ROOT
 
 
-def run(*args, check_json=True, timeout=300):
-    proc = subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=os.environ.copy())
+def run(*args, check_json=True):
+    proc = core(*args)
     payload = None
     if check_json and proc.returncode == 0 and "--json" in args:
-        payload = json.loads(proc.stdout)  # exactly one JSON document, nothing else
+        payload = proc.json()  # exactly one JSON document, nothing else
     return proc, payload
+
+
+def test_a_real_process_prints_one_json_document(folder, data_dir):
+    proc = subprocess.run([sys.executable, "-m", "core", "ingest", str(folder / "sub"), "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=os.environ.copy())
+    assert proc.returncode == 0, proc.stderr
+    assert [(f["file"], f["status"]) for f in json.loads(proc.stdout)["files"]] == [("Hours.docx", "added")]
+    proc = subprocess.run([sys.executable, "-m", "core", "library", "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=os.environ.copy())
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert [d["file"] for d in json.loads(proc.stdout)["documents"]] == ["Hours.docx"]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""``python -m core ask`` as a real process, talking over loopback to a stand-in Ollama in this process."""
+"""``python -m core ask`` talking over loopback to a stand-in Ollama in this process (once as a real process)."""
 from __future__ import annotations
 
 import json
@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from tests.builders import make_docx, make_pdf
+from tests.cli import core
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin, dead_host
 from tests.prompts import sources_in
@@ -19,12 +20,18 @@ HANDBOOK = [
 ]
 
 
-def run(*args, env_extra=None, timeout=300):
+def process(*args, env_extra=None, timeout=300):
+    """A real ``python -m core`` process."""
     env = os.environ.copy()
     env.update(env_extra or {})
     proc = subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, env=env)
     return proc
+
+
+def run(*args, env_extra=None):
+    """The command in this process (``tests.cli``): what the process boundary adds is tested above."""
+    return core(*args, env_extra=env_extra)
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +55,10 @@ def quote_leave(request):
 def test_ask_json_with_a_running_model(library_dir):
     with OllamaStandin() as ollama:
         ollama.enqueue_chat(quote_leave)
-        proc = run("ask", "How many days of annual leave do staff get?", "--json", "--data-dir", str(library_dir),
-                   env_extra={"OLLAMA_HOST": ollama.host})
+        proc = process("ask", "How many days of annual leave do staff get?", "--json", "--data-dir", str(library_dir),
+                       env_extra={"OLLAMA_HOST": ollama.host})
         assert proc.returncode == 0, proc.stderr
-        out = json.loads(proc.stdout)  # exactly one JSON document
+        out = json.loads(proc.stdout)  # exactly one JSON document, from a real process
         assert out["answer"] == "Full-time staff receive 25 days of paid holiday each year [1]."
         assert out["found"] is True and out["mode"] == "llm"
         [cited] = out["citations"]

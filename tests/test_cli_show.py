@@ -1,4 +1,5 @@
-"""``python -m core show``: the headless citation viewer is a contract (real processes, real files)."""
+"""``python -m core show``: the headless citation viewer is a contract (real files; the command runs in this
+process through ``tests.cli``, the same entry point as ``python -m core``)."""
 from __future__ import annotations
 
 import io
@@ -11,9 +12,6 @@ from core.library import Library
 from tests.builders import make_docx
 from tests.test_cli import run
 from tests.test_viewer_pdf import layout_pdf, yellow
-
-pytestmark = pytest.mark.slow  # every test starts Python processes that open the library
-
 
 @pytest.fixture
 def library(settings):

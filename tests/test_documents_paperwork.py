@@ -2,7 +2,7 @@
 
 Real fixture files (tests/fixtures/make_paperwork.py), the real OCR engine and
 real parsers. Reading a scan takes seconds, so each fixture is read once per
-module (``parsed``) and the tests look at the result.
+run (``parsed``, the session's ``read_once``) and the tests look at the result.
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ import pytest
 from core.documents import file_kind, messages, read_document
 from core.documents.xlsx import WARN_UNSAVED_FORMULAS
 from core.errors import BadFileError
-from core.settings import load_settings
 from tests.fixtures.make_paperwork import (
     CSV_ROWS,
     MIXED_SCAN_PAGE,
@@ -44,18 +43,10 @@ def letters(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-@pytest.fixture(scope="module")
-def parsed(tmp_path_factory):
-    """Each fixture read once per module with default settings."""
-    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("data"))
-    cache = {}
-
-    def read(name: str):
-        if name not in cache:
-            cache[name] = read_document(name, fixture(name), settings)
-        return cache[name]
-
-    return read
+@pytest.fixture
+def parsed(read_once):
+    """Each fixture read once per run with default settings (``read_once``, shared with the ingest tests)."""
+    return read_once
 
 
 class TestScannedPdf:

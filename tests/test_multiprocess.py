@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -56,7 +55,7 @@ def test_two_overlapping_ingests_leave_every_document_findable(data_dir, tmp_pat
             (folder / f"{word}.pdf").write_bytes(document(word, pages=60))
     procs = [start_cli(data_dir, "ingest", str(folder), "--json") for folder in (left, right)]
     outs = [p.communicate(timeout=900) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs):
         assert p.returncode == 0, err
         assert "Traceback" not in err
     listed = json.loads(cli(data_dir, "library", "--json").stdout)["documents"]
@@ -113,13 +112,13 @@ from tests.test_multiprocess import long_document
 
 class PausedStore(Library):
     # a real ingest, paused while it holds the write lock half-way through storing its vectors
-    def _put_vectors(self, doc_id, name, chunks, vectors, progress):
-        super()._put_vectors(doc_id, name, chunks[:5], vectors[:5], progress)
+    def _put_vectors(self, doc_id, chunks, vectors, progress):
+        super()._put_vectors(doc_id, chunks[:5], vectors[:5], progress)
         print("HOLDING THE LOCK", flush=True)
         release = Path(sys.argv[1])
         while not release.exists():
             time.sleep(0.1)
-        super()._put_vectors(doc_id, name, chunks[5:], vectors[5:], progress)
+        super()._put_vectors(doc_id, chunks[5:], vectors[5:], progress)
 
 add_files(PausedStore(load_settings(), MiniLMEmbedder()), [("Manual.pdf", long_document(20))])
 """

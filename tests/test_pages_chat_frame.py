@@ -5,7 +5,6 @@ the delete confirmation, and app.py's one error boundary for calls that have no 
 """
 from __future__ import annotations
 
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest

@@ -54,16 +54,16 @@ def test_empty_library_offers_samples_and_loads_them():
     assert "scanned" in out.lower()
 
 
-def test_find_page_shows_highlighted_passages_with_pages():
+def test_find_page_shows_highlighted_passages_with_pages(samples_dir, data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("GROUNDWORK_DATA_DIR", str(tmp_path / "empty"))
     at = page("find.py").run()
     assert "Your library is empty" in texts(at)
-    from core.library import Library
-    from core.settings import load_settings
+    import shutil
 
-    lib = Library(load_settings())
-    add_files(lib, [(p.name, p.read_bytes()) for p in sample_files()])
     import streamlit as st
 
+    shutil.copytree(samples_dir, data_dir)  # the samples, ingested once per run (conftest)
+    monkeypatch.setenv("GROUNDWORK_DATA_DIR", str(data_dir))
     st.cache_resource.clear()
     at = page("find.py").run()
     at.text_input(key="find_query").input("return a bike after 45 days")
@@ -295,7 +295,7 @@ def test_warnings_are_full_sentences_next_to_the_library_table(library):
     assert warned, "the sample library has a scanned page to warn about"
     at = page("documents.py").run()
     shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    for name, sentences in warned.items():
+    for sentences in warned.values():
         for sentence in sentences:
             assert any(md(sentence) in text for text in shown), sentence
     assert not any("…" in str(v) for v in at.dataframe[0].value.to_numpy().ravel())

@@ -107,7 +107,7 @@ def not_ollama():
     """Something answers on this address, but not like Ollama (a router's page, say)."""
 
     class Page(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):  # noqa: N802 — the method name http.server calls
             body = b"<html><body>Router login</body></html>"
             self.send_response(404)
             self.send_header("Content-Type", "text/html")

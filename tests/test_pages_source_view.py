@@ -112,7 +112,8 @@ def test_an_answer_citing_a_removed_document_says_when_it_was_removed(lib):
     info = " ".join(i.value for i in at.info)
     assert info.startswith(f"This document was removed from your library on {day_label(lib.removed_on('Rentals.pdf'))}")
     assert "There is no document called" not in info + " ".join(w.value for w in at.warning)
-    assert "The deposit is 200 dollars per bike." in shown(at)  # the passage the answer used is still readable
+    # removal means gone: the passage the answer used is no longer kept, only when it was removed
+    assert "The deposit is 200 dollars per bike." not in shown(at) and "Removed on " in shown(at)
 
 
 def test_a_page_whose_quoted_lines_are_gone_is_shown_unmarked_and_says_so(lib):
@@ -144,7 +145,8 @@ def test_long_passages_are_folded_with_show_more(lib):
     head, rest = cards.split("<details>")
     assert "Rule 1:" in head and "Rule 8:" not in head and "Rule 8:" in rest
     assert len(re.sub(r"<[^>]+>", "", head)) < 400
-    assert mid
+    # the folded card is the stored answer's citation [1]
+    assert any(f"<span id='gw-src-{mid}-1'></span>" in str(m.value) for m in at.markdown)
 
 
 def test_a_cited_scanned_page_is_shown_with_the_recognised_line_marked(settings):

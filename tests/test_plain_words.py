@@ -1,8 +1,6 @@
 """Issue 22, item 10: the words an owner sees, with the technical word only in brackets."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 

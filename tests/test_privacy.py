@@ -74,10 +74,24 @@ def test_ingest_search_and_ask_send_nothing_anywhere_and_keep_no_telemetry_store
     assert written == [], f"written into the home folder: {written}"
 
 
-def test_keep_local_forces_every_switch_and_keeps_loopback_off_proxies():
-    env = {"ORT_DISABLE_TELEMETRY": "0", "LANGSMITH_TRACING": "true", "NO_PROXY": "intranet.example"}
+# each switch with the value its library reads as "off", written out here rather than taken from the code
+SWITCHED_OFF = {
+    "ORT_DISABLE_TELEMETRY": "1", "ANONYMIZED_TELEMETRY": "False", "OTEL_SDK_DISABLED": "true",
+    "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1",
+    "LANGSMITH_TRACING": "false", "LANGCHAIN_TRACING_V2": "false", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+}
+
+
+def test_keep_local_forces_every_switch_and_keeps_loopback_off_proxies(monkeypatch):
+    env = {"ORT_DISABLE_TELEMETRY": "0", "LANGSMITH_TRACING": "true", "ANONYMIZED_TELEMETRY": "True",
+           "NO_PROXY": "intranet.example"}
     keep_local(env)
-    assert {k: env[k] for k in OFF_SWITCHES} == OFF_SWITCHES
+    assert {k: env[k] for k in SWITCHED_OFF} == SWITCHED_OFF
+    assert set(OFF_SWITCHES) <= set(env)
+    import chromadb.config
+
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", env["ANONYMIZED_TELEMETRY"])
+    assert chromadb.config.Settings().anonymized_telemetry is False  # the vector store reads it as off
     assert env["NO_PROXY"].split(",") == ["intranet.example", "localhost", "127.0.0.1", "::1"]
     assert env["no_proxy"] == "localhost,127.0.0.1,::1"
     keep_local(env)  # twice: nothing doubled

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from core.render import (
-    ZWSP, export_markdown_text, highlight_html, literal_markdown, plain_text, safe_markdown,
+    ZWSP, highlight_html, literal_markdown, safe_markdown,
     stream_markdown,
 )
 from tests.inert import PARSER, assert_inert, tokens, visible
@@ -59,7 +59,6 @@ HOSTILE = {
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_model_output_never_loads_links_or_runs_anything(text):
     assert_inert(safe_markdown(text))
-    assert_inert(export_markdown_text(text))
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
@@ -129,9 +128,9 @@ def test_an_address_in_an_answer_is_code_with_its_punctuation_outside():
     assert "`http://127.0.0.1:11434`;" in out and "`www.example.com`." in out
 
 
-def test_plain_text_keeps_only_the_words():
-    assert plain_text("**Bold** [link](//evil.example) ![img](//evil.example/x.png)") == \
-        "Bold link [image not shown: img]"
+def test_links_and_images_keep_only_their_words():
+    assert safe_markdown("**Bold** [link](//evil.example) ![img](//evil.example/x.png)") == \
+        "**Bold** link \\[image not shown\\: img\\]"
 
 
 def test_highlight_escapes_html_and_marks_words():

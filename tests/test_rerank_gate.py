@@ -199,7 +199,7 @@ def test_the_digest_changes_when_a_question_changes(tmp_path):
 def test_the_words_that_must_match_exactly():
     assert specifics("Is Northwind Cycles opening a store in Riverton?") == ["northwind", "cycles", "riverton"]
     assert specifics('How much is the TR-500X, and is "bank holiday" 52.00 per hour?') == [
-        "bank holiday", "tr-500x", "52.00"]
+        "bank holiday", "tr-500x", "52"]  # numbers in one form (core.text.normalize): 52.00 is 52
     assert specifics("Does the company match a 401(k)?") == ["401(k)"]
     assert specifics("deep clean ovens") == []  # a first word is not a name
 

@@ -70,10 +70,24 @@ def test_gate_keeps_relevant_and_drops_obvious_misses(lib):
 
 def test_empty_query_and_punctuation_are_safe(lib):
     assert search(lib, "   ", k=5) == []
-    assert isinstance(search(lib, 'discount" OR (* NEAR', k=3), list)
+    # FTS operators and stray quotes are taken as words: the discount passage is still found first
+    top = search(lib, 'discount" OR (* NEAR', k=3)[0]
+    assert (top.file, top.page) == ("Employee_Handbook.pdf", 4) and top.keyword_rank == 1
     assert fts_query("what's the \"price\"?") == '"price"'
 
 
 def test_terms_and_highlight_words():
     assert terms("What is the staff discount on bikes?") == ["staff", "discount", "bikes"]
     assert highlight_terms("Can a customer return a bike after 45 days?") == ["customer", "return", "bike", "45", "days"]
+
+
+def test_the_topic_margin_is_said_once_for_the_question_not_copied_onto_each_result(lib):
+    from dataclasses import fields
+
+    from core.search import off_topic
+    from core.types import Found, SearchResult
+
+    found = search(lib, "When do we get paid?", k=3)
+    assert isinstance(found, Found) and len(found) == 3 and found.topic is not None and not off_topic(found)
+    assert not {"support", "topic"} & {f.name for f in fields(SearchResult)}
+    assert search(lib, "   ", k=3).topic is None and search(lib, "paid", k=3, rerank_results=False).topic is None

@@ -66,7 +66,7 @@ def test_a_sentence_without_a_fact_makes_no_word_salad():
     offered = candidates_for_place("Our Values\nProud of our aerospace heritage, we strive continually to delight "
                                    "every customer with quality that speaks for itself.")
     assert [q for _, q in offered] == ["What do the documents say about our values?"]
-    for kind, q in candidates_for_place("\n".join(HANDBOOK) + "\n" + PRICES[1][1]):
+    for _kind, q in candidates_for_place("\n".join(HANDBOOK) + "\n" + PRICES[1][1]):
         assert q.endswith("?") and q.split()[0] in ("What", "How", "Who", "When", "Which", "Can", "Do"), q
         assert not q.startswith("What about "), q
 

@@ -32,14 +32,14 @@ def test_printed_lines_are_rejoined_into_sentences_that_keep_their_line_breaks()
 
 
 def test_the_lines_marked_are_the_support_checks_choice():
-    from core.answer import passage_sentences as answer_sentences, supporting_sentences
+    from core.text.claims import supporting
 
     claim = "Between day 31 and day 60 customers get store credit for a returned product."
     picked = marks_for(claim, PRINTED)
-    assert picked == supporting_sentences(claim, PRINTED)  # the same lines as the quote shown on hover
+    assert picked == supporting([claim], PRINTED, line_breaks=True)  # the same lines as the quote shown on hover
     assert any("store credit only" in s for s in picked) and not any("full refund" in s for s in picked)
     # nothing stands out: the whole passage
-    assert marks_for("Our staff are friendly.", PRINTED) == answer_sentences(PRINTED)
+    assert marks_for("Our staff are friendly.", PRINTED) == passage_sentences(PRINTED)
     assert marks_for("", PRINTED) == passage_sentences(PRINTED)  # no claim (Find): every sentence
 
 

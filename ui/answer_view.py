@@ -30,6 +30,7 @@ NOT_FOUND = "I couldn't find this in your documents."
 NO_CITATIONS = "This answer cites no source; check it against your documents."
 UNSUPPORTED = "⚠️ Not clearly supported by the cited page: "
 NO_SOURCE = "⚠️ Nothing in your documents says this: "
+SAYS_NOTHING = "⚠️ This sentence states nothing specific Groundwork could check against the cited page: "
 MATCHED_NOTE = ("ℹ️ A number in a dashed box is a source matched by Groundwork: the model didn't cite it, so "
                 "Groundwork found the passage that says the same. Hover a number to see the quote.")
 MATCHED_LABEL = "Source matched by Groundwork"
@@ -145,6 +146,7 @@ def warning_lines(result: AnswerResult) -> list[str]:
         else:
             line = NO_SOURCE + quoted
         lines.append(line)
+    lines += [f"{SAYS_NOTHING}“{safe_markdown(strip_markers(s))}”" for s in result.says_nothing]
     return lines
 
 

@@ -17,7 +17,7 @@ FOLD_SLACK = 120  # a passage only this much longer is shown whole
 
 
 def place_of(p: Passage) -> str:
-    return p.place
+    return p.place.label()
 
 
 def open_label(p: Passage) -> str:

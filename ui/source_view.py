@@ -17,7 +17,7 @@ from typing import Optional
 import streamlit as st
 
 from core.errors import AppError
-from core.labels import place_label
+from core.place import Place
 from core.render import highlight_html, literal_markdown as md, safe_markdown
 from core.types import Passage
 from core.viewer import DocumentRemoved, marks_for, open_source
@@ -222,8 +222,8 @@ def dialog_place(p: Passage) -> str:
     """Where the dialog opens: a Word file's section (its page numbers are only where Word last laid
     it out), else the page."""
     if is_word(p) and p.section:
-        return place_label(None, None, p.section)
-    return p.place
+        return Place(section=p.section).label()
+    return p.place.label()
 
 
 OPEN = "gw_source_open"  # the key of the source dialog that is open, if any

@@ -134,7 +134,7 @@ def install(extra_hosts=()) -> None:
         _key_media_urls()
         original = Starlette.__call__
 
-        async def __call__(self, scope, receive, send):  # noqa: N807 (the method it replaces)
+        async def __call__(self, scope, receive, send):  # noqa: N807 — the method it replaces
             await guarded_call(original, self, scope, receive, send, POLICY)
 
         __call__.groundwork_guard = True  # type: ignore[attr-defined]

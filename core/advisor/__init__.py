@@ -40,7 +40,7 @@ from core.advisor.figures import (
     SOURCES,
     Source,
 )
-from core.advisor.measure import SELFTEST_FILE, Measured, StyleState, load_selftest, measure, selftest_from_dict
+from core.advisor.measure import Measured, StyleState, load_selftest, measure
 from core.advisor.questions import DEFAULTS, QUESTION_BY_ID, QUESTIONS, Default, Question
 from core.advisor.report import report_html, report_markdown
 from core.advisor.resolve import ResolvedAnswer, resolve, validate
@@ -51,7 +51,7 @@ from core.advisor.words import sentence
 __all__ = [
     "Advice", "Reason", "advise", "DEFAULT_SYSTEM_PROMPT", "TrainingExport", "export_training_data", "CASES", "Facts",
     "build_facts", "EXAMPLES_THRESHOLD", "FINDABILITY_GOOD", "LARGE_TOKENS", "LONG_CONTEXT_MONTHLY_READ", "SOURCES",
-    "Source", "SELFTEST_FILE", "Measured", "StyleState", "load_selftest", "measure", "selftest_from_dict", "DEFAULTS",
+    "Source", "Measured", "StyleState", "load_selftest", "measure", "DEFAULTS",
     "QUESTION_BY_ID", "QUESTIONS", "Default", "Question", "report_html", "report_markdown", "ResolvedAnswer",
     "resolve", "validate", "DECISION_BY_ID", "DECISIONS", "RULE_BY_ID", "RULES", "VERDICT_LABELS", "VERDICTS",
     "Decision", "Rule", "STYLE_PAGE", "Item", "Section", "build_sections", "section", "sentence",

@@ -150,8 +150,8 @@ def advise(answers: Optional[dict], measured: Optional[dict] = None) -> Advice:
         push={"retrieval": f.push_retrieval, "fine_tuning": f.push_ft, "rules": contributions},
         next_steps=steps, condition=cond,
         behaviour=CASES[f.case][0] if f.case and verdict != "rag_only" else None,
-        cost_table=costs.cost_table(f), checklist=costs.checklist(f, resolved, (measured.get("knowledge_pages").value
-                                                 if measured.get("knowledge_pages") else None)),
+        cost_table=costs.cost_table(f), checklist=costs.checklist(f, resolved, (
+            pages.value if (pages := measured.get("knowledge_pages")) else None)),
         answers=resolved, measured=dict(measured), facts=facts, style_step=style_step,
         typed_examples=f.typed, approved_answers=f.approved, long_context_blocker=f.long_context_blocker,
     )

@@ -47,12 +47,12 @@ def _bucket(question: str) -> float:
 
 
 def _user_turn(question: str, citations: list[dict]) -> str:
-    from core.labels import place_label
+    from core.place import Place
 
     lines = ["Passages:"]
     for i, c in enumerate(citations or [], 1):
         n = c.get("n", i)
-        where = place_label(*(c.get(k) for k in ("page", "page_end", "section", "row_start", "row_end")))
+        where = Place.of(c).label()
         lines.append(f"[{n}] {c.get('file', 'document')}, {where}:")
         lines.append(str(c.get("text", "")).strip())
         lines.append("")

@@ -9,16 +9,14 @@ report use. The owner's own count of examples is an *answer*, never measured her
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 from core.advisor import figures as fig
 from core.advisor.words import day, percent, plural
+from core.selftest import load_summary
 from core.types import LibraryStats, SelfTestSummary, UsageStats
-
-SELFTEST_FILE = "selftest.json"  # written by the library check into the data folder
 
 
 @dataclass(frozen=True)
@@ -139,33 +137,5 @@ def selftest_label(s: SelfTestSummary) -> str:
 
 
 def load_selftest(settings) -> SelfTestSummary | None:
-    """The owner's last library check, from ``<data_dir>/selftest.json``; None when there is none
-    or it can't be read (a broken file is treated as "not run", never as an error).
-
-    The file holds ``SelfTestSummary``'s fields as one JSON object: ``run_at`` (UTC ISO time),
-    ``questions`` (int), ``top1``, ``top3``, ``findability`` (0..1) and ``hard_documents`` (names).
-    """
-    path = Path(settings.data_dir) / SELFTEST_FILE
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return selftest_from_dict(raw)
-
-
-def selftest_from_dict(raw: Any) -> SelfTestSummary | None:
-    if not isinstance(raw, dict):
-        return None
-    known = {f.name for f in fields(SelfTestSummary)}
-    values = {k: v for k, v in raw.items() if k in known}
-    try:
-        summary = SelfTestSummary(**values)
-        shares = [float(summary.top1), float(summary.top3), float(summary.findability)]
-        ok = (isinstance(summary.run_at, str) and summary.run_at and int(summary.questions) > 0
-              and all(0.0 <= s <= 1.0 for s in shares))
-    except (TypeError, ValueError):
-        return None
-    if not ok:
-        return None
-    hard = [str(d) for d in summary.hard_documents or [] if isinstance(d, str)]
-    return SelfTestSummary(summary.run_at, int(summary.questions), shares[0], shares[1], shares[2], hard)
+    """The owner's last library check (``core.selftest.load_summary``: the file's one reader)."""
+    return load_summary(Path(settings.data_dir))

@@ -176,6 +176,11 @@ def _body(msg: EmailMessage) -> str:
     return str(content)
 
 
+
+def _message_from_file(f) -> EmailMessage:
+    """One message of an mbox (mailbox hands its factory a binary file; the stubs don't say so)."""
+    return email.message_from_binary_file(f, policy=policy.default)
+
 def _messages(files: list[tuple[str, bytes]], out: Import) -> list[EmailMessage]:
     found: list[EmailMessage] = []
     for name, data in files:
@@ -187,10 +192,10 @@ def _messages(files: list[tuple[str, bytes]], out: Import) -> list[EmailMessage]
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
-                box = mailbox.mbox(path, factory=lambda f: email.message_from_binary_file(f, policy=policy.default),
-                                   create=False)
+                # typeshed expects the factory to make mboxMessages; any Message works, and these are EmailMessages
+                box = mailbox.mbox(path, factory=_message_from_file, create=False)  # type: ignore[arg-type]
                 try:
-                    found.extend(m for m in box if m is not None)
+                    found.extend(m for m in box if m is not None)  # type: ignore[misc]  # EmailMessages, by the factory
                 finally:
                     box.close()
             finally:

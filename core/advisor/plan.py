@@ -67,7 +67,7 @@ def _first_steps(f: Facts) -> list[str]:
     steps: list[str] = []
     if f.pages == 0:
         steps.append("Upload your documents on the Documents page; everything else builds on them.")
-    if f.hard_to_find:
+    if f.hard_to_find and f.selftest is not None:
         names = ", ".join(f.selftest.hard_documents[:5]) or "the ones your library check names"
         steps.append(f"Make your hard-to-find documents easier to read before anything else ({names}): upload the "
                      "original file instead of a scan where you can, and split very long pages. Training a model "

@@ -100,7 +100,7 @@ def resolve(answers: Optional[dict], measured: Optional[dict] = None) -> dict[st
                 value = validate({q.id: m.value}).get(q.id)
             except UsageError:
                 value = None
-        if value is not None:
+        if m is not None and value is not None:
             out[q.id] = ResolvedAnswer(value, "measured", m.label)
             continue
         d = DEFAULTS[q.id]

@@ -26,7 +26,6 @@ VERDICT_LABELS = {
     "rag_plus_finetune": "Look things up and train a model of your own, both now",
     "finetune_first": "Train a small model of your own first",
 }
-DIRECTIONS = ("retrieval", "fine_tuning", "neutral")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ complaints about document chat apps:
   model an exact sentence for "not there"; that sentence and close variants set
   ``found=False``. An owner's answer style changes tone and format only, never these rules.
 - *Citations pointing at the wrong document.* Only numbers that were given survive; each
-  cited sentence is checked against the words of the passage it cites (``unsupported``).
+  cited sentence's own content (not the question's words) is checked against the passage it
+  cites (``unsupported``); one with nothing checkable in it is flagged too (``says_nothing``).
 - *Correct sentences without a citation* (small models forget them): matched to the
   passage that clearly supports them, marked as matched by Groundwork (``matched``); the
   "cites no source" flag (``no_citations``) is left for answers nothing could be matched in.
@@ -43,7 +44,7 @@ from core.answer.prompt import (
 )
 from core.answer.repair import check_answer
 from core.answer.stream import AnswerStream, ModelCall
-from core.answer.support import passage_sentences, support_check, support_score, supporting_sentences
+from core.answer.support import judge, support_check, support_score
 from core.answer.wording import (
     ECHO_NOTICE, EMPTY_LIBRARY, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
 )
@@ -53,6 +54,6 @@ __all__ = [
     "LOOP_NOTICE", "NOTHING_FOUND", "NOT_FOUND_PHRASE", "SEARCH_ONLY", "STOPPED_NOTICE", "STYLE_MAX_CHARS", "SYSTEM_OPEN",
     "SYSTEM_STRICT", "TRIMMED_NOTICE", "answer", "build_messages", "check_answer", "choose_num_ctx",
     "estimate_tokens", "find_citations", "fit", "is_follow_up", "is_not_found", "live_text", "normalise_citations",
-    "passage_sentences", "source_block", "standalone_query", "strip_markers", "support_check", "support_score",
-    "supporting_sentences", "system_prompt",
+    "judge", "source_block", "standalone_query", "strip_markers", "support_check", "support_score",
+    "system_prompt",
 ]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
+from core.text.sentences import sentences
 from core.answer.prompt import REMINDER_OPEN, REMINDER_STRICT, STYLE_INTRO, STYLE_OUTRO, SYSTEM_OPEN, SYSTEM_STRICT
 
 RUN = 6  # words in a row shared with the instructions
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _MARKER = re.compile(r"\[[^\]\n]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -39,7 +39,7 @@ def drop_instructions(text: str) -> tuple[str, bool]:
     lines = []
     for line in text.split("\n"):
         kept = []
-        for sentence in _SENTENCE_END.split(line):
+        for sentence in sentences(line, "answer", bullets=True):
             if copies_instructions(sentence):
                 dropped = True
             else:

@@ -11,7 +11,8 @@ import re
 
 from core.answer.citations import MARKER
 from core.answer.prompt import GENERAL_MARK
-from core.answer.support import GENERAL, sentences
+from core.text.claims import GENERAL
+from core.text.sentences import sentences
 
 _NOT_FOUND = re.compile(
     r"\b(?:the\s+|these\s+|your\s+)?(?:provided\s+|given\s+|available\s+)?"
@@ -46,7 +47,7 @@ def is_not_found(answer_text: str) -> bool:
     text = _plain(answer_text).strip()
     if not text:
         return True
-    parts = sentences(text)
+    parts = sentences(text, "answer")
     return says_not_found(parts[0] if parts else text)
 
 

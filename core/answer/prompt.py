@@ -84,17 +84,7 @@ def _attr(value: Any) -> str:
 
 
 def _place_attrs(src: Passage) -> str:
-    page, end, section = src.page, src.page_end, src.section
-    if src.row_start is not None:  # a spreadsheet: its sheet and rows
-        rows = f"{src.row_start}-{src.row_end}" if src.row_end not in (None, src.row_start) else f"{src.row_start}"
-        return (f' sheet="{_attr(section)}"' if section else "") + f' rows="{rows}"'
-    if page is not None:
-        if end and end != page:
-            return f' pages="{page}-{end}"'
-        return f' page="{page}"'
-    if section:
-        return f' section="{_attr(section)}"'
-    return ""
+    return "".join(f' {name}="{_attr(value)}"' for name, value in src.place.prompt_attributes().items())
 
 
 def source_block(src: Passage) -> str:

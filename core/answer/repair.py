@@ -3,7 +3,8 @@
 Small local models often write a correct sentence and forget its [n], or cite the wrong
 number. Once the reply is complete:
 
-- a cited sentence its passages don't back up is flagged (``unsupported``), as before;
+- a cited sentence its passages don't back up is flagged (``unsupported``), and one with nothing in it a
+  passage could confirm ("this is covered [1]") is flagged as such (``empty``; see ``support.py``);
 - a factual sentence without a citation is matched to the given passage that supports it
   best, when support is clear (at least half of its content words, and every number it
   states, are in that passage); the passage joins ``citations`` marked
@@ -11,7 +12,8 @@ number. Once the reply is complete:
 - a wrongly cited sentence that another passage clearly supports is listed in ``matched``
   too (it stays flagged: the number the model gave is wrong);
 - a factual sentence nothing supports is flagged as unsupported;
-- every citation gets its quote: the sentences of its passage that support the sentence citing it.
+- every citation gets its quote: the sentences of its passage that support the sentences citing it
+  (``core.text.claims``: the same sentences the page marks).
 
 Courtesy ("I hope this helps"), questions, lead-ins ending in ":" and "(General knowledge)"
 sentences are not claims and are left alone.
@@ -25,14 +27,13 @@ from typing import Optional, Sequence
 
 from core.answer.citations import cited_numbers, strip_markers
 from core.answer.notfound import says_not_found
-from core.answer.support import (
-    GENERAL, SUPPORT_MIN_WORDS, claim_words, sentences, support_check, support_score, supporting_sentences,
-)
+from core.answer.support import SUPPORT_MIN_WORDS, judge, support_score
+from core.text.claims import GENERAL, claim_words, claims_for, quote_for
+from core.text.sentences import sentences
 from core.types import MatchedSentence, Passage
 
 REPAIR_MIN_SHARE = 0.5  # of a sentence's content words found in the passage it is matched to
 REPAIR_MIN_HITS = 2
-QUOTE_CHARS = 360  # a hover quote stays short; the page viewer shows the rest
 
 _CHATTER = re.compile(
     r"^\W*(?:i\s+hope|hope\s+this|let\s+me\s+know|feel\s+free|happy\s+to|glad\s+to|if\s+you\s+(?:have|need|want)"
@@ -47,6 +48,7 @@ class Checked:
     citations: list[Passage]
     consulted: list[Passage]
     unsupported: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # cited sentences that say nothing a passage could confirm
     matched: list[MatchedSentence] = field(default_factory=list)
 
 
@@ -70,12 +72,14 @@ def best_support(sentence: str, candidates: Sequence[Passage]) -> Optional[Passa
     return best
 
 
-def check_answer(text: str, citations: list[Passage], consulted: list[Passage], *, repair: bool = True) -> Checked:
-    """Flag, repair and quote: see the module docstring. ``repair=False`` (a "not found" reply) only flags and quotes."""
-    checked = Checked(list(citations), list(consulted),
-                      support_check(text, {c.n: c.text for c in citations}))
+def check_answer(text: str, citations: list[Passage], consulted: list[Passage], *, repair: bool = True,
+                 question: str = "") -> Checked:
+    """Flag, repair and quote: see the module docstring. ``repair=False`` (a "not found" reply) only flags and
+    quotes. ``question``'s words don't count as support for a sentence (they are in every passage found)."""
+    judged = judge(text, {c.n: c.text for c in citations}, question)
+    checked = Checked(list(citations), list(consulted), judged.unsupported, judged.empty)
     if repair:
-        for sentence in sentences(text):
+        for sentence in sentences(text, "answer"):
             _check_sentence(sentence, checked)
     checked.citations = [dataclasses.replace(c, quote=_quote(text, c, checked.matched)) for c in checked.citations]
     return checked
@@ -109,14 +113,4 @@ def _cite(passage: Passage, checked: Checked) -> int:
 
 
 def _quote(text: str, citation: Passage, matched: list[MatchedSentence]) -> str:
-    claim = next((s for s in sentences(text) if citation.n in cited_numbers(s)), "")
-    if not claim:
-        claim = next((m.sentence for m in matched if m.n == citation.n), "")
-    return shorten(" … ".join(supporting_sentences(strip_markers(claim), citation.text)))
-
-
-def shorten(quote: str, limit: int = QUOTE_CHARS) -> str:
-    quote = " ".join(quote.split())
-    if len(quote) <= limit:
-        return quote
-    return quote[:limit].rsplit(" ", 1)[0] + " …"
+    return quote_for(claims_for(text, citation.n, matched), citation.text)

@@ -94,13 +94,13 @@ def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optiona
     uncited = [s for s in sources if s.n not in set(order)]
     consulted = [dataclasses.replace(s, n=len(order) + i) for i, s in enumerate(uncited, 1)]
     found = not is_not_found(text)
-    checked = check_answer(text, citations, consulted, repair=found)
+    checked = check_answer(text, citations, consulted, repair=found, question=query)
     notice, kind = _notice(text, failure, stopped, trimmed, looped, echoed)
     closest = []
     if not found and not checked.citations:
         closest = [dataclasses.replace(s, n=i) for i, s in enumerate(sources[:CLOSEST_K], 1)]
     return AnswerResult(
         answer=text, found=found, mode="llm", citations=checked.citations, consulted=checked.consulted,
-        closest=closest, unsupported=checked.unsupported, no_citations=bool(text) and found and not checked.citations,
+        closest=closest, unsupported=checked.unsupported, says_nothing=checked.empty, no_citations=bool(text) and found and not checked.citations,
         notice=notice, error_kind=kind, general_knowledge=general, query=query, num_ctx=num_ctx,
         trimmed_sources=trimmed, matched=checked.matched, dropped_citations=dropped)

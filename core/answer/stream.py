@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Generator, Iterator, Optional, Sequence
 
 from core.answer.citations import live_text
 from core.answer.repeats import loop_start, without_echo
@@ -57,9 +57,9 @@ class AnswerStream:
         self._fixed = fixed
         self.timings = dict(timings or (call.timings if call else {}))
         self._received: list[str] = []
-        self._chat = None
+        self._chat: Optional[Generator[str, None, None]] = None
         self._looped = False  # the model began repeating itself and was stopped there
-        self._iterator: Optional[Iterator[str]] = None
+        self._iterator: Optional[Generator[str, None, None]] = None
         self._result: Optional[AnswerResult] = None
         self._started_at = time.perf_counter() if started_at is None else started_at
 
@@ -97,16 +97,17 @@ class AnswerStream:
             return self._iterator
         return iter(())  # already iterated: the text is in result.answer
 
-    def _run(self) -> Iterator[str]:
+    def _run(self) -> Generator[str, None, None]:
         if self._fixed is not None:
             text, self._result = self._fixed
             yield text
             return
         call = self._call
+        assert call is not None  # without a fixed reply there is always a model call (see __init__)
         failure: Optional[OllamaError] = None
-        self._chat = call.llm.chat_stream(call.model, call.messages, call.options)
+        chat = self._chat = call.llm.chat_stream(call.model, call.messages, call.options)
         try:
-            for piece in self._chat:
+            for piece in chat:
                 if not self._received:
                     self.timings["first_token_ms"] = round((time.perf_counter() - self._started_at) * 1000, 2)
                 self._received.append(piece)
@@ -119,7 +120,7 @@ class AnswerStream:
             self._finish(None, stopped=True)
             raise
         finally:
-            self._chat.close()
+            chat.close()
         if failure is not None and not "".join(self._received).strip():
             message, self._result = search_only(failure, call.gated, call.closest, self.query)
             yield message

@@ -1,122 +1,113 @@
-"""Does a passage back up a sentence? Shared words, with light stemming; no model, cheap and explainable.
+"""Does a passage back up a sentence? The sentence's own content, found in the passage; no model.
 
-- ``support_check``: the answer's cited sentences whose cited passages share fewer than
-  25% of their content words (the list to flag).
-- ``support_score``: how well one passage backs up one sentence (used to match uncited
-  sentences to a passage, ``repair.py``).
-- ``supporting_sentences``: the sentences of a passage that back up a claim (the quote
-  shown on hover, and the marks on a page).
+A cited sentence is judged on what it adds, not on what it repeats: the question's words, function
+words and the words that only frame a claim ("according to the documents, this is covered") don't
+count. What is left is its *checkable* content:
+
+- numbers (after ``core.text.normalize``: "£28.80" is 28.8) and names (capitalised words inside the
+  sentence, months and weekdays): every one must be in the cited passage;
+- the other content words: at least ``SUPPORT_SHARE`` of them must be in it (same stem, or a stem of
+  five letters or more inside a word of the passage).
+
+``judge`` leaves out asides (a question back, "the documents don't say") and returns the cited sentences that fail (``unsupported``) and those with nothing checkable in
+them at all (``empty``: "According to the documents, this is covered [1]." says nothing the page could
+confirm, whatever the page says). ``support_score`` matches an uncited sentence to the passage that backs
+it up best (``repair.py``), on all its content words. Sentences and quotes come from ``core.text``.
 """
 from __future__ import annotations
 
 import re
 from typing import Mapping, NamedTuple
 
-from core.answer.citations import MARKER, content_words
+from core.answer.notfound import says_not_found
+from core.text.claims import GENERAL, MARKER, claim_words, hits
+from core.text.normalize import NUMBER, normalize, stem
+from core.text.sentences import sentences
+from core.text.words import STOPWORDS, stems_of, terms
 
-SUPPORT_THRESHOLD = 0.25  # share of a sentence's content words found in the passage(s) it cites
-SUPPORT_MIN_WORDS = 3  # sentences with fewer content words are too short to judge
-QUOTE_MAX_SENTENCES = 3
+SUPPORT_SHARE = 0.5  # of a cited sentence's checkable words found in the passage(s) it cites
+SUPPORT_MIN_WORDS = 3  # an uncited sentence with fewer content words is not a claim (repair.py)
 
-_WORDS = re.compile(r"[\w][\w'\-]*", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\[\(\"'“‘*]?[A-Z0-9(])")
-_LEADING_MARKERS = re.compile(r"^((?:\[\d+\]\s*)+)")
-_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*\.?")
-_BULLET = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])\s+")
-GENERAL = re.compile(r"[(\[]\s*general\s+knowledge\s*[)\]]\s*:?|^\s*\**general\s+knowledge\**\s*:", re.IGNORECASE)
-
-
-def sentences(text: str) -> list[str]:
-    """An answer's sentences (and list items); citation markers right after a full stop stay with their sentence."""
-    out: list[str] = []
-    for line in (text or "").splitlines():
-        line = _BULLET.sub("", line).strip()
-        if not line:
-            continue
-        for part in _SENTENCE_END.split(line):
-            part = part.strip()
-            lead = _LEADING_MARKERS.match(part)
-            if lead and out:
-                out[-1] = f"{out[-1]} {lead.group(1).strip()}"
-                part = part[lead.end():].strip()
-            if part:
-                out.append(part)
-    return out
+# Words that frame a claim without stating one: a sentence made only of these says nothing checkable.
+FRAME = frozenset(stem(w) for w in """according accordance document documents source sources passage passages
+    text texts file files page pages section sections excerpt context provided provide provides cover covered
+    covers covering mention mentions mentioned state states stated say says said information info detail details
+    include includes included specify specifies specified note notes noted based answer question yes correct
+    true indeed regard regarding relevant apply applies applied available describe described describes explain
+    explains explained outline outlined refer refers referred address addresses addressed discuss discussed
+    indicate indicates indicated show shows shown case matter thing things something anything everything
+    certain certainly clearly generally typically usually one way also well policy policies handbook manual guide
+    guidance agreement terms rules procedure procedures topic topics subject area aspect aspects specific
+    specifically clear fully detailed further""".split())
+_NAMES_ALWAYS = frozenset("""january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split())
+_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'\-]*")
 
 
-def passage_sentences(text: str) -> list[str]:
-    """A passage's sentences: lines wrapped by the PDF reader are joined back, table rows stay apart."""
-    units: list[str] = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if units and line[:1].islower() and not units[-1].endswith((".", "!", "?", ":")):
-            units[-1] = f"{units[-1]} {line}"  # "…$150 per" + "standard bike, …": one sentence
-        else:
-            units.append(line)
-    out: list[str] = []
-    for unit in units:
-        for part in (p.strip() for p in _SENTENCE_END.split(unit)):
-            if out and _SECTION_NUMBER.fullmatch(out[-1]):
-                out[-1] = f"{out[-1]} {part}"  # "3." + "Security Deposit…": a numbered heading, not a sentence
-            elif part:
-                out.append(part)
-    return out
+class Checkable(NamedTuple):
+    words: list[str]  # content words beyond the question's and the frame's
+    numbers: set[str]
+    names: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.numbers or self.names)
 
 
-def stem(word: str) -> str:
-    w = word.lower().strip("'-")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
-        w = w[:-2]
-    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
-    if len(w) > 5 and w.endswith("ing"):
-        w = w[:-3]
-    elif len(w) > 4 and w.endswith("ed"):
-        w = w[:-2]
-    return w
+def checkable(sentence: str, question: str = "") -> Checkable:
+    """What in ``sentence`` a passage could confirm (see the module notes)."""
+    plain = normalize(MARKER.sub(" ", GENERAL.sub(" ", sentence or ""))).strip()
+    asked = {stem(w) for w in terms(question)}
+    numbers = set(NUMBER.findall(plain))
+    names = [w.lower() for w in _CAPITAL.findall(plain) if w.lower() not in STOPWORDS]
+    names += [w for w in terms(plain) if w in _NAMES_ALWAYS]
+    names = [n for n in dict.fromkeys(names) if stem(n) not in asked and stem(n) not in FRAME]
+    words = [w for w in claim_words(plain) if not NUMBER.fullmatch(w) and stem(w) not in asked
+             and stem(w) not in FRAME and w not in names]
+    return Checkable(words, numbers, names)
 
 
-def word_stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORDS.findall((text or "").lower())}
+def backed(content: Checkable, passage: str) -> bool:
+    """Does ``passage`` hold the checkable content: every number and name, and enough of the words?"""
+    text = normalize(passage or "")
+    pool = stems_of(text)
+    if not content.numbers <= set(NUMBER.findall(text)):
+        return False
+    if hits(content.names, text, pool) < len(content.names):
+        return False
+    return not content.words or hits(content.words, text, pool) / len(content.words) >= SUPPORT_SHARE
 
 
-def _hits(words: list[str], pool: set[str], lowered: str) -> int:
-    """Content words found in a passage: same stem, or (for longer words) the stem inside its text."""
-    return sum(1 for w in words if stem(w) in pool or (len(stem(w)) >= 5 and stem(w) in lowered))
+class Judged(NamedTuple):
+    unsupported: list[str]  # cited sentences their passages don't back up
+    empty: list[str]  # cited sentences with nothing in them a passage could confirm
 
 
-def claim_words(sentence: str) -> list[str]:
-    """The content words a sentence claims, without its markers or a "(General knowledge)" label."""
-    return content_words(GENERAL.sub(" ", sentence or ""))
-
-
-def support_check(answer_text: str, cited_texts: Mapping[int, str]) -> list[str]:
-    """Sentences whose cited passages share fewer than 25% of their content words (the list to flag).
-
-    ``answer_text`` uses the final ``[n]`` numbers; ``cited_texts`` maps those to passage text.
-    """
-    stems_of = {n: word_stems(t) for n, t in cited_texts.items()}
-    lowered = {n: (t or "").lower() for n, t in cited_texts.items()}
-    flagged: list[str] = []
-    for sentence in sentences(answer_text):
+def judge(answer_text: str, cited_texts: Mapping[int, str], question: str = "") -> Judged:
+    """Every cited sentence of ``answer_text`` (final ``[n]`` numbers; ``cited_texts`` maps them to the
+    passage text) judged against the passages it cites."""
+    out = Judged([], [])
+    for sentence in sentences(answer_text, "answer"):
         cited = [int(n) for n in MARKER.findall(sentence) if int(n) in cited_texts]
-        if not cited:
+        if not cited or _aside(sentence):
             continue
-        words = claim_words(sentence)
-        if len(words) < SUPPORT_MIN_WORDS:
-            continue
-        pool: set[str] = set().union(*(stems_of[n] for n in cited))
-        text = " ".join(lowered[n] for n in cited)
-        if _hits(words, pool, text) / len(words) < SUPPORT_THRESHOLD:
-            flagged.append(sentence)
-    return flagged
+        content = checkable(sentence, question)
+        if content.empty:
+            out.empty.append(sentence)
+        elif not backed(content, "\n".join(cited_texts[n] or "" for n in cited)):
+            out.unsupported.append(sentence)
+    return out
+
+
+def _aside(sentence: str) -> bool:
+    """A question back or "the documents don't say": not a claim."""
+    plain = MARKER.sub("", sentence).strip()
+    return plain.rstrip(". ").endswith("?") or says_not_found(plain)  # "According to [1], What can I do…?."
+
+
+def support_check(answer_text: str, cited_texts: Mapping[int, str], question: str = "") -> list[str]:
+    """The cited sentences their passages don't back up (``judge(...).unsupported``)."""
+    return judge(answer_text, cited_texts, question).unsupported
 
 
 class Support(NamedTuple):
@@ -130,29 +121,6 @@ def support_score(sentence: str, passage_text: str) -> Support:
     words = claim_words(sentence)
     if not words:
         return Support(0.0, 0, True)
-    lowered = (passage_text or "").lower()
-    hits = _hits(words, word_stems(passage_text), lowered)
-    in_passage = {n.replace(",", "") for n in _NUMBER.findall(lowered)}
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(MARKER.sub(" ", sentence))}
-    return Support(hits / len(words), hits, numbers <= in_passage)
-
-
-def supporting_sentences(claim: str, passage_text: str) -> list[str]:
-    """The passage's sentences that share the most content words with ``claim``; the whole passage when none stands out.
-
-    "Stands out": at least two shared words (one, when the claim has only one or two), and
-    the sentences kept are those within a quarter of the best; at most three, in passage order.
-    """
-    parts = passage_sentences(passage_text)
-    words = claim_words(claim)
-    if not parts:
-        return []
-    if not words:
-        return parts
-    scored = [_hits(words, word_stems(p), p.lower()) for p in parts]
-    best = max(scored)
-    if best < min(2, len(words)):
-        return parts
-    keep = [i for i, s in enumerate(scored) if s >= best * 0.75 and s > 0]
-    keep = sorted(sorted(keep, key=lambda i: -scored[i])[:QUOTE_MAX_SENTENCES])
-    return [parts[i] for i in keep]
+    found = hits(words, passage_text)
+    numbers = set(NUMBER.findall(normalize(MARKER.sub(" ", sentence))))
+    return Support(found / len(words), found, numbers <= set(NUMBER.findall(normalize(passage_text or ""))))

@@ -30,11 +30,13 @@ def cmd_ask(args) -> int:
             print(f"\n{result.notice}")
         for c in result.citations:
             matched = " (source matched by Groundwork)" if c.matched_by_groundwork else ""
-            print(f"[{c.n}] {c.file}, {c.place}{matched}")
+            print(f"[{c.n}] {c.file}, {c.place.label()}{matched}")
             if c.quote:
                 print(f"    \"{c.quote}\"")
         for sentence in result.unsupported:
             print(f"\nNot clearly supported by your documents: {strip_markers(sentence)}")
+        for sentence in result.says_nothing:
+            print(f"\nStates nothing specific Groundwork could check against the cited page: {strip_markers(sentence)}")
     return 0
 
 

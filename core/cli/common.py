@@ -44,9 +44,11 @@ def safe_console() -> None:
     """Human text never fails on a console that can't show a character (Windows' cp1252 and "報告.pdf"):
     such characters are written as "?" instead."""
     for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # a real console's stream has it
         try:
-            stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError, OSError):  # not a reconfigurable text stream
+            if reconfigure is not None:
+                reconfigure(errors="replace")
+        except (ValueError, OSError):  # not a reconfigurable text stream
             pass
 
 
@@ -78,17 +80,3 @@ def collect_paths(paths: Sequence[str]) -> list[Path]:
         else:
             raise UsageError(f"There is no file or folder at '{raw}'; check the path and try again.")
     return out
-
-
-def pages_label(n: int) -> str:
-    """'12 pages', '1 page', or, for a Word file that stored no page breaks, 'no page numbers'."""
-    return f"{n} page{'s' if n != 1 else ''}" if n else "no page numbers"
-
-
-def place_label(r: dict) -> str:
-    """Where a search result or citation (as a dict) is, in words."""
-    from core.labels import place_label as place
-
-    return place(*(r.get(k) for k in ("page", "page_end", "section", "row_start", "row_end")))
-
-

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from core.cli.common import collect_paths, emit, library_from, pages_label, stderr_progress
+from core.cli.common import collect_paths, emit, library_from, stderr_progress
 from core.errors import UsageError
+from core.labels import pages_label
 
 
 def cmd_ingest(args) -> int:

@@ -1,7 +1,8 @@
 """``search`` and ``eval``: finding passages, and measuring how well that works."""
 from __future__ import annotations
 
-from core.cli.common import emit, library_from, place_label
+from core.cli.common import emit, library_from
+from core.place import Place
 
 
 def cmd_search(args) -> int:
@@ -19,7 +20,7 @@ def cmd_search(args) -> int:
     def human(payload):
         if not payload["results"]:
             return "Nothing in your documents matched that."
-        lines = [f"{i}. {r['file']}, {place_label(r)}  ({label}, relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
+        lines = [f"{i}. {r['file']}, {Place.of(r).label()}  ({label}, relevance {r['score']:.2f})\n   {r['text'][:300].strip()}"
                  for i, (r, label) in enumerate(zip(payload["results"], labels), 1)]
         if unrelated:
             lines.insert(0, "This doesn't seem to be about anything in your documents; these are the closest passages.")

@@ -61,8 +61,8 @@ def _format_number(number: float, code: str) -> str:
     digits = match.group(0)
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     percent = "%" in bare
-    shown = abs(number) * (100 if percent else 1) if negative_section else number * (100 if percent else 1)
-    shown = Decimal(repr(shown)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # as Excel rounds
+    scaled = abs(number) * (100 if percent else 1) if negative_section else number * (100 if percent else 1)
+    shown = Decimal(repr(scaled)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # as Excel rounds
     text = f"{shown:,.{decimals}f}" if "," in digits else f"{shown:.{decimals}f}"
     prefix = _symbols(bare[: match.start()]) or ""
     suffix = _symbols(bare[match.end():])

@@ -213,7 +213,7 @@ def _add_paragraph(builder: _SegmentBuilder, paragraph, paged: Optional[str]) ->
             builder.add(_tidy("".join(text)))
             builder.page_break()
             text = []
-        else:
+        elif isinstance(piece, str):
             text.append(piece)
     builder.add(_tidy("".join(text)))
 

@@ -98,7 +98,8 @@ def recognise(image, low_confidence: float = LOW_CONFIDENCE) -> OcrText:
     if not first.below(low_confidence):  # read well, or nothing to read at all
         return first
     turned = _read(image.rotate(180))
-    return turned if turned.confidence is not None and turned.confidence > first.confidence + 0.05 else first
+    better = turned.confidence is not None and turned.confidence > (first.confidence or 0.0) + 0.05
+    return turned if better else first
 
 
 def located_chars(image) -> tuple[list[str], list[Optional[Rect]]]:

@@ -17,7 +17,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
@@ -80,7 +80,8 @@ def _open(data: bytes, settings: Settings, pdfium_pages: Optional[int]) -> tuple
 def _declared_pages(reader: PdfReader) -> Optional[int]:
     """The page count the file states for itself (cheap; a huge file is refused before its tree is walked)."""
     try:
-        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        trailer: Any = reader.trailer  # a dictionary object; pypdf types it as any PDF object
+        count = trailer["/Root"]["/Pages"]["/Count"]
         return int(count)
     except Exception:
         return None

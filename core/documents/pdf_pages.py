@@ -71,7 +71,7 @@ def page_facts(doc, index: int) -> PageFacts:
         width, height = page.get_size()
         area = max(width * height, 1.0)
         covered = 0.0
-        paths = []
+        paths: list = []  # pypdfium2 page objects
         for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH], max_depth=2):
             if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
                 left, bottom, right, top = obj.get_bounds()

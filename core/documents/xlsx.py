@@ -79,7 +79,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str) -> _SheetMarks:
 
 def _apply_merges(rows: dict[int, list[str]], merges: list[tuple[int, int, int, int]]) -> None:
     """Down: every row of the range gets the value. Across: the value stays in the first column only."""
-    for r0, c0, r1, c1 in merges:
+    for r0, c0, r1, _c1 in merges:
         top = rows.get(r0)
         if top is None or c0 >= len(top) or not top[c0]:
             continue

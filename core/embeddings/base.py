@@ -11,7 +11,9 @@ from core.types import Progress
 @runtime_checkable
 class Embedder(Protocol):
     name: str  # stable id; keys the Chroma collection
-    dim: int
+
+    @property
+    def dim(self) -> int: ...
 
     def embed(self, texts: list[str], progress: Optional[Progress] = None) -> list[list[float]]: ...
 

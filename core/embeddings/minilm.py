@@ -11,7 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -56,8 +56,8 @@ def _sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class _Runtime:
-    session: object  # onnxruntime.InferenceSession (run() is thread-safe)
-    tokenizer: object  # tokenizers.Tokenizer, configured once, then only read
+    session: Any  # onnxruntime.InferenceSession (run() is thread-safe)
+    tokenizer: Any  # tokenizers.Tokenizer, configured once, then only read
     inputs: frozenset[str]
     output: str
 

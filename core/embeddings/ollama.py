@@ -34,8 +34,6 @@ class OllamaEmbedder:
     """An embedding model served by Ollama (``/api/embed``), e.g. ``nomic-embed-text``."""
 
     def __init__(self, host: str, model: str, timeout: float, batch_size: int = OLLAMA_BATCH):
-        import ollama
-
         self.host = host
         self.model = model.strip()
         short = self.model[: -len(":latest")] if self.model.endswith(":latest") else self.model

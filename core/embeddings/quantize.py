@@ -84,7 +84,8 @@ def _unpack_stored_weights(graph, numpy_helper) -> None:
     for node in graph.node:
         for name in node.input:
             consumers.setdefault(name, []).append(node)
-    drop, unpacked = set(), []
+    drop: set[int] = set()  # ids of the nodes replaced
+    unpacked: list = []
     for node in graph.node:
         if node.op_type != "Cast" or node.input[0] not in constants:
             continue

@@ -10,6 +10,7 @@ No Streamlit here: ``core.runtime`` keeps one ``JobBoard`` per library for the a
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -21,6 +22,8 @@ from core.ingest.pipeline import add_checked, check_file
 from core.ingest.reports import FileCheck, IngestReport
 
 log = logging.getLogger(__name__)
+
+Step = Callable[[Callable[[float, str], None]], IngestReport]  # one file's work, given its progress callback
 
 
 def _now() -> str:
@@ -75,7 +78,7 @@ class InterruptedBatch:
 class IngestJob:
     """One batch, added file by file in a background thread."""
 
-    def __init__(self, library, work: list[Callable[[Callable[[float, str], None]], IngestReport]],
+    def __init__(self, library, work: list[Step],
                  names: list[str]):
         self.library = library
         self._work = work
@@ -117,7 +120,10 @@ class IngestJob:
                 with self._lock:
                     self._current = i
                 self._update(i, message="Starting")
-                report = step(lambda f, m, i=i: self._update(i, fraction=max(0.0, min(1.0, f)), message=m))
+                def progress(f: float, m: str, i: int = i) -> None:
+                    self._update(i, fraction=max(0.0, min(1.0, f)), message=m)
+
+                report = step(progress)
                 self._update(i, fraction=1.0, message=report.status, report=report)
                 with self.library.db.transaction() as tx:
                     tx.execute("UPDATE ingest_jobs SET done = ? WHERE id = ?", (i + 1, self.id))
@@ -157,18 +163,18 @@ class JobBoard:
     def add_checked(self, checks: list[FileCheck]) -> IngestJob:
         """Add files the page has already checked."""
         lib = self.library
-        work = [lambda p, c=c: add_checked(c, lib, p) for c in checks]
+        work: list[Step] = [functools.partial(add_checked, c, lib) for c in checks]
         return self._start(lambda: IngestJob(lib, work, [c.name for c in checks]))
 
     def add_files(self, items: list[tuple[str, bytes]]) -> IngestJob:
         """Check and add files in one go (the sample documents)."""
-        lib, known = self.library, {}
+        lib, known = self.library, dict[str, str]()
 
         def step(name, data, progress):
             check = check_file(name, data, lib, lambda f, m: progress(0.3 * f, m), known)
             return add_checked(check, lib, lambda f, m: progress(0.3 + 0.7 * f, m))
 
-        work = [lambda p, n=n, d=d: step(n, d, p) for n, d in items]
+        work: list[Step] = [functools.partial(step, n, d) for n, d in items]
         return self._start(lambda: IngestJob(lib, work, [n for n, _ in items]))
 
     def stop(self, timeout: float = 180.0) -> Optional[JobView]:
@@ -188,7 +194,8 @@ class JobBoard:
 
     def interrupted(self) -> Optional[InterruptedBatch]:
         """The last batch cut short by closing Groundwork, if the owner hasn't been told yet."""
-        running = {self._job.id} if self.busy() else set()
+        job = self.current()
+        running = {job.id} if job is not None and job.view().running else set()
         row = self.library.db.conn().execute(
             "SELECT * FROM ingest_jobs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
         if row is None or row["id"] in running:

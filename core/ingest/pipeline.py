@@ -67,19 +67,16 @@ def check_file(name: str, data: bytes, library: Library, progress: Progress = no
         check.action = "skip"
         check.notes.append(SAME_IN_BATCH.format(other=known[check.sha256]))
         return check
-    existing = library.db.conn().execute(
-        "SELECT name FROM documents WHERE status = 'ready' AND sha256 = ?", (check.sha256,)).fetchone()
+    existing = library.by_hash(check.sha256)
     if existing is not None:
         check.action = "skip"
-        check.notes.append(ALREADY_THERE if existing[0] == check.name else ALREADY_THERE_AS.format(other=existing[0]))
+        check.notes.append(ALREADY_THERE if existing == check.name else ALREADY_THERE_AS.format(other=existing))
         known[check.sha256] = check.name
         return check
     _read(check, library, progress, read)
     if check.action != "fail":
         known[check.sha256] = check.name
-        names = library.db.conn().execute(
-            "SELECT 1 FROM documents WHERE status = 'ready' AND name = ?", (check.name,)).fetchone()
-        check.action = "replace" if names else "add"
+        check.action = "replace" if library.has_name(check.name) else "add"
     return check
 
 
@@ -115,6 +112,7 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
         progress(1.0, "Skipped")
         return IngestReport.from_check(check)
     doc = check.doc
+    assert doc is not None  # a check that is ok read the file
     report = IngestReport(file=doc.name, status="failed", pages=doc.triage.pages, triage=doc.triage,
                           warnings=list(doc.triage.warnings))
     try:
@@ -167,9 +165,7 @@ def _worth_reading_ahead(library: Library, data: Union[bytes, Path]) -> bool:
 
 
 def _stored(library: Library, data: Union[bytes, Path]) -> bool:
-    sha = _sha256(data)
-    return library.db.conn().execute(
-        "SELECT 1 FROM documents WHERE status = 'ready' AND sha256 = ?", (sha,)).fetchone() is not None
+    return library.by_hash(_sha256(data)) is not None
 
 
 def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]], progress: Progress = no_progress,

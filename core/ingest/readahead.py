@@ -60,6 +60,26 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="groundwork-parent-watch", daemon=True).start()
 
 
+def _logging_like_parent() -> tuple[bool, int]:
+    """What the worker's logging should do: stay quiet, as the CLI is without ``--debug`` (only
+    NullHandlers on the root logger), or print records at the parent's level."""
+    root = logging.getLogger()
+    quiet = bool(root.handlers) and all(isinstance(h, logging.NullHandler) for h in root.handlers)
+    return quiet, root.level
+
+
+def _start_worker(parent: int, quiet: bool, level: int) -> None:
+    """In the worker: end with the parent (``_end_with_parent``), and log like it. A spawned process
+    starts with no logging set up, and Python's last-resort handler would print every warning, with
+    its traceback, on the owner's screen."""
+    _end_with_parent(parent)
+    root = logging.getLogger()
+    if quiet:
+        root.addHandler(logging.NullHandler())
+    else:
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
 def _read_in_worker(name: str, data, settings: Settings) -> ParsedDocument:
     """Read one file; ``data`` is its bytes or its path (then the worker opens it itself)."""
     from core.documents import read_document
@@ -95,7 +115,8 @@ class ReadAhead:
 
             try:
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_end_with_parent, initargs=(os.getpid(),))
+                                                 initializer=_start_worker,
+                                                 initargs=(os.getpid(), *_logging_like_parent()))
             except (OSError, ValueError):  # no processes here: read in this one
                 log.warning("reading ahead is unavailable", exc_info=True)
                 self._enabled = False

@@ -42,6 +42,20 @@ def removed_on(moment: datetime | None = None) -> str:
     return f"removed on {moment.day} {moment.strftime('%B %Y')}"
 
 
+def removed_date(text: str) -> str | None:
+    """The ISO date in a placeholder written by ``removed_on`` ('removed on 7 December 2026' ->
+    '2026-12-07'); None for any other text (a stored name that is still a real file name)."""
+    import re
+
+    m = re.fullmatch(r"removed on (\d{1,2} [A-Za-z]+ \d{4})", (text or "").strip())
+    if not m:
+        return None
+    try:
+        return datetime.strptime(m.group(1), "%d %B %Y").date().isoformat()
+    except ValueError:
+        return None
+
+
 def chunk_ids(conn, doc_id: int) -> frozenset[str]:
     return frozenset(r[0] for r in conn.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,)))
 

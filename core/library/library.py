@@ -39,7 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from core.db import Database, name_hash
+from core.db import READY, Database, name_hash
 from core.library.forget import Gone, chunk_ids, forget
 from core.library.locks import WriteLock
 from core.sync import changelog
@@ -47,6 +47,7 @@ from core.library.reads import LibraryReads, chunk_from_row
 from core.library.vectors import VectorStore
 from core.privacy import keep_files_private, make_data_folder_private
 from core.settings import Settings
+from core.text.normalize import fts_row, index_text, title_of
 from core.types import Chunk, ParsedDocument, Progress, no_progress
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,6 @@ VECTOR_BATCH = 256  # vectors per Chroma upsert
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def title_of(name: str) -> str:
-    """A document's title as people would say it: 'Price_List_2026.docx' -> 'Price List 2026'."""
-    stem = name.rsplit(".", 1)[0]
-    return re.sub(r"[_\-]+", " ", stem).strip() or name
 
 
 @dataclass(frozen=True)
@@ -150,12 +145,12 @@ class Library(LibraryReads):
         cleaned = 0
         with self._writing():
             db = self.db.conn()
-            stale = db.execute("SELECT id, sha256, kind FROM documents WHERE status != 'ready'").fetchall()
+            stale = db.execute("SELECT id, sha256, kind FROM documents WHERE status != ?", (READY,)).fetchall()
             pending = db.execute("SELECT doc_id, sha256, kind FROM pending_deletes").fetchall()
             for doc_id, sha, kind in [tuple(r) for r in stale] + [tuple(r) for r in pending]:
                 self._delete_vectors(doc_id)
                 with self._commit() as tx:
-                    tx.execute("DELETE FROM documents WHERE id = ? AND status != 'ready'", (doc_id,))
+                    tx.execute("DELETE FROM documents WHERE id = ? AND status != ?", (doc_id, READY))
                     tx.execute("DELETE FROM pending_deletes WHERE doc_id = ?", (doc_id,))
                     self._delete_original_if_unused(tx, sha, kind)
                 cleaned += 1
@@ -173,11 +168,11 @@ class Library(LibraryReads):
         """Store a read, split and embedded document atomically (steps 1-5 above)."""
         with self._writing():
             db = self.db.conn()
-            same = db.execute("SELECT name, chunks FROM documents WHERE status = 'ready' AND sha256 = ?",
+            same = db.execute("SELECT name, chunks FROM ready_documents WHERE sha256 = ?",
                               (doc.sha256,)).fetchone()
             if same is not None:  # added meanwhile (another window, another process)
                 return Stored("unchanged", same["chunks"], same["name"])
-            old = db.execute("SELECT id, sha256, kind, versions FROM documents WHERE status = 'ready' AND name = ?",
+            old = db.execute("SELECT id, sha256, kind, versions FROM ready_documents WHERE name = ?",
                              (doc.name,)).fetchone()
             old_ids = chunk_ids(db, old["id"]) if old is not None else frozenset()
             self._write_original(doc.sha256, doc.kind, data)
@@ -189,14 +184,14 @@ class Library(LibraryReads):
                      _triage_json(doc), (old["versions"] + 1) if old else 1, _now(), self.embedder.name),
                 ).lastrowid
             try:
-                self._put_vectors(doc_id, doc.name, chunks, vectors, progress)
+                self._put_vectors(doc_id, chunks, vectors, progress)
                 progress(0.99, "Saving")
                 with self._commit() as tx:
                     self._put_rows(tx, doc_id, doc, chunks)
                     if old is not None:
                         self._retire(tx, old["id"], old["sha256"], old["kind"])
                     self._event(tx, "replaced" if old is not None else "added", doc.name)
-                    tx.execute("UPDATE documents SET status = 'ready' WHERE id = ?", (doc_id,))
+                    tx.execute("UPDATE documents SET status = ? WHERE id = ?", (READY, doc_id))
             except BaseException:
                 self._undo(doc_id, doc)
                 raise
@@ -205,15 +200,19 @@ class Library(LibraryReads):
                 self._forget([Gone(doc.name, old_ids, replaced=True)])
         return Stored("replaced" if old is not None else "added", len(chunks))
 
-    def _put_vectors(self, doc_id: int, name: str, chunks: list[Chunk], vectors: list[list[float]],
+    def _put_vectors(self, doc_id: int, chunks: list[Chunk], vectors: list[list[float]],
                      progress: Progress) -> None:
         for start in range(0, len(chunks), VECTOR_BATCH):
             part = chunks[start:start + VECTOR_BATCH]
             progress(start / max(len(chunks), 1), "Saving")
-            self.vectors.write(self.db.generation(), lambda c, part=part, start=start: c.upsert(
-                ids=[ch.id for ch in part], embeddings=vectors[start:start + len(part)],
-                # the document's id, not its name: Chroma keeps copies of metadata after a removal
-                metadatas=[{"doc_id": doc_id, "page": ch.page if ch.page is not None else -1} for ch in part]))
+
+            def upsert(c, part: list[Chunk] = part, start: int = start) -> None:
+                c.upsert(
+                    ids=[ch.id for ch in part], embeddings=vectors[start:start + len(part)],
+                    # the document's id, not its name: Chroma keeps copies of metadata after a removal
+                    metadatas=[{"doc_id": doc_id, "page": ch.page if ch.page is not None else -1} for ch in part])
+
+            self.vectors.write(self.db.generation(), upsert)
 
     @staticmethod
     def _put_rows(tx, doc_id: int, doc: ParsedDocument, chunks: list[Chunk]) -> None:
@@ -227,16 +226,24 @@ class Library(LibraryReads):
                 "VALUES (?,?,?,?,?,?,?,?,?)",
                 (c.id, doc_id, c.ordinal, c.page, c.page_end, c.section, c.text, c.row_start, c.row_end)).lastrowid
             tx.execute("INSERT INTO chunks_fts(rowid, title, section, text) VALUES (?,?,?,?)",
-                       (rowid, title, c.section or "", c.text))
+                       fts_row(rowid, title, c.section, c.text))
 
     def _undo(self, doc_id: int, doc: ParsedDocument) -> None:
         """Take back a failed attempt; ``recover`` would do the same after a crash."""
-        with contextlib.suppress(Exception):
+        # The first failure is already on its way to the caller; one here must not replace it.
+        # What is left undone stays marked unfinished, and ``recover`` finishes it on the next start.
+        try:
             self._delete_vectors(doc_id)
-        with contextlib.suppress(Exception):
+        except Exception:
+            # keep the unfinished row: it is how ``recover`` finds these vectors
+            log.warning("taking back the vectors of a failed add left some behind", exc_info=True)
+            return
+        try:
             with self._commit() as tx:
                 tx.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
                 self._delete_original_if_unused(tx, doc.sha256, doc.kind)
+        except Exception:
+            log.warning("taking back the rows of a failed add left some behind", exc_info=True)
 
     def _retire(self, tx, doc_id: int, sha: str, kind: str) -> None:
         """Inside a transaction: drop a document's rows; its vectors go in _finish_pending."""
@@ -289,7 +296,7 @@ class Library(LibraryReads):
             with self._commit() as tx:
                 tx.execute("UPDATE documents SET name = ? WHERE id = ?", (new_name, info.id))
                 tx.execute("UPDATE chunks_fts SET title = ? WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)",
-                           (title_of(new_name), info.id))
+                           (index_text(title_of(new_name)), info.id))
                 changelog.record(tx, "renamed", new_name, previous=old_name)
 
     def _forget(self, gone: list[Gone]) -> None:
@@ -322,7 +329,7 @@ class Library(LibraryReads):
                 chunks = [chunk_from_row(r) for r in rows]
                 self._delete_vectors(info.id)
                 vectors = self.embedder.embed([embed_text(info.file, c) for c in chunks])
-                self._put_vectors(info.id, info.file, chunks, vectors, no_progress)
+                self._put_vectors(info.id, chunks, vectors, no_progress)
                 with self._commit() as tx:
                     tx.execute("UPDATE documents SET embedder = ? WHERE id = ?", (self.embedder.name, info.id))
         progress(1.0, "Done")

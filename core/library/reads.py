@@ -1,7 +1,7 @@
 """Reading the library: documents, pages, passages, counts, and the search index interface.
 
 Readers never take the write lock: SQLite's WAL mode shows them the last committed state,
-and only documents with status ``ready`` are ever listed or searched.
+and only ready documents (the view ``ready_documents``, ``core.db``) are ever listed or searched.
 """
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
-from core.db import name_hash
+from core.db import Database, name_hash
 from core.errors import NotFoundError
+from core.library.vectors import VectorStore
+from core.settings import Settings
 from core.types import Chunk, LibraryStats
 
 
@@ -65,17 +67,30 @@ def _missing(name: str) -> NotFoundError:
 class LibraryReads:
     """The read half of ``Library`` (mixed in); needs ``self.db``, ``self.settings``, ``self.vectors``."""
 
+    db: Database
+    settings: Settings
+    vectors: VectorStore
+
     def documents(self) -> list[DocumentInfo]:
         rows = self.db.conn().execute(
-            "SELECT * FROM documents WHERE status = 'ready' ORDER BY lower(name)").fetchall()
+            "SELECT * FROM ready_documents ORDER BY lower(name)").fetchall()
         return [_info(r) for r in rows]
 
     def document(self, name: str) -> DocumentInfo:
         row = self.db.conn().execute(
-            "SELECT * FROM documents WHERE status = 'ready' AND name = ?", (name,)).fetchone()
+            "SELECT * FROM ready_documents WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise _missing(name)
         return _info(row)
+
+    def by_hash(self, sha256: str) -> Optional[str]:
+        """The name of the ready document with exactly this content (its SHA-256), or None."""
+        row = self.db.conn().execute("SELECT name FROM ready_documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else row[0]
+
+    def has_name(self, name: str) -> bool:
+        """Whether a ready document is called ``name``."""
+        return self.db.conn().execute("SELECT 1 FROM ready_documents WHERE name = ?", (name,)).fetchone() is not None
 
     def original_path(self, name: str) -> Path:
         info = self.document(name)
@@ -97,27 +112,27 @@ class LibraryReads:
 
     def chunk_count(self) -> int:
         return self.db.conn().execute(
-            "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.status = 'ready'"
+            "SELECT count(*) FROM chunks c JOIN ready_documents d ON d.id = c.doc_id"
         ).fetchone()[0]
 
     def stats(self) -> LibraryStats:
         db = self.db.conn()
         row = db.execute(
             "SELECT count(*) AS documents, coalesce(sum(pages),0) AS pages, coalesce(sum(chunks),0) AS chunks, "
-            "coalesce(sum(words),0) AS words FROM documents WHERE status = 'ready'").fetchone()
+            "coalesce(sum(words),0) AS words FROM ready_documents").fetchone()
         replacements = db.execute("SELECT count(*) FROM events WHERE kind = 'replaced'").fetchone()[0]
         month_ago = datetime.fromtimestamp(time.time() - 30 * 86400, timezone.utc).isoformat(timespec="seconds")
         recent = db.execute("SELECT count(*) FROM events WHERE kind = 'replaced' AND at >= ?",
                             (month_ago,)).fetchone()[0]
         scanned = sum(len(json.loads(t or "{}").get("ocr_pages") or []) for (t,) in db.execute(
-            "SELECT triage_json FROM documents WHERE status = 'ready'"))
+            "SELECT triage_json FROM ready_documents"))
         return LibraryStats(documents=row["documents"], pages=row["pages"], chunks=row["chunks"], words=row["words"],
                             replacements=replacements, replacements_30d=recent, scanned_pages=scanned)
 
     def removed_on(self, name: str) -> Optional[str]:
         """When a document of this name was last removed (UTC ISO time); None if it never was, or is back."""
         db = self.db.conn()
-        if db.execute("SELECT 1 FROM documents WHERE status = 'ready' AND name = ?", (name,)).fetchone():
+        if self.has_name(name):
             return None
         row = db.execute("SELECT max(at) FROM events WHERE kind = 'removed' AND name_hash = ?",
                          (name_hash(name),)).fetchone()
@@ -133,8 +148,8 @@ class LibraryReads:
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             rows = db.execute(
-                "SELECT c.*, d.name FROM chunks c JOIN documents d ON d.id = c.doc_id "
-                f"WHERE d.status = 'ready' AND c.id IN ({','.join('?' * len(part))})", part).fetchall()
+                "SELECT c.*, d.name FROM chunks c JOIN ready_documents d ON d.id = c.doc_id "
+                f"WHERE c.id IN ({','.join('?' * len(part))})", part).fetchall()
             for r in rows:
                 out[r["id"]] = (chunk_from_row(r), r["name"])
         return out
@@ -163,8 +178,8 @@ class LibraryReads:
         if not rowids:
             return []
         found = {r[0]: r[1] for r in db.execute(
-            "SELECT c.rowid, c.id FROM chunks c JOIN documents d ON d.id = c.doc_id "
-            f"WHERE d.status = 'ready' AND c.rowid IN ({','.join('?' * len(rowids))})", rowids).fetchall()}
+            "SELECT c.rowid, c.id FROM chunks c JOIN ready_documents d ON d.id = c.doc_id "
+            f"WHERE c.rowid IN ({','.join('?' * len(rowids))})", rowids).fetchall()}
         return [found[r] for r in rowids if r in found][:limit]
 
     def vector_query(self, embedding: list[float], limit: int,
@@ -173,7 +188,7 @@ class LibraryReads:
         where = None
         if files:
             ids = [r[0] for r in self.db.conn().execute(
-                f"SELECT id FROM documents WHERE status = 'ready' AND name IN ({','.join('?' * len(files))})",
+                f"SELECT id FROM ready_documents WHERE name IN ({','.join('?' * len(files))})",
                 list(files))]
             if not ids:
                 return []

@@ -64,7 +64,10 @@ def _client(settings: Settings):
 
 
 def _forget_cached_system(client) -> None:
-    """Make the next ``PersistentClient`` on this folder load it from disk again (Chroma caches one per folder)."""
+    """Make the next ``PersistentClient`` on this folder load it from disk again (Chroma caches one per folder).
+
+    Chroma's private ``SharedSystemClient._identifier_to_system``/``_identifier_to_refcount`` and a client's
+    ``_identifier``: guarded by tests/test_private_internals.py."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
     identifier = getattr(client, "_identifier", None)
@@ -88,8 +91,8 @@ class VectorStore:
         self._name = collection_name
         self._remote = bool(settings.chroma_url)
         self._lock = threading.RLock()
-        self._client = None
-        self._collection = None
+        self._client: Any = None  # a chromadb client, opened on first use
+        self._collection: Any = None
         self.generation = -1  # the library generation this handle's index reflects
 
     @classmethod

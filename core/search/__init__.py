@@ -15,7 +15,7 @@ from core.search.hybrid import candidates
 from core.search import topic
 from core.search.rerank import RERANK_CANDIDATES, UnitScorer, rescore, uses_builtin_model
 from core.search.text import fts_query, specifics, terms
-from core.types import SearchResult
+from core.types import Found
 
 __all__ = ["search", "gate", "answers", "off_topic", "relevant", "is_weak", "strength", "terms", "highlight_terms",
            "fts_query"]
@@ -27,26 +27,24 @@ def highlight_terms(query: str) -> list[str]:
 
 
 def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
-           rerank_results: bool = True) -> list[SearchResult]:
+           rerank_results: bool = True) -> Found:
     """The k best passages for ``query``, optionally only from ``files``; best first.
 
-    Reranked results carry ``relevance`` (per passage) and ``topic`` (the question's meaning margin over
-    general-knowledge questions), which ``gate`` reads. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
+    Reranked results carry ``relevance`` (per passage), and what is found carries ``topic`` (the
+    question's meaning margin over general-knowledge questions, ``Found.topic``); ``gate`` reads both. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
     """
     query = (query or "").strip()
     if not query:
-        return []
+        return Found()
     qvec = library.embedder.embed_query(query)
     if not rerank_results:
-        return candidates(library, query, qvec, k, files)
+        return Found(candidates(library, query, qvec, k, files))
     pool = candidates(library, query, qvec, max(k, RERANK_CANDIDATES), files)
     if not pool:
-        return []
+        return Found()
     builtin = uses_builtin_model(library.embedder)
     scorer = UnitScorer(query, qvec if builtin else None)
     ranked, evs, _ = rescore(query, pool, scorer, library_vectors=builtin)
     best = topic.library_similarity([e.vector for e in evs], [e.sentence for e in evs])
     margin = topic.margin(best, topic.general_similarity(scorer.query_vector))
-    for r in ranked:
-        r.topic = margin
-    return ranked[:k]
+    return Found(ranked[:k], margin)

@@ -33,7 +33,7 @@ def off_topic(results: Sequence[SearchResult]) -> bool:
     """True when the question is clearly not about the library (or nothing was found at all)."""
     if not results:
         return True
-    margin = results[0].topic
+    margin = getattr(results, "topic", None)  # a Found from search; a plain list has no margin
     return margin is not None and margin < calibration.current()["off_topic_floor"]
 
 

@@ -15,6 +15,9 @@ So the reranker is built from what is pinned and offline, and fitted on labelled
 - ``phrase``: word pairs of the question found side by side ("deep clean", "weekend call-out");
 - ``exact``: numbers, codes and names of the question found as written.
 
+Words on both sides go through ``core.text.normalize`` first (numbers in one form, accents folded,
+"e-mail" meeting "email"), as in the keyword index and the page marks.
+
 ``relevance`` is a logistic model over these; its weights come from ``calibration.json``, written by
 ``benchmarks/calibrate.py`` (fitted on the tuning libraries, checked on each one held out in turn).
 Cost is bounded: at most ``SENTENCE_CANDIDATES`` passages of the ``RERANK_CANDIDATES`` get
@@ -32,6 +35,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from core.search import calibration
+from core.text.normalize import normalize
 from core.search.text import importance, phrases, specifics, stem, stem_sequence, stems_of, terms, title_of, units
 from core.types import SearchResult
 
@@ -108,7 +112,7 @@ def passage_text(r: SearchResult) -> str:
 def _exact_share(wanted: Sequence[str], text: str, stems: set[str]) -> float:
     if not wanted:
         return 1.0
-    flat = text.lower().replace(",", "")
+    flat = normalize(text).lower().replace(",", "")
     ok = sum(1 for w in wanted if w.replace(",", "") in flat or (w.isalpha() and stem(w) in stems))
     return ok / len(wanted)
 
@@ -229,5 +233,5 @@ def rescore(query: str, results: list[SearchResult], scorer: Callable[[list[str]
         r.relevance = relevance(ev)
         r.score = r.relevance
         r.sentence_score = ev.sentence
-    order = sorted(range(len(results)), key=lambda i: results[i].relevance, reverse=True)
+    order = sorted(range(len(results)), key=lambda i: results[i].relevance or 0.0, reverse=True)
     return [results[i] for i in order], [evs[i] for i in order], missing

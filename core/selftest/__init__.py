@@ -116,7 +116,8 @@ def run(library, llm=None, model: Optional[str] = None, limit: int = MAX_QUESTIO
     started = time.perf_counter()
     ask = _model_writer(llm, model) if llm is not None and model else None
     probes = write(library, limit, ask, lambda f, m: progress(0.3 * f, m))
-    asked, by_file = [], {}
+    asked: list[dict] = []
+    by_file: dict[str, list[tuple[Probe, Optional[int]]]] = {}
     for i, probe in enumerate(probes, 1):
         progress(0.3 + 0.7 * i / max(1, len(probes)), f"Searching question {i} of {len(probes)}")
         rank = _rank(search(library, probe.question, k=TOP), probe)
@@ -192,13 +193,36 @@ def _write_json(path: Path, payload: dict) -> None:
 
 
 def load_summary(data_dir: Path) -> Optional[SelfTestSummary]:
-    """The last result, or None when the self-test never ran (or its file can't be read)."""
+    """The last result, or None when the self-test never ran or its file can't be read (a broken file
+    is treated as "not run", never as an error). The one reader of ``SUMMARY_FILE``; the advisor uses it.
+
+    The file holds ``SelfTestSummary``'s fields as one JSON object: ``run_at`` (UTC ISO time),
+    ``questions`` (int), ``top1``, ``top3``, ``findability`` (0..1) and ``hard_documents`` (names).
+    """
     try:
         raw = json.loads((Path(data_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
-        known = {f.name for f in fields(SelfTestSummary)}
-        return SelfTestSummary(**{k: v for k, v in raw.items() if k in known})
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError):
         return None
+    return summary_from_dict(raw)
+
+
+def summary_from_dict(raw: object) -> Optional[SelfTestSummary]:
+    """A ``SelfTestSummary`` from its stored fields (unknown ones ignored), or None when they don't make one."""
+    if not isinstance(raw, dict):
+        return None
+    known = {f.name for f in fields(SelfTestSummary)}
+    values = {k: v for k, v in raw.items() if k in known}
+    try:
+        summary = SelfTestSummary(**values)
+        shares = [float(summary.top1), float(summary.top3), float(summary.findability)]
+        ok = (isinstance(summary.run_at, str) and summary.run_at and int(summary.questions) > 0
+              and all(0.0 <= s <= 1.0 for s in shares))
+    except (TypeError, ValueError):
+        return None
+    if not ok:
+        return None
+    hard = [str(d) for d in summary.hard_documents or [] if isinstance(d, str)]
+    return SelfTestSummary(summary.run_at, int(summary.questions), shares[0], shares[1], shares[2], hard)
 
 
 def load_details(data_dir: Path) -> Optional[dict]:

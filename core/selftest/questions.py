@@ -41,7 +41,7 @@ def _row_question(line: str) -> Optional[str]:
     """A question for one table row, or None when the line isn't one."""
     cells = [c.strip() for c in line.split("|")] if "|" in line else []
     if len(cells) >= 2:
-        values = [(_CELL.match(c).group(1).lower(), _CELL.match(c).group(2)) if _CELL.match(c) else ("", c) for c in cells]
+        values = [(m.group(1).lower(), m.group(2)) if (m := _CELL.match(c)) else ("", c) for c in cells]
         label = values[0][1]
         priced = any(h.startswith(("price", "cost", "fee")) or _PRICE.search(v) for h, v in values[1:])
     else:  # a PDF table row: words, then a price ("52.00", "$40") at the end
@@ -201,7 +201,7 @@ def write(library, limit: int = MAX_QUESTIONS, ask_model: Optional[Callable[[str
 def _spread(by_doc: dict[str, list], limit: int, rng: random.Random) -> list:
     """Every document gets questions, at most one per place, in proportion to its places (round robin)."""
     queues = {name: rng.sample(items, len(items)) for name, items in sorted(by_doc.items())}
-    chosen = []
+    chosen: list = []
     while len(chosen) < limit and any(queues.values()):
         for name in list(queues):
             if queues[name] and len(chosen) < limit:

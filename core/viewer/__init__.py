@@ -4,7 +4,7 @@
     docx_section.section_view   a Word file's section as safe HTML, tables as tables, marks added
     source.open_source     the document behind a passage (removed since? replaced since?)
     source.marks_for       which lines of a passage back up a claim (claim_for: what an answer says with it)
-    support                passages and answers cut into sentences
+    support                passages cut into sentences for marking (``core.text`` does the cutting)
     textmatch              finding stored text among a page's characters
 """
 from core.viewer.source import DocumentRemoved, Source, claim_for, marks_for, open_source, removed_sentence

@@ -64,7 +64,7 @@ def _tidy(text: str) -> str:
 def _heading_level(paragraph: Paragraph) -> int:
     """1.. for a heading ("Title" counts as 1), 0 for any other paragraph."""
     try:
-        style = paragraph.style.name or ""
+        style = getattr(paragraph.style, "name", None) or ""  # no style at all: a plain paragraph
     except Exception:  # a style the file names but does not define
         return 0
     if style.startswith("Title"):
@@ -78,7 +78,7 @@ def _heading_level(paragraph: Paragraph) -> int:
 def _list_kind(paragraph: Paragraph) -> int:
     """0: not a list item; 1: numbered; 2: bulleted."""
     try:
-        style = paragraph.style.name or ""
+        style = getattr(paragraph.style, "name", None) or ""  # no style at all: a plain paragraph
     except Exception:
         style = ""
     if style.startswith("List Number"):

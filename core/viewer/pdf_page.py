@@ -123,7 +123,7 @@ class PdfPages:
         if any(t and t.strip() for t in targets) and (scan := self._scan(number)) is not None:
             matches = locate_all(Keyed.of(scan.chars), targets, loose=loose)
             spans = merged(s for m in matches for s in m.spans)
-            rects = [scan.boxes[i] for a, b in spans for i in range(a, b + 1) if scan.boxes[i] is not None]
+            rects = [box for a, b in spans for i in range(a, b + 1) if (box := scan.boxes[i]) is not None]
             return PageMarks(number, scan.size, _lines(rects), matches)
         with _LOCK:
             page = self._page(number)

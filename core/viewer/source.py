@@ -7,18 +7,17 @@ library's "There is no document called ...". Reads only public ``Library`` metho
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
 from core.errors import NotFoundError
-from core.answer import supporting_sentences
-from core.viewer.support import claims_citing, passage_sentences
+from core.library.forget import removed_date
+from core.text.claims import claims_for, supporting
+from core.text.sentences import sentences
+from core.viewer.support import passage_sentences
 
-
-_MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -72,7 +71,8 @@ def open_source(lib, name: str, chunk_id: str = "") -> Source:
         info = lib.document(name)
         path = lib.original_path(name)
     except NotFoundError:
-        removed_at = lib.removed_on(name)
+        # a removed document's name was wiped from stored answers: its placeholder says when
+        removed_at = lib.removed_on(name) or removed_date(name)
         if removed_at:
             raise DocumentRemoved(name, removed_at) from None
         raise
@@ -108,17 +108,13 @@ def current_name(lib, name: str, chunk_id: str = "") -> str:
 def claim_for(result, n: int) -> str:
     """What an answer (``core.types.AnswerResult``) says on the authority of its citation ``n``: the
     sentences citing [n], and those Groundwork matched to it after the model left them uncited."""
-    said = [claims_citing(result.answer or "", n)] if result.mode != "search_only" else []
-    said += [" ".join(_MARKERS.sub("", m.sentence).split()) for m in getattr(result, "matched", None) or []
-             if m.n == n]
-    return " ".join(s for s in said if s)
+    answer = (result.answer or "") if result.mode != "search_only" else ""
+    return " ".join(claims_for(answer, n, getattr(result, "matched", None) or []))
 
 
 def marks_for(claim: str, passage_text: str) -> list[str]:
-    """The lines of a passage to mark: those that back up ``claim`` (``core.answer``'s support check, the
-    quote shown on hover); every sentence when there is no claim (a passage opened from Find, or shown
-    without a written answer)."""
-    if not (claim or "").strip():
-        return passage_sentences(passage_text)
-    picked = supporting_sentences(claim, passage_text)
-    return [s for s in picked if s and s.strip()] or passage_sentences(passage_text)
+    """The lines of a passage to mark: those that back up any sentence of ``claim`` (``core.text.claims``,
+    the same choice as the quote shown on hover); every sentence when there is no claim (a passage opened
+    from Find, or shown without a written answer)."""
+    claims = sentences(claim or "", "answer")
+    return supporting(claims, passage_text, line_breaks=True) if claims else passage_sentences(passage_text)

@@ -3,7 +3,9 @@
 The text Groundwork stored (read by pypdf, or from a Word file) and the characters another reader sees
 on the page (PDFium's text page, python-docx runs) rarely agree space for space. Both sides are reduced
 to a *key*: letters and digits only, accents dropped, ligatures split, case folded ("ﬁ" and "fi" match,
-"Hy-\\nphen" matches "Hyphen"), with a map from every key character back to the index it came from.
+"Hy-\\nphen" matches "Hyphen"), a decimal's trailing zeros left out ("28.80" matches "28.8", as in
+``core.text.normalize``, whose ``fold_char`` this uses), with a map from every key character back to the
+index it came from.
 
 A target is located in three tries, each never looser than "these exact letters and digits, in this
 order": the whole text; else each of its own lines that is long enough to be unmistakable; else a long
@@ -13,10 +15,12 @@ Nothing found means nothing is marked: a mark is never guessed.
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
+
+from core.text.normalize import fold_char
 
 MIN_KEY = 3  # shorter targets (after reduction) are not looked for at all
 EDGE_MIN = 20  # letters and digits a sentence cut by a page break must keep on this page (~4 words)
@@ -25,20 +29,21 @@ PUNCT_REACH = 2  # punctuation characters taken in at either end of a match
 LINE_MIN = 16  # a single line is looked for alone only when it is at least this long
 _BREAKS = "\r\n\x0b\x0c\u2028\u2029"
 _SENTENCE_STOPS = ".!?:;|•▪‣◦-–—)]”\"'"  # what may stand before a short target that starts a sentence
+_TRAILING_ZEROS = re.compile(r"(?<=\d\.)\d*?(0+)(?!\d)")
 
 
 @lru_cache(maxsize=4096)
 def _reduce(ch: str) -> str:
-    """One character as key characters: NFKD (splits ligatures, separates accents), accents and
-    everything that is not a letter or digit dropped, case folded."""
-    out = []
-    for part in unicodedata.normalize("NFKD", ch):
-        if unicodedata.combining(part):
-            continue
-        for c in part.casefold():
-            if c.isalnum():
-                out.append(c)
-    return "".join(out)
+    """One character as key characters: accents dropped, ligatures split (``fold_char``), everything that
+    is not a letter or digit dropped, case folded."""
+    return "".join(c for c in fold_char(ch).casefold() if c.isalnum())
+
+
+def _zeros(chars: Sequence[str]) -> set[int]:
+    """Indexes of the trailing zeros of decimals ("28.80", "28.00"): left out of the key."""
+    if not all(len(c) == 1 for c in chars):
+        return set()
+    return {i for m in _TRAILING_ZEROS.finditer("".join(chars)) for i in range(m.start(1), m.end(1))}
 
 
 @dataclass
@@ -48,22 +53,28 @@ class Keyed:
     key: str
     back: list[int] = field(default_factory=list)
     chars: Sequence[str] = ()
+    skipped: frozenset = frozenset()  # indexes of characters left out of the key (a decimal's trailing zeros)
 
     @classmethod
     def of(cls, chars: Iterable[str]) -> "Keyed":
         chars = list(chars)
+        skipped = _zeros(chars)
         key: list[str] = []
         back: list[int] = []
         for i, ch in enumerate(chars):
+            if i in skipped:
+                continue
             for c in _reduce(ch):
                 key.append(c)
                 back.append(i)
-        return cls("".join(key), back, chars)
+        return cls("".join(key), back, chars, frozenset(skipped))
 
     @cached_property
     def _line_ids(self) -> tuple[list[int], list[int]]:
         """Each character's printed line number, and the numbers of the lines holding any text."""
-        ids, current, filled = [], 0, []
+        ids: list[int] = []
+        filled: list[int] = []
+        current = 0
         for ch in self.chars:
             if ch and ch in _BREAKS:
                 current += 1
@@ -107,6 +118,8 @@ class Keyed:
         for _ in range(PUNCT_REACH):
             if first > 0 and self._stuck(first - 1):
                 first -= 1
+        while last + 1 in self.skipped:
+            last += 1
         for _ in range(PUNCT_REACH):
             if last + 1 < len(self.chars) and self._stuck(last + 1):
                 last += 1
@@ -117,6 +130,8 @@ class Keyed:
         "ridden")? With ``alone``, they must also start a line or a sentence (after ". ", ": ", "| ",
         a bullet), so a heading "Rules" is not the word in "these rules apply"."""
         first, last = self.back[start], self.back[start + length - 1]
+        while last + 1 in self.skipped:
+            last += 1
         before = self.chars[first - 1] if first > 0 else "\n"
         after = self.chars[last + 1] if last + 1 < len(self.chars) else "\n"
         if _reduce(before) or _reduce(after):
@@ -192,7 +207,7 @@ def locate(page: Keyed, target: str, edges: bool = True, loose: bool = False) ->
     hits = _all(page, key, alone=not loose and len(key) < LINE_MIN)
     if hits:
         return Match(target, [page.span(p, len(key)) for p in hits], "whole")
-    spans = []
+    spans: list[tuple[int, int]] = []
     lines = [line for line in target.splitlines() if len(key_of(line)) >= LINE_MIN]
     if len(lines) > 1:
         for line in lines:
