@@ -42,7 +42,7 @@ def cmd_sync(args) -> int:
         if not args.json and sys.stderr.isatty():
             print(f"\r{message[:78]:<78}", end="", file=sys.stderr, flush=True)
 
-    reports = sync_all(lib, paths, confirm_removals=args.confirm_removals, progress=progress)
+    reports = sync_all(lib, paths, confirm_removals=args.confirm_removals, progress=progress) or []
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
 

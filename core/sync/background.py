@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from core.sync import folders as kept
 from core.sync.changelog import now
@@ -52,7 +52,7 @@ class SyncLoop:
         self._lock = threading.Lock()
         self._status = LoopStatus()
         self._thread: Optional[threading.Thread] = None
-        self._observer = None
+        self._observer: Optional[Any] = None
         self._watched: tuple[str, ...] = ()
         self._event_at = 0.0
 

@@ -116,7 +116,8 @@ FORGOTTEN_DETAIL = "Removed by you; Groundwork keeps no trace of a removed docum
 def forget(conn: sqlite3.Connection, name: str) -> None:
     """A person removed ``name``: the log keeps that something was removed, not the name (nor its earlier
     names), as the rest of the library keeps no trace of it. Inside the removal's transaction."""
-    names, todo = set(), [name]
+    names: set[str] = set()
+    todo = [name]
     while todo and len(names) < 100:
         n = todo.pop()
         if n in names:

@@ -100,7 +100,9 @@ def add(db, path: str | os.PathLike, data_dir: Optional[Path] = None) -> KeptFol
                              "keep one of them, not both.")
     with db.transaction() as tx:
         tx.execute("INSERT INTO kept_folders(path, added_at) VALUES (?, ?)", (wanted, now()))
-    return find(db, wanted)
+    added = find(db, wanted)
+    assert added is not None
+    return added
 
 
 def remove(db, path: str | os.PathLike) -> KeptFolder:

@@ -46,8 +46,8 @@ def when_label(iso: Optional[str], today: Optional[datetime] = None) -> str:
     except ValueError:
         return iso
     local = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone()
-    today = (today or datetime.now().astimezone()).date()
-    return local.strftime("%H:%M") if local.date() == today else f"{local.day} {local.strftime('%b %H:%M')}"
+    day = (today or datetime.now().astimezone()).date()
+    return local.strftime("%H:%M") if local.date() == day else f"{local.day} {local.strftime('%b %H:%M')}"
 
 
 def couldnt_reach(folder: str, since_iso: str) -> str:

@@ -368,7 +368,7 @@ class _Pass:
         self.refresh_ready()
         owned = {rel: row for rel, row in self.known.items() if row["doc_id"] in self.ready}
         gone = sorted(rel for rel in owned if rel not in found.files and not found.under_unreadable(rel))
-        for rel, row in list(self.known.items()):  # files that were never in the library: just forget them
+        for rel in list(self.known):  # files that were never in the library: just forget them
             if rel not in found.files and not found.under_unreadable(rel) and rel not in owned:
                 self.drop_row(rel)
         if not gone:
