@@ -73,6 +73,7 @@ def library_status() -> None:
     try:
         stats = runtime.get_library().stats()
         adding = runtime.get_jobs().busy()
+        runtime.get_folder_sync()  # started once per server: a pass now, then every few minutes
         if stats.documents:
             st.markdown(
                 f"**Library:** {stats.documents} document{'s' if stats.documents != 1 else ''}, "

@@ -173,6 +173,46 @@ def name_hash(name: str) -> str:
     return hashlib.sha256(("groundwork-event|" + str(name)).encode("utf-8")).hexdigest()[:32]
 
 
+_V6_FOLDERS = """
+CREATE TABLE kept_folders (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    path              TEXT NOT NULL UNIQUE,      -- absolute, as the owner's computer names it
+    added_at          TEXT NOT NULL,
+    last_pass_at      TEXT,                      -- the last pass that tried (UTC ISO)
+    last_reached_at   TEXT,                      -- the last pass that could read the folder
+    unreachable_since TEXT,                      -- first failed pass since it was last reached
+    last_error        TEXT NOT NULL DEFAULT '',  -- one plain sentence
+    pending_json      TEXT NOT NULL DEFAULT '[]',-- removals waiting for the owner's yes (relative paths)
+    pending_since     TEXT
+);
+CREATE TABLE folder_files (
+    folder_id INTEGER NOT NULL REFERENCES kept_folders(id) ON DELETE CASCADE,
+    rel_path  TEXT NOT NULL,                     -- inside the folder, with '/' between parts
+    size      INTEGER NOT NULL,
+    mtime_ns  INTEGER NOT NULL,
+    sha256    TEXT NOT NULL DEFAULT '',
+    doc_id    INTEGER,                           -- the document this file keeps in step (the source marker)
+    state     TEXT NOT NULL,                     -- 'in' | 'skipped' | 'failed' | 'waiting'
+    note      TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (folder_id, rel_path)
+);
+CREATE INDEX folder_files_doc ON folder_files(doc_id);
+CREATE TABLE changes (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,                     -- UTC ISO
+    file      TEXT NOT NULL,
+    action    TEXT NOT NULL,    -- added|replaced|renamed|removed|skipped|failed|unreachable|reached|waiting|kept
+    detail    TEXT NOT NULL DEFAULT '',          -- one plain sentence: why, or what changed
+    previous  TEXT NOT NULL DEFAULT '',          -- renamed: the name before
+    by_kind   TEXT NOT NULL,                     -- 'folder' | 'person'
+    by_name   TEXT NOT NULL,                     -- the folder's path, or 'you'
+    user_name TEXT NOT NULL DEFAULT '',          -- which person, once several people sign in
+    folder_id INTEGER
+);
+CREATE INDEX changes_by_time ON changes(at);
+CREATE INDEX changes_by_previous ON changes(previous, action);
+"""
+
 # Past questions and the replies given, imported from the owner's files (CSV/XLSX, mbox/.eml) as examples
 # to train on, kept with the history's approved answers (``core.advisor.example_store``).
 _V3_PAST_EXAMPLES = """
@@ -193,6 +233,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V3_PAST_EXAMPLES,  # 2 -> 3: imported past question/reply pairs
     _v4,  # 3 -> 4: the ready_documents view
     _v5,  # 4 -> 5: the keyword index normalised (core.text.normalize)
+    _V6_FOLDERS,  # 5 -> 6: kept folders, their files, and the change log (issue 21)
 )
 VERSION = len(MIGRATIONS)
 

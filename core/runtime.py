@@ -75,6 +75,23 @@ def get_jobs():
     return _jobs(str(s.data_dir), s.embedder, s.chroma_url)
 
 
+def _stop_sync(loop) -> None:
+    loop.stop(timeout=2.0)  # a cleared cache (tests, a changed data folder) doesn't leave a loop running
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_sync)
+def _folder_sync(data_dir: str, embedder: str, chroma_url: str):
+    from core.sync.background import SyncLoop
+
+    return SyncLoop(_library(data_dir, embedder, chroma_url)).start()
+
+
+def get_folder_sync():
+    """The app's folder checks (one per server): at start, every few minutes, and on "Check now"."""
+    s = get_settings()
+    return _folder_sync(str(s.data_dir), s.embedder, s.chroma_url)
+
+
 def library_or_stop():
     """The library, or one calm sentence and a stopped page when it can't be opened."""
     try:

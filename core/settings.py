@@ -56,6 +56,12 @@ class Settings:
     # how answers should sound and look (tone and format only; never the rules about sources)
     answer_style: str = ""
     answer_style_changed_at: str = ""  # UTC ISO time, for the advisor's "rated since the style was set"
+    # keeping the library in step with folders (core/sync)
+    sync_interval_minutes: float = 5.0  # a background pass this often while the app runs (0: only at start)
+    sync_watch: bool = True  # also check soon after the system reports a change in a kept folder
+    sync_removal_share: float = 0.5  # a pass removing more than this share of a folder's documents asks first...
+    sync_removal_min: int = 5  # ...when that is also more than this many documents
+    sync_settle_seconds: float = 2.0  # a file changed more recently than this is still being copied: next pass
     # names the web server answers to besides this computer's own (localhost, 127.0.0.1, [::1]): the
     # hook for sharing with staff (e.g. ["office-pc", "192.168.1.20"]); see core/webguard.py
     allowed_hosts: tuple[str, ...] = ()

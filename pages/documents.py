@@ -17,6 +17,7 @@ from core.labels import human_size, page_list, plural
 from core.render import literal_markdown as md
 from core.tablefile import csv_bytes
 from core.samples import sample_documents_in, sample_files, sample_items
+from ui.folder_sync import folder_section, what_changed
 
 runtime.page_setup()
 st.title("📄 Your documents")
@@ -220,6 +221,10 @@ else:
             if st.button("Clear", key="clear_uploads", help="Empty the drop box without adding anything."):
                 clear_drop_box()
                 st.rerun()
+
+# -- folders kept in step, and what changed (ui/folder_sync.py) -------------------------------------
+folder_section(lib, runtime.get_folder_sync())
+what_changed(lib)
 
 # -- the library -------------------------------------------------------------------------------
 st.subheader("In your library")

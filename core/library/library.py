@@ -42,11 +42,12 @@ from typing import Optional
 from core.db import READY, Database, name_hash
 from core.library.forget import Gone, chunk_ids, forget
 from core.library.locks import WriteLock
+from core.sync import changelog
 from core.library.reads import LibraryReads, chunk_from_row
 from core.library.vectors import VectorStore
 from core.privacy import keep_files_private, make_data_folder_private
 from core.settings import Settings
-from core.text.normalize import fts_row, title_of
+from core.text.normalize import fts_row, index_text, title_of
 from core.types import Chunk, ParsedDocument, Progress, no_progress
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ class Library(LibraryReads):
 
     def _event(self, db, kind: str, name: str) -> None:
         db.execute("INSERT INTO events(at, kind, name, name_hash) VALUES (?,?,?,?)", (_now(), kind, "", name_hash(name)))
+        changelog.record(db, kind, name)  # "What changed": by whoever is acting (a person, or a folder's pass)
 
     def recover(self) -> int:
         """Clean up after an interrupted ingest or removal; returns documents cleaned."""
@@ -276,6 +278,26 @@ class Library(LibraryReads):
                 self._finish_pending(info.id)
             self._forget(gone)
         return len(infos)
+
+    def rename(self, old_name: str, new_name: str) -> None:
+        """Give a document a new name, keeping its passages, vectors and history (nothing is read or embedded).
+
+        For a file renamed or moved in a kept folder. Old answers still open it: their citations name the
+        passage (its id doesn't depend on the name), and the change log remembers the old name.
+        """
+        with self._writing():
+            info = self.document(old_name)
+            db = self.db.conn()
+            if db.execute("SELECT 1 FROM documents WHERE status = 'ready' AND name = ? AND id != ?",
+                          (new_name, info.id)).fetchone():
+                from core.errors import UsageError
+
+                raise UsageError(f"There is already a document called '{new_name}' in your library.")
+            with self._commit() as tx:
+                tx.execute("UPDATE documents SET name = ? WHERE id = ?", (new_name, info.id))
+                tx.execute("UPDATE chunks_fts SET title = ? WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)",
+                           (index_text(title_of(new_name)), info.id))
+                changelog.record(tx, "renamed", new_name, previous=old_name)
 
     def _forget(self, gone: list[Gone]) -> None:
         """Wipe what a removal or replacement left elsewhere in the data folder (``core.library.forget``)."""

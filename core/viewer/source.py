@@ -61,7 +61,12 @@ class Source:
 
 
 def open_source(lib, name: str, chunk_id: str = "") -> Source:
-    """The library's document called ``name``; ``DocumentRemoved`` when it was removed since."""
+    """The library's document called ``name``; ``DocumentRemoved`` when it was removed since.
+
+    A document renamed or moved since (a kept folder's file) is found by the cited passage, whose id
+    doesn't depend on the name, or else by the change log's record of the rename.
+    """
+    name = current_name(lib, name, chunk_id)
     try:
         info = lib.document(name)
         path = lib.original_path(name)
@@ -75,6 +80,29 @@ def open_source(lib, name: str, chunk_id: str = "") -> Source:
     if chunk_id:
         current = bool(lib.chunks_by_id([chunk_id]))
     return Source(name, str(info.type or Path(name).suffix.lstrip(".")).lower(), path, int(info.pages or 0), current)
+
+
+def current_name(lib, name: str, chunk_id: str = "") -> str:
+    """The name a cited document has now: the same, or the one it was renamed to."""
+    if chunk_id:
+        found = lib.chunks_by_id([chunk_id])
+        if chunk_id in found:
+            return found[chunk_id][1]
+    try:
+        lib.document(name)
+        return name
+    except NotFoundError:
+        pass
+    from core.sync.changelog import renamed_to
+
+    newer = renamed_to(lib.db.conn(), name)
+    if newer:
+        try:
+            lib.document(newer)
+            return newer
+        except NotFoundError:
+            pass
+    return name
 
 
 def claim_for(result, n: int) -> str:
