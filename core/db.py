@@ -174,7 +174,7 @@ def name_hash(name: str) -> str:
 
 
 _V6_FOLDERS = """
-CREATE TABLE kept_folders (
+CREATE TABLE IF NOT EXISTS kept_folders (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     path              TEXT NOT NULL UNIQUE,      -- absolute, as the owner's computer names it
     added_at          TEXT NOT NULL,
@@ -185,7 +185,7 @@ CREATE TABLE kept_folders (
     pending_json      TEXT NOT NULL DEFAULT '[]',-- removals waiting for the owner's yes (relative paths)
     pending_since     TEXT
 );
-CREATE TABLE folder_files (
+CREATE TABLE IF NOT EXISTS folder_files (
     folder_id INTEGER NOT NULL REFERENCES kept_folders(id) ON DELETE CASCADE,
     rel_path  TEXT NOT NULL,                     -- inside the folder, with '/' between parts
     size      INTEGER NOT NULL,
@@ -196,8 +196,8 @@ CREATE TABLE folder_files (
     note      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (folder_id, rel_path)
 );
-CREATE INDEX folder_files_doc ON folder_files(doc_id);
-CREATE TABLE changes (
+CREATE INDEX IF NOT EXISTS folder_files_doc ON folder_files(doc_id);
+CREATE TABLE IF NOT EXISTS changes (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,
     at        TEXT NOT NULL,                     -- UTC ISO
     file      TEXT NOT NULL,
@@ -209,8 +209,8 @@ CREATE TABLE changes (
     user_name TEXT NOT NULL DEFAULT '',          -- which person, once several people sign in
     folder_id INTEGER
 );
-CREATE INDEX changes_by_time ON changes(at);
-CREATE INDEX changes_by_previous ON changes(previous, action);
+CREATE INDEX IF NOT EXISTS changes_by_time ON changes(at);
+CREATE INDEX IF NOT EXISTS changes_by_previous ON changes(previous, action);
 """
 
 # Past questions and the replies given, imported from the owner's files (CSV/XLSX, mbox/.eml) as examples

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -22,7 +23,9 @@ def texts(at) -> str:
 
 
 def change_log(at) -> list[dict]:
-    return [] if not at.table else at.table[0].value.to_dict("records")
+    """The "What changed" rows as the owner reads them (the cells are Markdown-escaped for the table)."""
+    rows = [] if not at.table else at.table[0].value.to_dict("records")
+    return [{k: re.sub(r"\\(.)", r"\1", str(v)) for k, v in row.items()} for row in rows]
 
 
 def after_pass(at, asked: int, passes: int = 2):

@@ -156,7 +156,8 @@ def what_changed(lib) -> None:
              "What happened": WHAT.get(c.action, c.action.capitalize()) + (f": {c.detail}" if c.detail else ""),
              "By": "you" if c.by_kind == "person" and not c.user else (c.user or f"folder check ({Path(c.by).name})")}
             for c in found[:shown]]
-    st.table(pd.DataFrame(rows), hide_index=True)
+    # st.table renders Markdown in its cells: every cell is escaped, so a file name can't become a link or image
+    st.table(pd.DataFrame([{k: md(v) for k, v in row.items()} for row in rows]), hide_index=True)
     if len(found) > shown and st.button(f"Show more ({len(found) - shown} older)", key="changes_more"):
         st.session_state.changes_shown = shown + 50
         st.rerun()
