@@ -108,6 +108,11 @@ def _plan(reader: PdfReader, pdfium_doc, n: int) -> _Plan:
 
 
 def read_pdf(data: bytes, settings: Settings, progress: Progress) -> tuple[list[Segment], Triage]:
+    with pdf_pages.PDFIUM_LOCK:  # PDFium is not thread-safe; pypdf's share of the work is held by the GIL anyway
+        return _read_pdf(data, settings, progress)
+
+
+def _read_pdf(data: bytes, settings: Settings, progress: Progress) -> tuple[list[Segment], Triage]:
     pdfium_doc = pdf_pages.open_pdf(data)
     try:
         reader, n = _open(data, settings, len(pdfium_doc) if pdfium_doc is not None else None)

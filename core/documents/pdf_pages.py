@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
 log = logging.getLogger(__name__)
+# PDFium is not thread-safe: every call into it, from any thread of this process (two browser tabs adding
+# files, the page viewer), holds this one lock.
+PDFIUM_LOCK = threading.RLock()
 
 # A page with fewer letters than this has no usable text layer (page numbers, a stamp).
 MIN_TEXT_CHARS = 40

@@ -34,7 +34,7 @@ HIGHLIGHT = (255, 222, 89)  # multiplied into the page: white turns yellow, ink 
 EDGE = (234, 144, 16)
 PAD = 1.5  # points around each marked line
 _PRECISION = 64  # sub-point precision when PDFium maps page space to the printed page
-_LOCK = threading.RLock()
+_LOCK = pdf_pages.PDFIUM_LOCK  # one lock for every PDFium call in this process
 # Scanned pages read again by text recognition to place the marks (seconds a page): the last few kept.
 _SCANS: "OrderedDict[tuple[bytes, int], Optional[_Scan]]" = OrderedDict()
 _SCANS_KEPT = 24
