@@ -7,6 +7,8 @@ check finishes. Folder paths and file names are untrusted text: Markdown gets th
 """
 from __future__ import annotations
 
+import time
+
 from datetime import datetime
 from pathlib import Path
 
@@ -34,16 +36,23 @@ def _local(iso: str) -> str:
         return iso
 
 
+NOTICE_SECONDS = 20  # a notice outlives the page's own refresh when the check it started finishes
+
+
+def _notify(kind: str, text: str) -> None:
+    """Say what an action did, above the folders, until the next action or for ``NOTICE_SECONDS``."""
+    st.session_state.sync_notice = (kind, text, time.monotonic())
+
+
 def _add_folder(lib, loop) -> None:
     raw = st.session_state.get("sync_new_folder", "")
     try:
         folder = kept.add(lib.db, raw, lib.settings.data_dir)
     except AppError as exc:
-        st.session_state.sync_notice = ("error", exc.user_message)
+        _notify("error", exc.user_message)
         return
     st.session_state.sync_new_folder = ""
-    st.session_state.sync_notice = ("success", f"Now keeping {folder.path} in step; its files are being "
-                                               "brought in (see below).")
+    _notify("success", f"Now keeping {folder.path} in step; its files are being brought in (see below).")
     st.session_state.sync_asked_at = loop.status().passes
     loop.request()
 
@@ -93,18 +102,18 @@ def _folder_card(lib, loop, folder: kept.KeptFolder) -> None:
                     from core.sync.passes import keep_pending
 
                     n = keep_pending(lib, folder.id)
-                    st.session_state.sync_notice = ("success", f"{plural(n, 'document')} kept in your library.")
+                    _notify("success", f"{plural(n, 'document')} kept in your library.")
                     st.rerun()
                 if st.button("Remove them", key=f"sync_remove_{folder.id}", icon=":material/delete:"):
                     from core.sync.passes import remove_pending
 
                     report = remove_pending(lib, folder.id)
-                    st.session_state.sync_notice = ("success", report.message)
+                    _notify("success", report.message)
                     st.rerun()
         if st.button("Stop keeping in step", key=f"sync_stop_{folder.id}",
                      help="Its documents stay in your library; they are just no longer updated from the folder."):
             kept.remove(lib.db, folder.path)
-            st.session_state.sync_notice = ("success", f"No longer keeping {folder.path} in step; its documents "
+            _notify("success", f"No longer keeping {folder.path} in step; its documents "
                                                        "stay in your library.")
             st.rerun()
 
@@ -117,9 +126,11 @@ def folder_section(lib, loop) -> None:
     st.caption(f"Groundwork adds new files from these folders (sub-folders included), replaces changed ones "
                f"and removes deleted ones: when it starts, {every}, and when you click Check now. Your files are "
                "only read, never changed, and files you added by hand are never touched.")
-    notice = st.session_state.pop("sync_notice", None)
-    if notice:
+    notice = st.session_state.get("sync_notice")
+    if notice and time.monotonic() - notice[2] < NOTICE_SECONDS:
         getattr(st, notice[0])(md(notice[1]))
+    else:
+        st.session_state.pop("sync_notice", None)
     for folder in kept.folders(lib.db):
         _folder_card(lib, loop, folder)
     with st.container(horizontal=True, vertical_alignment="bottom"):
