@@ -226,6 +226,50 @@ CREATE TABLE IF NOT EXISTS past_examples (
 );
 """
 
+# People who sign in when the owner shares Groundwork with staff (issue 20), their sign-in sessions,
+# documents only the owner sees, whose each conversation is, and the questions the team asked.
+_V7_PEOPLE = """
+CREATE TABLE IF NOT EXISTS people (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    name                TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role                TEXT NOT NULL CHECK (role IN ('owner', 'staff')),
+    password_hash       TEXT NOT NULL,                -- argon2id, never the password
+    disabled            INTEGER NOT NULL DEFAULT 0,
+    failed_logins       INTEGER NOT NULL DEFAULT 0,   -- wrong passwords since the last right one
+    locked_until        REAL,                         -- epoch seconds; NULL: not locked
+    created_at          TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_sessions (
+    token_hash  TEXT PRIMARY KEY,                     -- sha256 of the cookie's token; the token is not kept
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    created_at  REAL NOT NULL,
+    expires_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_sessions_person ON login_sessions(person_id);
+CREATE TABLE IF NOT EXISTS team_questions (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,                          -- UTC ISO
+    person    TEXT NOT NULL,
+    question  TEXT NOT NULL,
+    outcome   TEXT NOT NULL                           -- 'answered' | 'not_found' | 'failed' | 'cancelled'
+);
+CREATE INDEX IF NOT EXISTS team_questions_by_time ON team_questions(at);
+"""
+
+
+def _v7(db: sqlite3.Connection) -> None:
+    for statement in _statements(_V7_PEOPLE):
+        db.execute(statement)
+    _add_column(db, "documents", "only_owner INTEGER NOT NULL DEFAULT 0")  # 1: only the owner sees it
+    _add_column(db, "conversations", "person TEXT NOT NULL DEFAULT ''")  # '': the owner on this computer
+
+
+def _add_column(db: sqlite3.Connection, table: str, column: str) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` unless the column is there already (a migration met twice)."""
+    if column.split()[0] not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
 Migration = Union[str, Callable[[sqlite3.Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_LIBRARY + _V1_HISTORY,  # 0 -> 1: the schema of the first release
@@ -234,6 +278,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4,  # 3 -> 4: the ready_documents view
     _v5,  # 4 -> 5: the keyword index normalised (core.text.normalize)
     _V6_FOLDERS,  # 5 -> 6: kept folders, their files, and the change log (issue 21)
+    _v7,  # 6 -> 7: people, sign-in sessions, owner-only documents, team questions (issue 20)
 )
 VERSION = len(MIGRATIONS)
 

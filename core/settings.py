@@ -65,6 +65,10 @@ class Settings:
     # names the web server answers to besides this computer's own (localhost, 127.0.0.1, [::1]): the
     # hook for sharing with staff (e.g. ["office-pc", "192.168.1.20"]); see core/webguard.py
     allowed_hosts: tuple[str, ...] = ()
+    # staff may use Groundwork from other computers on the office network (issue 20): off means bound to
+    # this computer only, no sign-in; on means everyone signs in, this computer's browser too
+    sharing: bool = False
+    sharing_port: int = 8443  # the office network's encrypted address listens here
     # the last Ollama address that answered like Ollama (Setup offers it back after a wrong address)
     ollama_host_worked: str = ""
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
@@ -41,6 +42,9 @@ SERVER_UNREACHABLE = ("Groundwork couldn't reach the shared document store at {u
 # by default after 1,000 of them, so a removed document's vectors stayed there. Saving after every write
 # empties the queue at once (measured: a removal leaves only its own delete record).
 HNSW = {"space": "cosine", "sync_threshold": 1}
+
+# waits between attempts to open a local store another process is saving (None: the last attempt)
+OPEN_RETRY_WAITS: tuple[float | None, ...] = (0.2, 0.5, 1.0, 2.0, 2.5, None)
 
 _handles: dict[str, "VectorStore"] = {}
 _handles_guard = threading.Lock()
@@ -105,6 +109,21 @@ class VectorStore:
             return handle
 
     def _open(self) -> None:
+        """Open the store; a local store being saved by another process at this moment can fail to load
+        (its index files are rewritten after every write), so a failed open waits and tries again a few
+        times (about 6 s in all) before saying so."""
+        for wait in OPEN_RETRY_WAITS:
+            try:
+                self._open_once()
+                return
+            except LibraryError as exc:
+                if self._remote or wait is None:
+                    log.error("opening the vector store failed", exc_info=exc.__cause__)
+                    raise
+                log.warning("opening the vector store failed (%s); trying again in %.1f s", exc.__cause__, wait)
+                time.sleep(wait)
+
+    def _open_once(self) -> None:
         if self._client is not None and not self._remote:
             _forget_cached_system(self._client)
         try:
@@ -120,7 +139,6 @@ class VectorStore:
         except LibraryError:
             raise
         except Exception as exc:
-            log.exception("opening the vector store failed")
             raise LibraryError(STORE_FAILED) from exc
 
     def collection(self, generation: int):
