@@ -37,3 +37,31 @@ class Access:
 
 
 OWNER_HERE = Access(name="", role="owner")
+
+
+SESSION_COOKIE = "groundwork_session"  # the sign-in cookie (HttpOnly); the database keeps only its sha256
+
+
+def token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def access_for_token(conn, token: str | None, now: float | None = None) -> Access | None:
+    """The person a sign-in cookie belongs to, while its session lasts and the account is enabled."""
+    import time
+
+    if not token:
+        return None
+    row = conn.execute(
+        "SELECT p.name, p.role FROM login_sessions s JOIN people p ON p.id = s.person_id "
+        "WHERE s.token_hash = ? AND s.expires_at > ? AND p.disabled = 0",
+        (token_hash(token), time.time() if now is None else now)).fetchone()
+    return Access(name=row[0], role=row[1]) if row else None
+
+
+def access_for_name(conn, name: str) -> Access | None:
+    """An enabled account by its name (any case), as ``--as NAME`` applies it."""
+    row = conn.execute("SELECT name, role FROM people WHERE name = ? AND disabled = 0", (name,)).fetchone()
+    return Access(name=row[0], role=row[1]) if row else None

@@ -150,3 +150,18 @@ def model_downloaded(status: dict, model: str) -> bool | None:
     if not status.get("running") or status.get("models") is None:
         return None
     return full_model_name(model) in status["models"]
+
+
+def current_access():
+    """Who this browser session is (``core.access``): the owner on this computer while sharing is off;
+    with sharing on, the person its sign-in cookie belongs to, or None (not signed in, or the session
+    ended: signed out, password changed, account disabled). Looked up on every run."""
+    from core.access import OWNER_HERE, SESSION_COOKIE, access_for_token
+
+    if not get_settings().sharing:
+        return OWNER_HERE
+    try:
+        token = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # no browser request behind this run (a test harness): nobody is signed in
+        token = None
+    return access_for_token(get_library().db.conn(), token)
