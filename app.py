@@ -71,7 +71,7 @@ def says_ollama_is_down(title: str, documents: int) -> bool:
 def library_status() -> None:
     """The library line, as the library and its batch are now."""
     try:
-        stats = runtime.get_library().stats()
+        stats = runtime.visible_stats()
         adding = runtime.get_jobs().busy()
         runtime.get_folder_sync()  # started once per server: a pass now, then every few minutes
         if stats.documents:
@@ -104,7 +104,7 @@ with st.sidebar:
         pass
     documents = 0
     try:
-        documents = runtime.get_library().stats().documents
+        documents = runtime.visible_stats().documents
         busy = runtime.get_jobs().busy()
     except Exception:  # the page itself explains library problems
         busy = False

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
+from core.access import OWNER_HERE, Access
 from core.db import Database
 from core.errors import AppError, NotFoundError, UsageError
 from core.types import AnswerResult, UsageStats
@@ -89,30 +90,37 @@ class History:
 
     # -- conversations
 
-    def conversations(self) -> list[dict]:
-        """All conversations, most recently active first:
+    # Each person lists and opens only their own conversations (issue 20). ``access`` defaults to
+    # ``OWNER_HERE``, the owner on this computer with sharing off (the owner by construction: the
+    # command line, the advisor); the chat page passes the signed-in person's ``Access``.
+
+    def conversations(self, access: Access = OWNER_HERE) -> list[dict]:
+        """``access``'s conversations, most recently active first:
         ``[{"id", "title", "created_at", "updated_at", "messages"}]``."""
+        mine, params = _whose(access)
         db = self._read()
         rows = db.execute(
             "SELECT c.id, c.title, c.created_at, c.updated_at, "
             "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages "
-            "FROM conversations c ORDER BY c.updated_at DESC, c.id DESC").fetchall()
+            f"FROM conversations c WHERE {mine} ORDER BY c.updated_at DESC, c.id DESC", params).fetchall()
         return [dict(r) for r in rows]
 
-    def conversation(self, conv_id: int) -> dict:
-        """One conversation's row; ``NotFoundError`` when it doesn't exist."""
+    def conversation(self, conv_id: int, access: Access = OWNER_HERE) -> dict:
+        """One of ``access``'s conversations; ``NotFoundError`` when it doesn't exist or is someone else's."""
+        mine, params = _whose(access)
         db = self._read()
-        row = db.execute("SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?",
-                         (conv_id,)).fetchone()
+        row = db.execute(f"SELECT id, title, created_at, updated_at FROM conversations c WHERE id = ? AND {mine}",
+                         (conv_id, *params)).fetchone()
         if row is None:
             raise self._missing_conversation()
         return dict(row)
 
-    def new_conversation(self, title: str = DEFAULT_TITLE) -> int:
+    def new_conversation(self, title: str = DEFAULT_TITLE, access: Access = OWNER_HERE) -> int:
+        """A new conversation belonging to ``access`` (``conversations.person``)."""
         now = self._now()
         with self._db() as db:
-            cur = db.execute("INSERT INTO conversations(title, created_at, updated_at) VALUES (?, ?, ?)",
-                             (title.strip() or DEFAULT_TITLE, now, now))
+            cur = db.execute("INSERT INTO conversations(title, created_at, updated_at, person) VALUES (?, ?, ?, ?)",
+                             (title.strip() or DEFAULT_TITLE, now, now, access.conversation_owner))
             return int(cur.lastrowid)
 
     def rename(self, conv_id: int, title: str) -> None:
@@ -268,6 +276,14 @@ class History:
                 continue  # an answer without a question teaches nothing
             out.append({"question": question, "answer": r["content"], "citations": _loads(r["citations_json"], [])})
         return out
+
+def _whose(access: Access) -> tuple[str, tuple]:
+    """SQL (on ``conversations c``) for the conversations that are ``access``'s: a staff member's own; an
+    owner's own and those made on this computer before anyone signed in (``person`` '')."""
+    if access.is_owner:
+        return "lower(c.person) IN ('', lower(?))", (access.conversation_owner,)
+    return "lower(c.person) = lower(?) AND c.person != ''", (access.conversation_owner,)
+
 
 # an approved answer: rated +1 and citing at least one source
 _APPROVED = ("m.role = 'assistant' AND f.rating = 1 AND json_valid(m.citations_json) "

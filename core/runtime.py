@@ -92,13 +92,32 @@ def get_folder_sync():
     return _folder_sync(str(s.data_dir), s.embedder, s.chroma_url)
 
 
+NOT_SIGNED_IN = "Sign in to use Groundwork."
+
+
 def library_or_stop():
-    """The library, or one calm sentence and a stopped page when it can't be opened."""
+    """The library as the person on this page may read it (``Library.for_access``: everything for the
+    owner; for staff, without the documents marked "Only me"), or one calm sentence and a stopped page
+    when it can't be opened or nobody is signed in. Every page reads the library through this."""
     try:
-        return get_library()
+        library = get_library()
     except AppError as exc:
         st.error(exc.user_message)
         st.stop()
+    access = current_access()
+    if access is None:
+        st.info(NOT_SIGNED_IN)
+        st.stop()
+    return library.for_access(access)
+
+
+def visible_stats():
+    """The library's counts as the person on this page may see them (the sidebar's line); nothing is
+    counted for nobody signed in."""
+    from core.types import LibraryStats
+
+    access = current_access()
+    return LibraryStats() if access is None else get_library().for_access(access).stats()
 
 
 @st.cache_resource(show_spinner=False)

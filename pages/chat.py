@@ -13,7 +13,7 @@ Per-user state: ``st.session_state.chat_conv_id`` (and a pending delete confirma
 
 import streamlit as st
 
-from core import runtime
+from core import runtime, team_questions
 from core.answer import answer
 from core.errors import AppError
 from core.examples import example_question
@@ -73,18 +73,19 @@ if jobs.busy():
 settings = runtime.get_settings()
 llm = runtime.get_llm()
 history = runtime.get_history()
+access = runtime.current_access()  # not None: library_or_stop stopped the page for nobody signed in
 
 # -- per-user state -----------------------------------------------------------------------
 if "chat_conv_id" not in st.session_state:
     # A new visit opens the most recent conversation, so nothing seems lost after a restart.
-    recent = history.conversations()
+    recent = history.conversations(access)
     st.session_state.chat_conv_id = recent[0]["id"] if recent else None
 
 conv = None
 if st.session_state.chat_conv_id is not None:
     try:
-        conv = history.conversation(st.session_state.chat_conv_id)
-    except AppError:  # deleted in another tab
+        conv = history.conversation(st.session_state.chat_conv_id, access)
+    except AppError:  # deleted in another tab (or not this person's)
         st.session_state.chat_conv_id = None
 
 # -- callbacks ---------------------------------------------------------------------------------
@@ -152,11 +153,19 @@ def save_answer(conv_id: int, question: str, result: AnswerResult) -> None:
     history.add_answer(conv_id, question, result)
 
 
+def log_team_question(question: str, result: AnswerResult, cancelled: bool = False) -> None:
+    """A staff member's question goes to the owner's "Questions from the team" (never the answer text)."""
+    try:
+        team_questions.record_answer(history.db, access, question, result, cancelled)
+    except Exception:  # the log is the owner's to-do list; a failure to write it never costs the answer
+        pass
+
+
 def ask(question: str, scope: list[str], strict: bool) -> None:
     """Save the question, stream the answer, save it with its citations, then show it properly."""
     conv_id = st.session_state.chat_conv_id  # an AppError below reaches app.py's boundary: one calm sentence
     if conv_id is None:
-        conv_id = history.new_conversation()
+        conv_id = history.new_conversation(access=access)
         st.session_state.chat_conv_id = conv_id
     earlier = [{"role": m["role"], "content": m["content"]}
                for m in history.messages(conv_id) if m["role"] in ("user", "assistant")]
@@ -177,17 +186,19 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
                 # to Ollama and keep what was written, marked as stopped.
                 stream.close()
                 partial = stream.result
+                log_team_question(question, partial, cancelled=True)
                 if partial.answer.strip():
                     try:
                         save_answer(conv_id, question, partial)
                     except AppError:
                         pass
         save_answer(conv_id, question, stream.result)
+        log_team_question(question, stream.result)
     st.rerun()
 
 
 # -- the sidebar: conversations -----------------------------------------------------------------
-conversations = history.conversations()
+conversations = history.conversations(access)
 with st.sidebar:
     st.divider()
     st.markdown("**Conversations**")

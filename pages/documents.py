@@ -12,6 +12,7 @@ import streamlit as st
 
 from core import runtime
 from core.documents import EXPLAINED_EXTENSIONS, READABLE_EXTENSIONS
+from core.errors import AppError
 from core.ingest import check_batch
 from core.labels import human_size, page_list, plural
 from core.render import literal_markdown as md
@@ -33,6 +34,9 @@ SAMPLE_NAMES = {p.name for p in sample_files()}
 ICON = {"added": "✅", "replaced": "🔄", "unchanged": "⏭️", "failed": "❌"}
 # Every kind Groundwork reads, and old Office files (each gets its plain "save it as ..." reason).
 ACCEPTED = [e.lstrip(".") for e in READABLE_EXTENSIONS + EXPLAINED_EXTENSIONS]
+ONLY_ME_LABEL = "Only me: my staff won't see these files"
+ONLY_ME_HELP = ("For payroll, the lease or HR files: when your staff use Groundwork, their questions never find, "
+                "quote or count a document marked Only me. You can change it later below.")
 
 
 def local_time(iso: str) -> str:
@@ -213,9 +217,10 @@ else:
             clear_drop_box()
             st.rerun()
         show_checks(checks, counts)
+        st.checkbox(ONLY_ME_LABEL, key="add_only_me", help=ONLY_ME_HELP)
         with st.container(horizontal=True):
             if st.button(f"Add {plural(len(ready), 'file')} to my library", type="primary", key="add_files"):
-                jobs.add_checked(checks)
+                jobs.add_checked(checks, only_owner=bool(st.session_state.get("add_only_me")))
                 clear_drop_box()
                 st.rerun()
             if st.button("Clear", key="clear_uploads", help="Empty the drop box without adding anything."):
@@ -241,6 +246,7 @@ c3.metric("Passages", f"{stats.chunks:,}", help="Your documents cut into short p
 
 rows = [{"Name": d.file, "Type": d.type.upper(), "Pages": str(d.pages) if d.pages else "—",
          "Passages": d.chunks, "Added": local_time(d.added_at), "Version": d.versions,
+         "Who sees it": "Only me" if d.only_owner else "Everyone",
          "Notes": plural(len(d.warnings), "warning") if d.warnings else "—"} for d in docs]
 table = st.dataframe(
     pd.DataFrame(rows),
@@ -333,6 +339,21 @@ if warned:
             for w in d.warnings:
                 st.markdown(f"- {md(w)}")
 
+def set_only_me(name: str) -> None:
+    on = bool(st.session_state.get(f"only_me_{name}"))
+    try:
+        if lib.set_only_owner(name, on):
+            st.toast(f"{md(name)}: " + ("only you see it now." if on else "everyone signed in can find it now."))
+    except AppError as exc:
+        st.toast(exc.user_message)
+
+
+def only_me_toggle(info) -> None:
+    """"Only me": staff never find, see or count this document; takes effect at once."""
+    st.toggle("Only me", value=info.only_owner, key=f"only_me_{info.file}", on_change=set_only_me,
+              args=(info.file,), help=ONLY_ME_HELP)
+
+
 st.subheader("Manage a document")
 chosen = st.selectbox("Document", [d.file for d in docs], key="manage_doc")
 info = next(d for d in docs if d.file == chosen)
@@ -351,6 +372,7 @@ with st.container(border=True):
     if path.exists():
         a.download_button("Download original", path.read_bytes(), file_name=chosen, key="download_original")
     b.button("Remove…", key="remove_doc", on_click=ask_to_remove, args=([chosen], "manage"))
+    only_me_toggle(info)
     with c.popover("Replace with a new version"):
         new = st.file_uploader("New version", type=[info.type], key=f"replace_{chosen}_{st.session_state.upload_round}")
         if new is not None and st.button("Replace", type="primary", key="do_replace", disabled=busy):

@@ -24,7 +24,8 @@ from core.sync.messages import REACH_HINT, when_label
 
 WHAT = {"added": "Added", "replaced": "Replaced", "renamed": "Renamed", "removed": "Removed", "skipped": "Skipped",
         "failed": "Not added", "unreachable": "Folder not reached", "reached": "Folder reached again",
-        "waiting": "Asks before removing", "kept": "Kept"}
+        "waiting": "Asks before removing", "kept": "Kept", "only_owner": "Only me",
+        "for_everyone": "For everyone"}
 NO_PICKER = ("Type or paste the folder's path. A browser can't look through the folders of the computer "
              "Groundwork runs on, so there is no folder picker here.")
 

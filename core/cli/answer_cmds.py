@@ -4,16 +4,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.cli.common import emit, library_from, settings_from
+from core.cli.common import add_as_option, emit, library_from, readable_library_from, settings_from
 from core.errors import UsageError
 
 
 def cmd_ask(args) -> int:
+    from core import team_questions
     from core.answer import answer, strip_markers
     from core.llm import OllamaService
 
     settings = settings_from(args)
-    lib = library_from(args)
+    lib, access = readable_library_from(args)
     if args.file:
         lib.document(args.file)
     llm = OllamaService(settings.ollama_host, settings.ollama_timeout_s)
@@ -22,6 +23,7 @@ def cmd_ask(args) -> int:
         if not args.json:
             print(piece, end="", flush=True)
     result = stream.result
+    team_questions.record_answer(lib.db, access, args.question, result)
     if args.json:
         emit(args, result.as_dict(), lambda p: "")
     else:
@@ -81,6 +83,7 @@ def register(sub, common) -> None:
     p = sub.add_parser("ask", parents=[common], help="ask a question; cited answer from the local model")
     p.add_argument("question")
     p.add_argument("--file", help="only use this document")
+    add_as_option(p)
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("advise", parents=[common], help="look things up or train a model? advice from a JSON file of answers")
     p.add_argument("answers")

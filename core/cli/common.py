@@ -21,6 +21,37 @@ def library_from(args):
     return Library(settings_from(args))
 
 
+NO_SUCH_PERSON = ("There is no enabled account called '{name}'; check the name with "
+                  "\"python -m core users list\".")
+
+
+def add_as_option(parser) -> None:
+    """``--as NAME``: run the command with that person's access, exactly as the app applies it."""
+    parser.add_argument("--as", dest="as_name", metavar="NAME",
+                        help="use this person's access (staff never see documents marked Only me)")
+
+
+def access_from(args, library):
+    """The ``Access`` a command runs with: the owner on this computer, or ``--as NAME``'s account
+    (an unknown or disabled name stops the command with one sentence, exit 1)."""
+    from core.access import OWNER_HERE, access_for_name
+
+    name = getattr(args, "as_name", None)
+    if name is None:
+        return OWNER_HERE
+    access = access_for_name(library.db.conn(), name.strip())
+    if access is None:
+        raise UsageError(NO_SUCH_PERSON.format(name=name))
+    return access
+
+
+def readable_library_from(args):
+    """(the library as the command's person may read it, their ``Access``): see ``access_from``."""
+    lib = library_from(args)
+    access = access_from(args, lib)
+    return lib.for_access(access), access
+
+
 def emit(args, payload: dict, human: Callable[[dict], str]) -> None:
     """With ``--json`` one JSON document on stdout, always UTF-8 whatever the console's encoding (a
     Windows console redirected to a file is cp1252), made whole before the first byte is written;

@@ -18,7 +18,7 @@ def cmd_ingest(args) -> int:
         from core.documents.messages import NONE_READABLE
 
         raise UsageError(NONE_READABLE.format(kinds=kinds_in_words()))
-    reports = add_files(lib, items, stderr_progress(args))
+    reports = add_files(lib, items, stderr_progress(args), only_owner=args.only_owner)
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
 
@@ -59,6 +59,8 @@ def cmd_remove(args) -> int:
 def register(sub, common) -> None:
     p = sub.add_parser("ingest", parents=[common], help="add PDF/Word files or folders to the library")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--only-owner", action="store_true",
+                   help="mark the documents Only me: staff never find, see or count them")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("library", parents=[common], help="list documents")
     p.set_defaults(func=cmd_library)

@@ -1,14 +1,14 @@
 """``search`` and ``eval``: finding passages, and measuring how well that works."""
 from __future__ import annotations
 
-from core.cli.common import emit, library_from
+from core.cli.common import add_as_option, emit, library_from, readable_library_from
 from core.place import Place
 
 
 def cmd_search(args) -> int:
     from core.search import is_weak, off_topic, search, strength
 
-    lib = library_from(args)
+    lib, _ = readable_library_from(args)
     files = [args.file] if args.file else None
     if files:
         lib.document(args.file)  # a clear error for a wrong name
@@ -58,6 +58,7 @@ def register(sub, common) -> None:
     p.add_argument("question")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--file", help="only search this document")
+    add_as_option(p)
     p.set_defaults(func=cmd_search)
     p = sub.add_parser("eval", parents=[common], help="retrieval recall@k and MRR on a questions file")
     p.add_argument("questions")

@@ -9,7 +9,8 @@ from core.errors import UsageError
 
 ACTION_WORDS = {"added": "added", "replaced": "replaced", "renamed": "renamed", "removed": "removed",
                 "skipped": "skipped", "failed": "failed", "unreachable": "not reached", "reached": "reached",
-                "waiting": "asks first", "kept": "kept"}
+                "waiting": "asks first", "kept": "kept", "only_owner": "only me",
+                "for_everyone": "for everyone"}
 
 
 def _line(c: dict, head: str = "", by: str = "") -> str:

@@ -160,10 +160,10 @@ class JobBoard:
             self._job = job_factory().start()
             return self._job
 
-    def add_checked(self, checks: list[FileCheck]) -> IngestJob:
-        """Add files the page has already checked."""
+    def add_checked(self, checks: list[FileCheck], only_owner: bool = False) -> IngestJob:
+        """Add files the page has already checked (``only_owner``: marked "Only me" from the start)."""
         lib = self.library
-        work: list[Step] = [functools.partial(add_checked, c, lib) for c in checks]
+        work: list[Step] = [functools.partial(add_checked, c, lib, only_owner=only_owner) for c in checks]
         return self._start(lambda: IngestJob(lib, work, [c.name for c in checks]))
 
     def add_files(self, items: list[tuple[str, bytes]]) -> IngestJob:

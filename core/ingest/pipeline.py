@@ -106,8 +106,13 @@ def _one_decision_per_name(checks: list[FileCheck]) -> None:
             check.action, check.notes = "skip", [SAME_NAME_IN_BATCH.format(name=check.name)]
 
 
-def add_checked(check: FileCheck, library: Library, progress: Progress = no_progress) -> IngestReport:
-    """Split, embed and store one checked file; never raises for a bad file."""
+def add_checked(check: FileCheck, library: Library, progress: Progress = no_progress,
+                only_owner: bool = False) -> IngestReport:
+    """Split, embed and store one checked file; never raises for a bad file.
+
+    ``only_owner``: the document is marked "Only me" (``core.library.visibility``) from its first moment;
+    a file already in the library (unchanged) gets the mark too.
+    """
     if not check.ok:
         progress(1.0, "Skipped")
         return IngestReport.from_check(check)
@@ -124,7 +129,10 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
         progress(0.0, f"Preparing passage 0 of {len(chunks)} for searching")
         vectors = library.embedder.embed([embed_text(doc.name, c) for c in chunks],
                                          progress=lambda f, m: progress(0.95 * f, m))
-        stored = library.store(doc, chunks, vectors, check.data, lambda f, m: progress(0.95 + 0.05 * f, m))
+        stored = library.store(doc, chunks, vectors, check.data, lambda f, m: progress(0.95 + 0.05 * f, m),
+                               only_owner=only_owner)
+        if only_owner and stored.status == "unchanged":
+            library.set_only_owner(stored.same_as or doc.name, True)
     except AppError as exc:
         report.error = report.message = exc.user_message
         return report
@@ -169,7 +177,7 @@ def _stored(library: Library, data: Union[bytes, Path]) -> bool:
 
 
 def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]], progress: Progress = no_progress,
-              total: Optional[int] = None) -> list[IngestReport]:
+              total: Optional[int] = None, only_owner: bool = False) -> list[IngestReport]:
     """Check and add files one at a time (the command line, the sample documents, tests).
 
     While one file is embedded, the next is read in a worker process (``core.ingest.readahead``);
@@ -203,7 +211,7 @@ def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]],
             check = check_file(name, data, library, lambda f, m: sub(0.3 * f, m), known, ahead.reader(i))
             if following is not None and _worth_reading_ahead(library, following[1]):
                 ahead.start(i + 1, *following)  # read the next file while this one is embedded
-            reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m)))
+            reports.append(add_checked(check, library, lambda f, m: sub(0.3 + 0.7 * f, m), only_owner))
             current, i = following, i + 1
     progress(1.0, "Done")
     return reports

@@ -39,11 +39,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from core.access import Access
 from core.db import READY, Database, name_hash
 from core.library.forget import Gone, chunk_ids, forget
 from core.library.locks import WriteLock
 from core.sync import changelog
 from core.library.reads import LibraryReads, chunk_from_row
+from core.library.visibility import ONLY_ME_OFF, ONLY_ME_ON
 from core.library.vectors import VectorStore
 from core.privacy import keep_files_private, make_data_folder_private
 from core.settings import Settings
@@ -164,24 +166,30 @@ class Library(LibraryReads):
     # -- writing ----------------------------------------------------------------------------
 
     def store(self, doc: ParsedDocument, chunks: list[Chunk], vectors: list[list[float]], data: bytes,
-              progress: Progress = no_progress) -> Stored:
-        """Store a read, split and embedded document atomically (steps 1-5 above)."""
+              progress: Progress = no_progress, only_owner: bool = False) -> Stored:
+        """Store a read, split and embedded document atomically (steps 1-5 above).
+
+        ``only_owner``: mark it "Only me" (``core.library.visibility``) from its first moment. A new
+        version of a document marked "Only me" stays marked (a folder's pass replacing the payroll file
+        must not show it to everyone).
+        """
         with self._writing():
             db = self.db.conn()
             same = db.execute("SELECT name, chunks FROM ready_documents WHERE sha256 = ?",
                               (doc.sha256,)).fetchone()
             if same is not None:  # added meanwhile (another window, another process)
                 return Stored("unchanged", same["chunks"], same["name"])
-            old = db.execute("SELECT id, sha256, kind, versions FROM ready_documents WHERE name = ?",
+            old = db.execute("SELECT id, sha256, kind, versions, only_owner FROM ready_documents WHERE name = ?",
                              (doc.name,)).fetchone()
             old_ids = chunk_ids(db, old["id"]) if old is not None else frozenset()
             self._write_original(doc.sha256, doc.kind, data)
             with self.db.transaction() as tx:  # work in progress: no reader needs to know yet
                 doc_id = tx.execute(
                     "INSERT INTO documents(name, kind, sha256, status, pages, words, chunks, triage_json, versions, "
-                    "added_at, embedder) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "added_at, embedder, only_owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (doc.name, doc.kind, doc.sha256, "indexing", doc.triage.pages, doc.triage.words, len(chunks),
-                     _triage_json(doc), (old["versions"] + 1) if old else 1, _now(), self.embedder.name),
+                     _triage_json(doc), (old["versions"] + 1) if old else 1, _now(), self.embedder.name,
+                     int(bool(only_owner) or bool(old is not None and old["only_owner"]))),
                 ).lastrowid
             try:
                 self._put_vectors(doc_id, chunks, vectors, progress)
@@ -298,6 +306,34 @@ class Library(LibraryReads):
                 tx.execute("UPDATE chunks_fts SET title = ? WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_id = ?)",
                            (index_text(title_of(new_name)), info.id))
                 changelog.record(tx, "renamed", new_name, previous=old_name)
+
+    def for_access(self, access: Access):
+        """What ``access`` may read: this library for the owner, a read-only ``LibraryView`` for staff.
+
+        ``Library`` itself is the owner's by construction (sharing off on this computer, the command line
+        without ``--as``, ingest, folder sync); pages and ``--as`` commands read through this.
+        """
+        if access.sees_owner_only:
+            return self
+        from core.library.view import LibraryView
+
+        return LibraryView(self, access)
+
+    def set_only_owner(self, name: str, on: bool) -> bool:
+        """Mark a document "Only me" (``on``) or take the mark off; True when it changed.
+
+        Takes effect for the next search in every process (retrieval reads the flag at query time);
+        the change log records it.
+        """
+        with self._lock.hold():
+            info = self.document(name)  # a clear sentence for a wrong name
+            with self.db.transaction() as tx:
+                changed = tx.execute("UPDATE documents SET only_owner = ? WHERE id = ? AND only_owner != ?",
+                                     (int(on), info.id, int(on))).rowcount
+                if changed:
+                    changelog.record(tx, "only_owner" if on else "for_everyone", info.file,
+                                     ONLY_ME_ON if on else ONLY_ME_OFF)
+        return bool(changed)
 
     def _forget(self, gone: list[Gone]) -> None:
         """Wipe what a removal or replacement left elsewhere in the data folder (``core.library.forget``)."""

@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
+from core.access import OWNER_HERE, Access
 from core.db import Database, name_hash
 from core.errors import NotFoundError
+from core.library.visibility import not_readable, readable_doc_ids, readable_documents
 from core.library.vectors import VectorStore
 from core.settings import Settings
 from core.types import Chunk, LibraryStats
@@ -34,6 +36,7 @@ class DocumentInfo:
     sha256: str
     versions: int
     triage: dict
+    only_owner: bool = False  # marked "Only me": only the owner sees it
 
     def as_dict(self) -> dict:
         return {
@@ -44,6 +47,7 @@ class DocumentInfo:
             "status": self.status,
             "added_at": self.added_at,
             "warnings": list(self.warnings),
+            "only_owner": self.only_owner,
         }
 
 
@@ -52,7 +56,7 @@ def _info(row: sqlite3.Row) -> DocumentInfo:
     return DocumentInfo(id=row["id"], file=row["name"], type=row["kind"], pages=row["pages"], words=row["words"],
                         chunks=row["chunks"], status=row["status"], added_at=row["added_at"],
                         warnings=list(triage.get("warnings", [])), sha256=row["sha256"], versions=row["versions"],
-                        triage=triage)
+                        triage=triage, only_owner=bool(row["only_owner"]))
 
 
 def chunk_from_row(r: sqlite3.Row) -> Chunk:
@@ -65,32 +69,45 @@ def _missing(name: str) -> NotFoundError:
 
 
 class LibraryReads:
-    """The read half of ``Library`` (mixed in); needs ``self.db``, ``self.settings``, ``self.vectors``."""
+    """The read half of ``Library`` (mixed in); needs ``self.db``, ``self.settings``, ``self.vectors``.
+
+    Every read goes through ``self._ready``: the documents ``self.access`` may read
+    (``core.library.visibility``). ``Library`` is the owner's (``OWNER_HERE``: every ready document);
+    a ``LibraryView`` for a staff member leaves out the documents marked "Only me".
+    """
 
     db: Database
     settings: Settings
     vectors: VectorStore
+    access: Access = OWNER_HERE
+
+    @property
+    def _ready(self) -> str:
+        return readable_documents(self.access)
+
+    def _missing(self, name: str) -> NotFoundError:
+        return _missing(name) if self.access.sees_owner_only else not_readable(name)
 
     def documents(self) -> list[DocumentInfo]:
         rows = self.db.conn().execute(
-            "SELECT * FROM ready_documents ORDER BY lower(name)").fetchall()
+            f"SELECT * FROM {self._ready} ORDER BY lower(name)").fetchall()
         return [_info(r) for r in rows]
 
     def document(self, name: str) -> DocumentInfo:
         row = self.db.conn().execute(
-            "SELECT * FROM ready_documents WHERE name = ?", (name,)).fetchone()
+            f"SELECT * FROM {self._ready} WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise _missing(name)
+            raise self._missing(name)
         return _info(row)
 
     def by_hash(self, sha256: str) -> Optional[str]:
         """The name of the ready document with exactly this content (its SHA-256), or None."""
-        row = self.db.conn().execute("SELECT name FROM ready_documents WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self.db.conn().execute(f"SELECT name FROM {self._ready} WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else row[0]
 
     def has_name(self, name: str) -> bool:
         """Whether a ready document is called ``name``."""
-        return self.db.conn().execute("SELECT 1 FROM ready_documents WHERE name = ?", (name,)).fetchone() is not None
+        return self.db.conn().execute(f"SELECT 1 FROM {self._ready} WHERE name = ?", (name,)).fetchone() is not None
 
     def original_path(self, name: str) -> Path:
         info = self.document(name)
@@ -112,20 +129,20 @@ class LibraryReads:
 
     def chunk_count(self) -> int:
         return self.db.conn().execute(
-            "SELECT count(*) FROM chunks c JOIN ready_documents d ON d.id = c.doc_id"
+            f"SELECT count(*) FROM chunks c JOIN {self._ready} d ON d.id = c.doc_id"
         ).fetchone()[0]
 
     def stats(self) -> LibraryStats:
         db = self.db.conn()
         row = db.execute(
             "SELECT count(*) AS documents, coalesce(sum(pages),0) AS pages, coalesce(sum(chunks),0) AS chunks, "
-            "coalesce(sum(words),0) AS words FROM ready_documents").fetchone()
+            f"coalesce(sum(words),0) AS words FROM {self._ready}").fetchone()
         replacements = db.execute("SELECT count(*) FROM events WHERE kind = 'replaced'").fetchone()[0]
         month_ago = datetime.fromtimestamp(time.time() - 30 * 86400, timezone.utc).isoformat(timespec="seconds")
         recent = db.execute("SELECT count(*) FROM events WHERE kind = 'replaced' AND at >= ?",
                             (month_ago,)).fetchone()[0]
         scanned = sum(len(json.loads(t or "{}").get("ocr_pages") or []) for (t,) in db.execute(
-            "SELECT triage_json FROM ready_documents"))
+            f"SELECT triage_json FROM {self._ready}"))
         return LibraryStats(documents=row["documents"], pages=row["pages"], chunks=row["chunks"], words=row["words"],
                             replacements=replacements, replacements_30d=recent, scanned_pages=scanned)
 
@@ -148,7 +165,7 @@ class LibraryReads:
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             rows = db.execute(
-                "SELECT c.*, d.name FROM chunks c JOIN ready_documents d ON d.id = c.doc_id "
+                f"SELECT c.*, d.name FROM chunks c JOIN {self._ready} d ON d.id = c.doc_id "
                 f"WHERE c.id IN ({','.join('?' * len(part))})", part).fetchall()
             for r in rows:
                 out[r["id"]] = (chunk_from_row(r), r["name"])
@@ -160,12 +177,14 @@ class LibraryReads:
         Ranked inside the FTS index first and joined afterwards (measured in
         benchmarks/search.py: joining before ranking cost ~3x at 20k chunks).
         """
-        if files:  # restricted: rank only the chosen documents' passages
+        everything = self.access.sees_owner_only and not files
+        if not everything:  # restricted (chosen documents, or what this person may read): rank only those passages
+            chosen = f" AND d.name IN ({','.join('?' * len(files))})" if files else ""
             rank_sql = (
-                "SELECT f.rowid FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.doc_id "
-                f"WHERE chunks_fts MATCH ? AND d.name IN ({','.join('?' * len(files))}) "
+                f"SELECT f.rowid FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid JOIN {self._ready} d "
+                f"ON d.id = c.doc_id WHERE chunks_fts MATCH ?{chosen} "
                 "ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0) LIMIT ?")
-            rank_params: list = [match, *files, limit * 2]
+            rank_params: list = [match, *(files or []), limit * 2]
         else:
             rank_sql = ("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? "
                         "ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0) LIMIT ?")
@@ -178,7 +197,7 @@ class LibraryReads:
         if not rowids:
             return []
         found = {r[0]: r[1] for r in db.execute(
-            "SELECT c.rowid, c.id FROM chunks c JOIN ready_documents d ON d.id = c.doc_id "
+            f"SELECT c.rowid, c.id FROM chunks c JOIN {self._ready} d ON d.id = c.doc_id "
             f"WHERE c.rowid IN ({','.join('?' * len(rowids))})", rowids).fetchall()}
         return [found[r] for r in rowids if r in found][:limit]
 
@@ -186,10 +205,9 @@ class LibraryReads:
                      files: Optional[list[str]] = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the nearest vectors, best first."""
         where = None
-        if files:
-            ids = [r[0] for r in self.db.conn().execute(
-                f"SELECT id FROM ready_documents WHERE name IN ({','.join('?' * len(files))})",
-                list(files))]
+        if files or not self.access.sees_owner_only:
+            # Chroma takes its nearest neighbours among these documents only (filtered before the top k)
+            ids = readable_doc_ids(self.db.conn(), self.access, list(files) if files else None)
             if not ids:
                 return []
             where = {"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}}
@@ -206,6 +224,8 @@ class LibraryReads:
 
     def similarities(self, embedding: list[float], ids: list[str]) -> dict[str, float]:
         """Cosine similarity of ``embedding`` to the stored vectors of ``ids`` (vectors are normalised)."""
+        if not self.access.sees_owner_only:
+            ids = list(self.chunks_by_id(ids))  # only passages this person may read
         if not ids:
             return {}
         import numpy as np
