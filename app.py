@@ -47,6 +47,7 @@ PAGES = [
     ("pages/find.py", "Find in my documents", "🔎", False),
     ("pages/selftest.py", "Check my library", "✅", False),
     ("pages/advisor.py", "Fine-tuning advisor", "🧭", False),
+    ("pages/team.py", "Questions from the team", "👥", False),  # the owner's (issue 20)
     ("pages/style.py", "Answer style", "✍️", False),
     ("pages/setup.py", "Setup", "⚙️", False),
 ]

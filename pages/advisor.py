@@ -29,6 +29,7 @@ from core.advisor import (
 )
 from core.advisor.example_store import PastExamples
 from core.advisor.saved import load_answers, save_answers
+from core.team_questions import figures as team_figures
 from core.errors import AppError
 from core.render import literal_markdown as md
 from ui.past_replies import past_replies_section
@@ -70,7 +71,8 @@ try:
     past = PastExamples(settings.db_path)
 except AppError:
     pass
-measured = measure(library_stats, usage, load_selftest(settings), past.count() if past else None)
+measured = measure(library_stats, usage, load_selftest(settings), past.count() if past else None,
+                   team_figures(runtime.get_library().db.conn()) if lib_problem == "" else None)
 
 answers: dict = st.session_state.adv_answers
 step: int = min(max(int(st.session_state.adv_step), 0), RESULT)

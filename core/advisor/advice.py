@@ -140,7 +140,8 @@ def advise(answers: Optional[dict], measured: Optional[dict] = None) -> Advice:
     cond = plan.condition(f) if verdict == "rag_then_finetune" else None
     steps, style_step = plan.next_steps(verdict, f, cond)
     facts = {"tokens_estimate": f"{f.tokens:,}"}
-    for key in ("documents", "unanswered_rate", "tokens_estimate", "approved_answers", "answer_style", "selftest"):
+    for key in ("documents", "unanswered_rate", "tokens_estimate", "approved_answers", "answer_style", "selftest",
+                "team_questions"):
         if key in measured:
             facts[key + "_basis"] = measured[key].label
     return Advice(

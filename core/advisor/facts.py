@@ -45,6 +45,7 @@ class Facts:
     questions_30d: int = 0
     style: Optional[StyleState] = None
     selftest: Optional[SelfTestSummary] = None
+    team: Any = None                              # core.team_questions.TeamFigures, once staff asked
     case: Optional[str] = None                    # what training would be for (see CASES)
     push_retrieval: int = 0
     push_ft: int = 0
@@ -166,6 +167,7 @@ def build_facts(resolved: dict[str, ResolvedAnswer], measured: dict[str, Measure
         questions_30d=int(_value(measured, "monthly_questions", 0) or 0),
         style=_value(measured, "answer_style"),
         selftest=_value(measured, "selftest"),
+        team=_value(measured, "team_questions"),
     )
     facts.case = case_for(facts)
     return facts

@@ -16,6 +16,7 @@ from typing import Any, Optional
 from core.advisor import figures as fig
 from core.advisor.words import day, percent, plural
 from core.selftest import load_summary
+from core.team_questions import TeamFigures
 from core.types import LibraryStats, SelfTestSummary, UsageStats
 
 
@@ -54,9 +55,14 @@ class StyleState:
 
 
 def measure(library: LibraryStats | None, usage: UsageStats | None,
-            selftest: SelfTestSummary | None = None, imported: int | None = None) -> dict[str, Measured]:
-    """Everything measured, by key; a summary that is None is simply not measured."""
+            selftest: SelfTestSummary | None = None, imported: int | None = None,
+            team: TeamFigures | None = None) -> dict[str, Measured]:
+    """Everything measured, by key; a summary that is None is simply not measured.
+
+    ``team``: the questions staff asked (``core.team_questions.figures``), measured once any were asked."""
     out: dict[str, Measured] = {}
+    if team is not None and team.asked:
+        out["team_questions"] = Measured(team, team_label(team), "team")
     if imported:
         out["imported_examples"] = Measured(
             int(imported), f"counted in Groundwork: {plural(int(imported), 'past question-and-reply pair')} you "
@@ -118,6 +124,12 @@ def _usage_facts(use: UsageStats) -> dict[str, Measured]:
                        max(0, use.disliked_since_style))
     out["answer_style"] = Measured(style, style_label(style), "settings")
     return out
+
+
+def team_label(t: TeamFigures) -> str:
+    return (f"measured from Questions from the team: {plural(t.asked, 'question')} from "
+            f"{plural(t.people, 'person', 'people')} in the last {t.days} days, {t.unanswered:,} of them not "
+            "answered by your documents")
 
 
 def style_label(style: StyleState) -> str:

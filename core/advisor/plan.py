@@ -76,6 +76,9 @@ def _first_steps(f: Facts) -> list[str]:
             and f.unanswered_rate >= fig.UNANSWERED_HIGH):
         steps.append(f"Look at the questions that found nothing ({percent(f.unanswered_rate)} recently) and add the "
                      "documents that would answer them, before anything else.")
+    if f.team is not None and f.team.unanswered:
+        steps.append(f"Open Questions from the team: {f.team.unanswered:,} of your staff's questions were not answered "
+                     "by your documents lately; adding the documents they ask about helps them more than training.")
     return steps
 
 

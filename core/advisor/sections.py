@@ -84,6 +84,9 @@ def _facts(advice: Advice) -> Section:
         style = m["answer_style"].value
         items.append(Item(label="Answer style", value="Set" if style.set else "Not set",
                           note=sentence(m["answer_style"].label)))
+    if "team_questions" in m:
+        team = m["team_questions"].value
+        items.append(Item(label="Questions from the team", value=f"{team.asked:,}", note=sentence(m["team_questions"].label)))
     if "selftest" in m:
         items.append(Item(label="Library check", value=percent(m["selftest"].value.findability),
                           note=sentence(m["selftest"].label)))

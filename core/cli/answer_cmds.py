@@ -54,16 +54,20 @@ def cmd_advise(args) -> int:
     if not isinstance(answers, dict):
         raise UsageError("The answers file must hold one JSON object of question ids and values.")
     settings = settings_from(args)
-    library_stats = usage = imported = None
+    library_stats = usage = imported = team = None
     if settings.db_path.exists():
         from core.advisor.example_store import PastExamples
         from core.history import History
 
-        library_stats = library_from(args).stats()
+        lib = library_from(args)
+        library_stats = lib.stats()
         style_since = settings.answer_style_changed_at if settings.answer_style else ""
         usage = History(settings.db_path).usage_stats(style_since=style_since)
         imported = PastExamples(settings.db_path).count()
-    measured = advisor.measure(library_stats, usage, advisor.load_selftest(settings), imported)
+        from core.team_questions import figures
+
+        team = figures(lib.db.conn())
+    measured = advisor.measure(library_stats, usage, advisor.load_selftest(settings), imported, team)
     advice = advisor.advise(answers, measured)
     payload = advice.as_dict()
 
