@@ -114,6 +114,10 @@ def add_checked(check: FileCheck, library: Library, progress: Progress = no_prog
     a file already in the library (unchanged) gets the mark too.
     """
     if not check.ok:
+        if only_owner and check.action == "skip":  # already in the library: it gets the mark
+            existing = library.by_hash(check.sha256)
+            if existing is not None:
+                library.set_only_owner(existing, True)
         progress(1.0, "Skipped")
         return IngestReport.from_check(check)
     doc = check.doc
