@@ -28,7 +28,7 @@ PAYROLL = [f"Payroll page {i}. Annual leave pay for {SECRET} grade staff is {410
            "holiday leave accrues monthly and leave balances are paid out." for i in range(1, 13)]
 HANDBOOK = ["Annual leave. Full-time staff receive 25 days of paid holiday leave each year.",
             "Sick leave. Call the store manager before nine when you are ill.",
-            "Uniform. Staff wear the green shirt on the shop floor."]
+            "Uniform prices\nGreen work shirt 12.50\nName badge 3.00\nCanvas apron 8.75"]
 
 
 def now() -> str:
