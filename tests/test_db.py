@@ -77,6 +77,38 @@ class TestMigrations:
         assert answer["feedback"] == {"rating": 1, "comment": "spot on"}
         assert history.usage_stats().approved == 1
 
+    def test_the_last_release_library_gets_team_access_and_keeps_everything(self, old_library, monkeypatch):
+        """A library as the last release left it (migrations up to 6) opens with people, sessions, team
+        questions, "Only me" and whose conversation is whose added, and nothing hidden or lost."""
+        from core.access import OWNER_HERE, Access
+
+        path = load_settings().db_path
+        conn = database.connect(path)
+        with monkeypatch.context() as m:
+            m.setattr(database, "VERSION", 6)
+            m.setattr(database, "MIGRATIONS", database.MIGRATIONS[:6])
+            database.migrate(conn)
+        assert database.version(conn) == 6
+        assert "only_owner" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+        conn.close()
+
+        lib = Library(load_settings())
+        db = lib.db.conn()
+        assert database.version(db) == database.VERSION >= 7
+        assert {"people", "login_sessions", "team_questions"} <= {
+            r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert [r[0] for r in db.execute("SELECT only_owner FROM documents ORDER BY name")] == [0, 0]
+        assert [r[0] for r in db.execute("SELECT person FROM conversations")] == [""]
+        staff = lib.for_access(Access("Sam", "staff"))  # nothing was marked: staff see every document
+        assert {d.file for d in staff.documents()} == {d.file for d in lib.documents()} == {"Handbook.pdf", "Prices.docx"}
+        [top] = search(staff, "how many days of annual leave", k=1)
+        assert (top.file, top.page) == ("Handbook.pdf", 1)
+        history = History(load_settings().db_path)
+        [conv] = history.conversations(OWNER_HERE)  # the owner's conversation is still the owner's
+        assert history.conversations(Access("Maria", "owner")) == [conv]  # also once the owner signs in by name
+        assert history.conversations(Access("Sam", "staff")) == []
+        assert history.messages(conv["id"])[1]["feedback"] == {"rating": 1, "comment": "spot on"}
+
     def test_two_processes_opening_an_old_database_upgrade_it_once(self, old_library):
         path = load_settings().db_path
         errors = []
