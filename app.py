@@ -73,6 +73,8 @@ def library_status() -> None:
     """The library line, as the library and its batch are now."""
     try:
         stats = runtime.visible_stats()
+        if stats is None:  # nobody signed in: nothing about the library
+            return
         adding = runtime.get_jobs().busy()
         runtime.get_folder_sync()  # started once per server: a pass now, then every few minutes
         if stats.documents:
@@ -105,7 +107,7 @@ with st.sidebar:
         pass
     documents = 0
     try:
-        documents = runtime.visible_stats().documents
+        documents = getattr(runtime.visible_stats(), "documents", 0)
         busy = runtime.get_jobs().busy()
     except Exception:  # the page itself explains library problems
         busy = False

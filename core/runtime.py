@@ -112,12 +112,10 @@ def library_or_stop():
 
 
 def visible_stats():
-    """The library's counts as the person on this page may see them (the sidebar's line); nothing is
-    counted for nobody signed in."""
-    from core.types import LibraryStats
-
+    """The library's counts as the person on this page may see them (the sidebar's line; staff's leave out
+    the documents marked "Only me"); None for nobody signed in (nothing is said about the library)."""
     access = current_access()
-    return LibraryStats() if access is None else get_library().for_access(access).stats()
+    return None if access is None else get_library().for_access(access).stats()
 
 
 @st.cache_resource(show_spinner=False)

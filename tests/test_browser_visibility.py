@@ -1,0 +1,149 @@
+"""Documents only the owner sees, in a real browser on a real server with sharing on.
+
+Two browser contexts side by side, each with its own sign-in cookie (sessions made in the database the way
+signing in makes them: only the token's hash is kept): a staff member asks and searches and never meets the
+owner's payroll file; the owner finds it, reads the staff member's question on "Questions from the team",
+and sees the "Only me" control on Documents. A browser with no session sees one sentence and nothing else.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from core.access import SESSION_COOKIE, token_hash
+from core.db import connect
+from core.ingest import add_files
+from core.library import Library
+from core.settings import load_settings, save_setting
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, shot, streamlit_app, wait_idle
+from tests.builders import make_pdf
+from tests.ollama_standin import OllamaStandin, Reply
+from tests.prompts import sources_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SECRET = "quillbanter"
+PAYROLL = [f"Payroll. Annual leave pay for {SECRET} grade staff is {4100 + i} dollars a month." for i in range(3)]
+QUESTION = "How much annual leave pay do staff get?"
+CHAT_BOX = "[data-testid='stChatInput'] textarea"
+
+
+def cite_everything(request: dict) -> Reply:
+    given = sources_in(request)
+    return Reply([" ".join(f"{s['text'][:90]} [{s['n']}]." for s in given) or "The documents don't say."])
+
+
+def session_for(data, name: str, role: str) -> str:
+    """A person and a live session for them; the cookie's token (the database keeps its sha256 only)."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    token = secrets.token_urlsafe(32)
+    conn = connect(data / "groundwork.db")
+    person = conn.execute("INSERT INTO people(name, role, password_hash, created_at, password_changed_at) "
+                          "VALUES (?,?,?,?,?)", (name, role, "not-a-real-hash", now, now)).lastrowid
+    conn.execute("INSERT INTO login_sessions(token_hash, person_id, created_at, expires_at) VALUES (?,?,?,?)",
+                 (token_hash(token), person, time.time(), time.time() + 3600))
+    conn.close()
+    return token
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions(library):
+    settings = load_settings(data_dir=library)
+    add_files(Library(settings), [("Payroll.pdf", make_pdf(PAYROLL))], only_owner=True)
+    documents = len(Library(settings).documents())
+    save_setting(settings, "sharing", True)
+    staff_token, owner_token = session_for(library, "Sam", "staff"), session_for(library, "Maria", "owner")
+
+    from playwright.sync_api import sync_playwright
+
+    with OllamaStandin(default_reply=cite_everything) as ollama, \
+            streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": ollama.host}) as url, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            def context_for(token):
+                context = browser.new_context(viewport={"width": 1280, "height": 1000})
+                if token:
+                    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": url, "httpOnly": True,
+                                          "sameSite": "Strict"}])
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                return page
+
+            staff, owner, nobody = context_for(staff_token), context_for(owner_token), context_for(None)
+
+            # nobody signed in: one sentence, no library
+            nobody.goto(url)
+            nobody.get_by_text("Sign in to use Groundwork.").first.wait_for()
+            wait_idle(nobody)
+            assert "Payroll.pdf" not in nobody.content() and "Library:" not in nobody.locator("body").inner_text()
+
+            # staff: the chat, its sources and its "Search in" list never name the payroll; counts leave it out
+            staff.goto(url)
+            staff.get_by_role("heading", name="Ask your documents").wait_for()
+            wait_idle(staff)
+            assert f"Library: {documents - 1} documents" in staff.locator("[data-testid='stSidebar']").inner_text()
+            staff.locator(CHAT_BOX).fill(QUESTION)
+            staff.locator(CHAT_BOX).press("Enter")
+            staff.get_by_text("Was this answer helpful?").first.wait_for(timeout=180_000)  # saved and shown
+            wait_idle(staff)
+            staff.get_by_text("Search in").first.click()
+            staff.wait_for_timeout(500)
+            seen = staff.locator("body").inner_text()
+            staff.keyboard.press("Escape")
+            assert "Payroll.pdf" not in seen and "4101" not in seen and SECRET not in seen
+            asked = [b for b in ollama.bodies("/api/chat")]
+            shot(staff, "visibility-staff-chat")
+            assert asked and all(s["file"] != "Payroll.pdf" for b in asked for s in sources_in(b))
+            shot(staff, "visibility-staff-chat")
+
+            # staff: Find
+            staff.goto(url + "/find")
+            box = staff.get_by_label("What are you looking for?")
+            box.fill(f"{SECRET} pay")
+            box.press("Enter")
+            staff.get_by_text("the most relevant first").or_(staff.get_by_text("Nothing in your documents")).first.wait_for()
+            wait_idle(staff)
+            assert "Payroll.pdf" not in main_text(staff) and "4101" not in main_text(staff)
+
+            # the owner: Find shows it; Questions from the team shows Sam's question, without its answer
+            owner.goto(url + "/find")
+            box = owner.get_by_label("What are you looking for?")
+            box.fill(f"{SECRET} pay")
+            box.press("Enter")
+            owner.get_by_text("the most relevant first").wait_for()
+            wait_idle(owner)
+            assert "Payroll.pdf" in main_text(owner)
+            owner.goto(url + "/team")
+            owner.get_by_role("heading", name="Questions from the team").wait_for()
+            owner.locator("[data-testid='stDataFrame']").wait_for()
+            wait_idle(owner)
+            assert "1" in owner.locator("[data-testid='stMetric']").first.inner_text()
+            shot(owner, "questions-from-the-team")
+
+            # the owner: Documents, with the drop box's "Only me" and the per-document switch
+            owner.goto(url + "/documents")
+            owner.get_by_role("heading", name="Manage a document").wait_for()
+            wait_idle(owner)
+            chooser = owner.locator(".st-key-manage_doc input")
+            chooser.click()
+            chooser.fill("Payroll")
+            chooser.press("Enter")
+            wait_idle(owner)
+            switch = owner.locator("[data-testid='stCheckbox']").filter(
+                has=owner.get_by_text("Only me", exact=True)).locator("input")
+            assert switch.is_checked()
+            switch.scroll_into_view_if_needed()
+            shot(owner, "documents-only-me")
+        finally:
+            browser.close()
+    conn = connect(library / "groundwork.db")
+    rows = [tuple(r) for r in conn.execute("SELECT person, question FROM team_questions")]
+    conn.close()
+    assert rows == [("Sam", QUESTION)]
