@@ -82,7 +82,8 @@ def test_ingest_library_search_remove(folder, data_dir):
     proc, out = run("library", "--json")
     docs = {d["file"]: d for d in out["documents"]}
     assert set(docs) == {"Handbook.pdf", "Hours.docx"}
-    assert set(docs["Handbook.pdf"]) == {"file", "type", "pages", "chunks", "status", "added_at", "warnings"}
+    assert set(docs["Handbook.pdf"]) == {"file", "type", "pages", "chunks", "status", "added_at", "warnings", "only_owner"}
+    assert docs["Handbook.pdf"]["only_owner"] is False  # "Only me" is a choice (ingest --only-owner)
 
     proc, out = run("search", "eye protection grinder", "--k", "2", "--json")
     top = out["results"][0]
