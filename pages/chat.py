@@ -59,6 +59,9 @@ if not docs:
     if jobs.busy():
         documents_on_their_way()
         st.stop()
+    if not runtime.current_access().is_owner:  # staff add nothing (not even the samples)
+        st.info(runtime.NOTHING_FOR_STAFF)
+        st.stop()
     st.info("Your library is empty. Add your own files on the Documents page, or try Groundwork "
             "first with the documents of Northwind Cycles, a made-up bike shop.")
     with st.container(horizontal=True):

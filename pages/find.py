@@ -19,7 +19,8 @@ st.title("🔎 Find in my documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
 if not docs:
-    st.info("Your library is empty. Add files on the Documents page first, then search them here.")
+    st.info("Your library is empty. Add files on the Documents page first, then search them here."
+            if runtime.current_access().is_owner else runtime.NOTHING_FOR_STAFF)
     st.stop()
 
 st.html(HIDE_HINT)

@@ -60,7 +60,7 @@ def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions
     save_setting(settings, "sharing", True)
     staff_token, owner_token = session_for(library, "Sam", "staff"), session_for(library, "Maria", "owner")
 
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with OllamaStandin(default_reply=cite_everything) as ollama, \
             streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": ollama.host}) as url, \
@@ -138,9 +138,21 @@ def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions
             wait_idle(owner)
             switch = owner.locator("[data-testid='stCheckbox']").filter(
                 has=owner.get_by_text("Only me", exact=True)).locator("input")
-            assert switch.is_checked()
+            owner.get_by_text("3 pages · 39 words").wait_for()  # the chosen document's facts: Payroll.pdf's
+            expect(switch).to_be_checked()
             switch.scroll_into_view_if_needed()
             shot(owner, "documents-only-me")
+
+            # every document marked Only me at once: the staff member's next visit has nothing to ask about,
+            # and no way to add anything (not even the sample documents)
+            lib = Library(settings)
+            for d in lib.documents():
+                lib.set_only_owner(d.file, True)
+            staff.goto(url)
+            staff.get_by_text("There are no documents for you to ask about yet").first.wait_for()
+            wait_idle(staff)
+            assert staff.get_by_role("button", name="Try it with sample documents").count() == 0
+            assert "Library: empty" in staff.locator("[data-testid='stSidebar']").inner_text()  # counts nothing
         finally:
             browser.close()
     conn = connect(library / "groundwork.db")

@@ -146,3 +146,15 @@ def test_self_test_and_example_question_for_staff_leave_it_out(lib):
     staffs = json.dumps(report.__dict__, default=str)
     assert "Handbook" in staffs and "Payroll" not in staffs and SECRET not in staffs  # ... one run as staff never
     assert SECRET not in example_question(lib.for_access(STAFF))
+
+
+def test_the_viewer_and_the_download_refuse_it_for_staff(lib):
+    """An answer citing the payroll (the owner's, or a staff member's from before it was marked) opens nothing."""
+    from core.viewer import DocumentRemoved, open_source
+
+    chunk = sorted(secret_chunks(lib))[0]
+    assert open_source(lib, "Payroll.pdf", chunk).path.exists()  # the owner opens it
+    with pytest.raises(NotFoundError) as refused:
+        open_source(lib.for_access(STAFF), "Payroll.pdf", chunk)
+    assert not isinstance(refused.value, DocumentRemoved)  # not "removed on ...": nothing is said about it
+    assert "among the documents you can see" in refused.value.user_message
