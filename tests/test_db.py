@@ -108,7 +108,7 @@ class TestMigrations:
         [conv] = history.conversations(OWNER_HERE)  # the owner's conversation is still the owner's
         assert history.conversations(Access("Maria", "owner")) == [conv]  # also once the owner signs in by name
         assert history.conversations(Access("Sam", "staff")) == []
-        assert history.messages(conv["id"])[1]["feedback"] == {"rating": 1, "comment": "spot on"}
+        assert history.messages(conv["id"])[1].feedback == Feedback(1, "spot on")
 
     def test_two_processes_opening_an_old_database_upgrade_it_once(self, old_library):
         path = load_settings().db_path
