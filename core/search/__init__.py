@@ -30,6 +30,11 @@ def search(library, query: str, k: int = 5, files: Optional[list[str]] = None,
            rerank_results: bool = True) -> Found:
     """The k best passages for ``query``, optionally only from ``files``; best first.
 
+    ``library`` decides what may be found: a ``Library`` is the owner's whole library (the owner by
+    construction: sharing off, the command line without ``--as``); ``Library.for_access(access)`` is what
+    one person may read (a staff member's ``LibraryView`` never yields a passage of an "Only me" document,
+    and both retrievers filter before their top k). Pages get theirs from ``runtime.library_or_stop()``.
+
     Reranked results carry ``relevance`` (per passage), and what is found carries ``topic`` (the
     question's meaning margin over general-knowledge questions, ``Found.topic``); ``gate`` reads both. ``rerank_results=False`` gives the fused order only (benchmarks compare both).
     """
