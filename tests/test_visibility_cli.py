@@ -44,6 +44,15 @@ def data(tmp_path_factory):
     return data
 
 
+def test_ingest_only_owner_says_so_in_plain_words(tmp_path):
+    (tmp_path / "Lease.pdf").write_bytes(make_pdf(["Lease. The rent is 2,000 a month."]))
+    ran = core("ingest", str(tmp_path / "Lease.pdf"), "--only-owner", "--data-dir", str(tmp_path / "data"))
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().endswith("Marked Only me: your staff never find, see or count these documents.")
+    plain = core("ingest", str(tmp_path / "Lease.pdf"), "--data-dir", str(tmp_path / "other"))
+    assert "Only me" not in plain.stdout
+
+
 def test_ingest_only_owner_marks_the_documents(data):
     docs = {d["file"]: d for d in core("library", "--json", "--data-dir", str(data)).json()["documents"]}
     assert docs["Payroll.pdf"]["only_owner"] is True and docs["Handbook.pdf"]["only_owner"] is False

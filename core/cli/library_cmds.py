@@ -28,6 +28,8 @@ def cmd_ingest(args) -> int:
             lines.append(f"{r['status']:>9}  {r['file']}  ({pages_label(r['pages'])}, {r['chunks']} passages)"
                          if r["status"] != "failed" else f"   failed  {r['file']}: {r['error']}")
             lines.extend(f"           warning: {w}" for w in r["warnings"])
+        if args.only_owner and any(r["status"] != "failed" for r in payload["files"]):
+            lines.append("Marked Only me: your staff never find, see or count these documents.")
         return "\n".join(lines)
 
     emit(args, {"files": [r.as_dict() for r in reports]}, human)
