@@ -86,7 +86,8 @@ def library_status() -> None:
         elif adding:
             st.markdown("**Library:** your first files are being added…")
         else:
-            st.markdown("**Library:** empty — add files on the Documents page.")
+            st.markdown("**Library:** empty — add files on the Documents page." if runtime.current_access().is_owner
+                        else "**Library:** nothing for you to ask about yet.")  # staff add no files
     except Exception:  # the page itself explains library problems; the details go to the log
         log.warning("The sidebar couldn't read the library", exc_info=True)
         st.markdown("**Library:** not available right now.")
