@@ -28,12 +28,14 @@ def _address(url: str) -> tuple[str, int]:
 
 
 def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, str] | None = None,
-             method: str = "GET") -> HttpReply:
+             method: str = "GET", body: bytes = b"") -> HttpReply:
     address = _address(url)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host or f'{address[0]}:{address[1]}'}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
     with socket.create_connection(address, timeout=30) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         data = b""
         while True:
             chunk = sock.recv(65536)
@@ -61,10 +63,10 @@ def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, st
     return reply
 
 
-def websocket_upgrade(url: str, host: str, origin: str) -> int:
+def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "") -> int:
     """The status code the server answers a websocket handshake with (101 switches; 403 refuses)."""
     address = _address(url)
-    request = ("GET /_stcore/stream HTTP/1.1\r\n"
+    request = ("GET /_stcore/stream HTTP/1.1\r\n" + (f"Cookie: {cookie}\r\n" if cookie else "") +
                f"Host: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                "Sec-WebSocket-Protocol: streamlit\r\n\r\n")
@@ -118,6 +120,19 @@ class Session:
                 self.session_id = msg.new_session.initialize.session_id or self.session_id
             if kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 return messages  # (a page opened first reruns through app.py: wait for that run)
+
+    def texts(self, page: str = "") -> list[str]:
+        """The words the page drew: markdown, notices, titles, captions and button labels."""
+        found = []
+        for msg in self.run(page):
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                kind = element.WhichOneof("type")
+                if kind in ("markdown", "alert", "heading"):
+                    found.append(getattr(element, kind).body)
+                elif kind == "button":
+                    found.append(element.button.label)
+        return found
 
     def download_urls(self, page: str = "") -> dict[str, str]:
         """Each download button the page drew: its label -> its media URL."""
