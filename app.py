@@ -92,7 +92,8 @@ def library_status() -> None:
         elif adding:
             st.markdown("**Library:** your first files are being added…")
         else:
-            st.markdown("**Library:** empty — add files on the Documents page.")
+            st.markdown("**Library:** empty — add files on the Documents page." if access.is_owner
+                        else "**Library:** empty — the owner hasn't added documents yet.")
     except Exception:  # the page itself explains library problems; the details go to the log
         log.warning("The sidebar couldn't read the library", exc_info=True)
         st.markdown("**Library:** not available right now.")
@@ -128,9 +129,10 @@ with st.sidebar:
         status = runtime.ollama_status(settings.ollama_host)
         if not status["running"]:
             if not says_ollama_is_down(nav.title, documents):
-                st.markdown("🔴 **Model:** Ollama isn't running — see Setup.")
+                st.markdown(f"🔴 **Model:** Ollama isn't running — {roles.where_to_fix(access)}.")
         elif runtime.model_downloaded(status, settings.model) is False:
-            st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — see Setup.")
+            st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — "
+                        f"{roles.where_to_fix(access)}.")
         else:
             st.markdown(f"🟢 **Model:** {literal_markdown(settings.model)}")
     except Exception:  # the page itself explains settings and Ollama problems; the details go to the log

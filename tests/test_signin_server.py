@@ -37,7 +37,7 @@ def server(tmp_path_factory):
         # (before any sign-in) gets only the way to the sign-in page
         with Session(url) as first:
             said = first.texts()
-        assert "You're not signed in (or your sign-in has ended); sign in again to go on." in said
+        assert "You're not signed in (or your sign-in has ended); reload this page to sign in." in said
         assert not [t for t in said if "Library" in t or "Model" in t]
         yield url, int(url.rsplit(":", 1)[1]), data
 
@@ -161,7 +161,7 @@ def test_a_password_change_ends_the_old_session_even_in_an_open_window(server):
         assert "👤 Signed in as **Tom** (staff)" in window.texts()
         People(Database(data / "groundwork.db")).set_password(STAFF, "tom-new-password-2")
         said = window.texts()  # the next click in the window that was open
-    assert "You're not signed in (or your sign-in has ended); sign in again to go on." in said
+    assert "You're not signed in (or your sign-in has ended); reload this page to sign in." in said
     assert not [t for t in said if "Signed in as" in t]
     assert not signed_in(url, port, first) and not signed_in(url, port, second)
     assert sign_in(url, port, STAFF, STAFF_PASSWORD).status == 401

@@ -13,7 +13,7 @@ from core.accounts import People
 from core.errors import AppError
 from core.render import literal_markdown as md
 
-ROLE_WORDS = {"owner": "Owner (everything)", "staff": "Staff (ask and find)"}
+ROLE_WORDS = {"staff": "Staff (ask and find)", "owner": "Owner (everything)"}  # staff first: the safe choice
 
 
 def _flash() -> None:

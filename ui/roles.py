@@ -16,8 +16,9 @@ import streamlit as st
 from core import runtime
 
 ONLY_OWNER = "Only the owner can do this; ask your questions on the “Ask your documents” page."
-NOT_SIGNED_IN = "You're not signed in (or your sign-in has ended); sign in again to go on."
-SIGNED_OUT = "You're signed out on every computer; sign in again to go on."
+NOT_SIGNED_IN = "You're not signed in (or your sign-in has ended); reload this page to sign in."
+SIGNED_OUT = "You're signed out on every computer; reload this page to sign in again."
+EMPTY_FOR_STAFF = "There are no documents to ask yet; the owner adds them on their computer."
 STAFF_PAGES = ("pages/chat.py", "pages/find.py")  # everything else is the owner's
 
 log = logging.getLogger("groundwork")
@@ -33,19 +34,13 @@ def who():
         return None
 
 
-def sign_in_url() -> str:
-    from streamlit import config
-
-    base = "/".join(p for p in str(config.get_option("server.baseUrlPath") or "").split("/") if p)
-    return f"/{base}/_gw/signin" if base else "/_gw/signin"
-
-
 def not_signed_in() -> None:
     """The whole page for a browser with no live session (the web guard normally sends it to the sign-in
-    page before the app opens; this is what a session that was open when it ended sees)."""
+    page before the app opens; this is what a session that was open when it ended sees). Reloading is the
+    way in: the guard then sends the browser to the sign-in page (a link drawn by Streamlit would open it
+    in a new tab)."""
     st.title("📚 Groundwork")
     st.info(SIGNED_OUT if st.session_state.get("gw_signed_out") else NOT_SIGNED_IN)
-    st.markdown(f"[Sign in]({sign_in_url()})")
 
 
 def signed_out_navigation() -> None:
@@ -57,6 +52,23 @@ def signed_out_navigation() -> None:
 
 def may_open(path: str, access) -> bool:
     return access is not None and (access.is_owner or path in STAFF_PAGES)
+
+
+def is_owner() -> bool:
+    access = who()
+    return access is not None and access.is_owner
+
+
+def staff_stop_here(sentence: str) -> None:
+    """For anyone but the owner: ``sentence`` and the end of the page (where the rest is the owner's to do)."""
+    if not is_owner():
+        st.info(sentence)
+        st.stop()
+
+
+def where_to_fix(access) -> str:
+    """Where a problem with the model is put right: Setup for the owner; staff can only tell the owner."""
+    return "see Setup" if access is not None and access.is_owner else "tell the owner"
 
 
 def refuse() -> None:

@@ -50,7 +50,9 @@ def cookie_token(scope: dict) -> Optional[str]:
 
 
 def same_origin(scope: dict) -> bool:
-    """Did this form come from a page at the address the browser asked for (``Origin`` host == ``Host``)?"""
+    """Did this form come from a page at the address the browser asked for (``Origin`` host == ``Host``)?
+    (The sign-in page's Referrer-Policy is ``same-origin``: with ``no-referrer`` Chromium sends
+    ``Origin: null`` on the form, which this refuses.)"""
     origin, host = _header(scope, b"origin"), _header(scope, b"host")
     if not origin or not host or origin == "null":
         return False
@@ -167,7 +169,7 @@ class Gate:
         return HTMLResponse(body, status_code=status, headers={
             "content-security-policy": (f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
                                         "frame-ancestors 'none'; base-uri 'none'"),
-            "x-frame-options": "DENY", "cache-control": "no-store", "referrer-policy": "no-referrer",
+            "x-frame-options": "DENY", "cache-control": "no-store", "referrer-policy": "same-origin",
             "x-content-type-options": "nosniff"})
 
 
