@@ -167,3 +167,28 @@ def test_a_password_change_ends_the_old_session_even_in_an_open_window(server):
     assert sign_in(url, port, STAFF, STAFF_PASSWORD).status == 401
     assert signed_in(url, port, cookie_of(sign_in(url, port, STAFF, "tom-new-password-2")))
     People(Database(data / "groundwork.db")).set_password(STAFF, STAFF_PASSWORD)
+
+
+@pytest.mark.slow
+def test_wrong_passwords_slow_down_then_pause_the_name_and_the_owner_unlocks_it(server):
+    """Over HTTP, and the same for a name with no account: nothing tells whether a name exists."""
+    url, port, data = server
+    people = People(Database(data / "groundwork.db"))
+    people.add("Ann", "staff", "ann-staff-password-1")
+    for name in ("Ann", "Nobody"):
+        replies = [sign_in(url, port, name, "wrong-password") for _ in range(3)]
+        assert [r.status for r in replies] == [401, 401, 429], name
+        assert b"please wait 2 seconds, then try again." in replies[2].body
+        waiting = sign_in(url, port, name, "ann-staff-password-1")  # the right one, during the wait
+        assert waiting.status == 429 and not waiting.set_cookies
+    with sqlite3.connect(data / "groundwork.db") as conn:  # (the 4th to 9th tries, with their waits, as done)
+        conn.execute("UPDATE people SET failed_logins = 9, locked_until = NULL WHERE name = 'Ann'")
+    paused = sign_in(url, port, "Ann", "wrong-password")
+    assert paused.status == 429
+    assert b"Too many wrong passwords for this name, so signing in with it is paused for 15 minutes" in paused.body
+    assert sign_in(url, port, "Ann", "ann-staff-password-1").status == 429
+    assert people.get("Ann").locked
+    from tests.cli import core
+
+    assert core("users", "unlock", "Ann", "--data-dir", str(data), "--json").json()["person"]["locked"] is False
+    assert signed_in(url, port, cookie_of(sign_in(url, port, "Ann", "ann-staff-password-1")))
