@@ -157,3 +157,19 @@ def test_with_sharing_off_nothing_changes(monkeypatch):
     at.switch_page("pages/setup.py").run()
     assert not at.exception and not at.warning and [t.value for t in at.title] == ["⚙️ Setup"]
     assert "Maria" in at.table[0].value.index
+
+
+@pytest.mark.parametrize("sharing", [False, True])
+def test_a_mistake_in_the_settings_file_never_lets_anyone_past_signing_in(monkeypatch, sharing):
+    """With sharing off the owner still gets the page that explains the mistake; with it on, nobody gets in."""
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "settings.json").write_text(json.dumps({"sharing": sharing, "top_k": "abc"}))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception
+    said = texts(at)
+    if sharing:
+        assert "reload this page to sign in" in said and "top_k" not in said
+    else:
+        assert "The setting 'top_k' has an invalid value; fix it in settings.json or remove it." in said
+        assert "reload this page to sign in" not in said

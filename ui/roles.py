@@ -25,13 +25,20 @@ log = logging.getLogger("groundwork")
 
 
 def who():
-    """The ``Access`` of this run's person, or None (not signed in, or it can't be told: a broken settings
-    file or database is shown by the page itself; nobody is let in meanwhile)."""
+    """The ``Access`` of this run's person, or None (not signed in, or it can't be told). A settings file
+    with a mistake in it: with sharing off the owner gets the pages, which explain the mistake; with sharing
+    on (or maybe on) nobody is let in meanwhile."""
+    from core.access import OWNER_HERE
+    from core.accounts.web import sharing_state
+
     try:
         return runtime.current_access()
     except Exception:
         log.warning("Couldn't tell who is signed in", exc_info=True)
-        return None
+        try:
+            return None if sharing_state()[0] else OWNER_HERE
+        except Exception:
+            return None
 
 
 def not_signed_in() -> None:

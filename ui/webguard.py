@@ -59,12 +59,12 @@ class StreamlitPolicy(Policy):
     def sign_in_gate(self):
         """The gate for the data folder in force while sharing is on (settings are read on every request,
         so switching sharing on or off applies at once); None while it is off."""
-        from core.settings import load_settings
+        from core.accounts.web import sharing_state
 
-        settings = load_settings()
-        if not settings.sharing:
+        sharing, db_path = sharing_state()
+        if not sharing:
             return None
-        key = str(settings.db_path)
+        key = str(db_path)
         with self._lock:
             gate = self._gates.get(key)
         if gate is None:
@@ -72,7 +72,7 @@ class StreamlitPolicy(Policy):
             from core.accounts.web import Gate
             from core.db import Database
 
-            gate = Gate(SignIn(Database(settings.db_path)), self.base_path)
+            gate = Gate(SignIn(Database(db_path)), self.base_path)
             with self._lock:
                 gate = self._gates.setdefault(key, gate)
         return gate

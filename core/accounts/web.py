@@ -37,6 +37,24 @@ SIGNED_OUT = "You're signed out. Sign in again to go on."
 CROSS_SITE = "This sign-in form must be sent from Groundwork's own page; open the address again and sign in."
 
 
+def sharing_state():
+    """(is sharing on, the database path) as the settings say now. A settings file with a value that can't
+    be read still says whether sharing is on: any "sharing" value other than false (or none) counts as on,
+    so a mistake in another setting never lets anyone past signing in (pages then explain the mistake)."""
+    import os
+    from pathlib import Path
+
+    from core.errors import AppError
+    from core.settings import default_data_dir, load_settings, read_settings_file
+
+    try:
+        settings = load_settings()
+        return settings.sharing, settings.db_path
+    except AppError:
+        root = Path(os.environ.get("GROUNDWORK_DATA_DIR") or default_data_dir()).expanduser().resolve()
+        return read_settings_file(root).get("sharing") not in (None, False), root / "groundwork.db"
+
+
 def _header(scope: dict, name: bytes) -> str:
     for key, value in scope.get("headers") or ():
         if key.lower() == name:
