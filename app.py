@@ -139,7 +139,7 @@ with st.sidebar:
         log.warning("The sidebar couldn't show the model's status", exc_info=True)
 
 try:
-    if not roles.may_open(next(p for p, t, *_ in PAGES if t == nav.title), access):
+    if not roles.may_open(next((p for p, t, *_ in PAGES if t == nav.title), ""), access):
         roles.refuse()  # an owner page opened by its address: one sentence, never the page
     nav.run()
 except AppError as exc:  # the one error boundary: pages handle only what they can recover from

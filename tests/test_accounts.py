@@ -104,8 +104,9 @@ def test_a_name_with_no_account_is_answered_exactly_like_a_real_one(parts):
     real, made_up = [], []
     for _ in range(10):
         clock.now += 31
-        real.append((lambda r: (r.message, r.wait))(signin.sign_in("Tom", "wrong-password")))
-        made_up.append((lambda r: (r.message, r.wait))(signin.sign_in("Nobody", "wrong-password")))
+        for name, said in (("Tom", real), ("Nobody", made_up)):
+            result = signin.sign_in(name, "wrong-password")
+            said.append((result.message, result.wait))
     assert real == made_up and real[-1][0] == LOCKED
 
 

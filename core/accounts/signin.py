@@ -91,6 +91,7 @@ class SignIn:
                 else:
                     self._remember_unknown(name.casefold(), failures, until, now)
                 return self._refused(failures, until - now, just_now=True)
+            assert row is not None  # (a right password needs an account: verify() is False without one)
             if row["disabled"]:
                 return SignInResult(None, message=DISABLED)
             token = secrets.token_urlsafe(32)
