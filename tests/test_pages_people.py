@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import People, SignIn
 from core.db import Database
 from core.settings import load_settings
+from tests.apptest import app_test, page, texts
 from tests.conftest import ROOT
 
 SECRET = "Correct-Horse-7731"
@@ -24,17 +25,11 @@ def _fresh_cache(fresh_streamlit_cache):
 
 
 def setup_page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "setup.py"), default_timeout=90).run()
+    return page("setup.py").run()
 
 
 def db() -> Database:
     return Database(load_settings().db_path)
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
-    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
 
 
 def form_fill(at: AppTest, values: dict[str, str]) -> None:
@@ -125,11 +120,11 @@ def sharing_on() -> None:
     (settings.data_dir / "settings.json").write_text(json.dumps({"sharing": True}))
 
 
-@pytest.mark.parametrize("page", ["setup", "documents", "style", "selftest", "advisor"])
-def test_with_sharing_on_an_owner_page_shows_nothing_to_a_browser_not_signed_in(page):
+@pytest.mark.parametrize("name", ["setup", "documents", "style", "selftest", "advisor"])
+def test_with_sharing_on_an_owner_page_shows_nothing_to_a_browser_not_signed_in(name):
     People(db()).add("Maria", "owner", SECRET)
     sharing_on()
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=90).run()
+    at = page(f"{name}.py").run()
     assert not at.exception
     assert [i.value for i in at.info] == ["You're not signed in (or your sign-in has ended); reload this page to sign in."]
     assert not at.title or [t.value for t in at.title] == ["📚 Groundwork"]
@@ -137,8 +132,6 @@ def test_with_sharing_on_an_owner_page_shows_nothing_to_a_browser_not_signed_in(
 
 
 def test_with_sharing_on_the_app_shows_only_the_way_to_sign_in(monkeypatch):
-    from tests.apptest import app_test
-
     People(db()).add("Maria", "owner", SECRET)
     sharing_on()
     at = app_test(monkeypatch)
@@ -148,8 +141,6 @@ def test_with_sharing_on_the_app_shows_only_the_way_to_sign_in(monkeypatch):
 
 
 def test_with_sharing_off_nothing_changes(monkeypatch):
-    from tests.apptest import app_test
-
     People(db()).add("Maria", "owner", SECRET)
     at = app_test(monkeypatch)
     assert not at.exception
