@@ -2,8 +2,9 @@
 
 A staff member opens Groundwork, is sent to the sign-in page, signs in, sees only "Ask your documents"
 and "Find in my documents", and an owner page opened by its address says "Only the owner can do this.".
-The owner, in another browser context, sees Setup's People section. Signing out from the sidebar ends the
-session. Screenshots: the sign-in page, the staff view, the refused owner page and the People section.
+The owner, in another browser context, sees Setup's People section and sets Tom a new password: Tom's open
+window is signed out at its next click and the old password no longer works. Signing out from the sidebar
+ends the session. Screenshots: the sign-in page, the staff view, the refused owner page and the People section.
 """
 from __future__ import annotations
 
@@ -105,9 +106,28 @@ def test_staff_and_owner_sign_in_side_by_side(tmp_path):
             assert "Tom" in text and "Maria" in text and ONLY_OWNER not in text, text
             shot(owner, "signin-owner-people")
 
+            # the owner sets a new password for Tom: the window Tom has open is signed out at its next click
             staff.goto(url + "/")
             staff.get_by_text(f"Signed in as {STAFF}").wait_for()
             wait_idle(staff)
+            owner.get_by_text("Change someone's account").click()
+            owner.locator("[data-testid='stSelectbox']").click()
+            owner.get_by_role("option", name=STAFF).click()
+            wait_idle(owner)
+            owner.get_by_label("New password").fill("tom-new-password-2")
+            owner.get_by_label("The same password again").last.fill("tom-new-password-2")
+            owner.get_by_role("button", name="Set this password").click()
+            owner.get_by_text("Tom has a new password; they were signed out everywhere.").wait_for()
+            staff.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Find in my documents").click()
+            staff.get_by_text("You're not signed in (or your sign-in has ended); reload this page to sign in.").wait_for()
+            staff.reload()
+            staff.wait_for_url("**/_gw/signin")
+            staff.get_by_label("Your name").fill(STAFF)
+            staff.get_by_label("Password").fill(STAFF_PASSWORD)  # the old password
+            staff.get_by_role("button", name="Sign in").click()
+            staff.get_by_text("That name and password don't match").wait_for()
+            sign_in(staff, url, STAFF, "tom-new-password-2")
+
             staff.get_by_role("button", name="Sign out").click()
             staff.get_by_text("You're signed out on every computer; reload this page to sign in again.").wait_for()
             staff.reload()
