@@ -68,6 +68,8 @@ def test_nothing_of_the_app_without_signing_in(server):
         reply = raw_http(url, path)  # not a page load (no Accept: text/html): no redirect, no content
         assert reply.status == 401 and reply.body == b"Sign in to Groundwork first.\n", path
     assert websocket_upgrade(url, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}") == 403
+    assert raw_http(url, "/_gw/signout", method="POST", headers={"Origin": f"http://127.0.0.1:{port}"}).status == 303
+    assert websocket_upgrade(url, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}", path="/_gw/signin") == 403
     form = raw_http(url, "/_gw/signin", headers=PAGE)
     assert form.status == 200 and b'<form method="post" action="/_gw/signin">' in form.body
     csp = form.headers["content-security-policy"]

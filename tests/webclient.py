@@ -63,10 +63,10 @@ def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, st
     return reply
 
 
-def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "") -> int:
+def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "", path: str = "/_stcore/stream") -> int:
     """The status code the server answers a websocket handshake with (101 switches; 403 refuses)."""
     address = _address(url)
-    request = ("GET /_stcore/stream HTTP/1.1\r\n" + (f"Cookie: {cookie}\r\n" if cookie else "") +
+    request = (f"GET {path} HTTP/1.1\r\n" + (f"Cookie: {cookie}\r\n" if cookie else "") +
                f"Host: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                "Sec-WebSocket-Protocol: streamlit\r\n\r\n")

@@ -120,6 +120,9 @@ class Gate:
 
     async def __call__(self, scope: dict, receive, send) -> bool:
         path = scope.get("path") or ""
+        if scope.get("type") == "websocket" and path in (self.url(SIGNIN), self.url(SIGNOUT)):
+            await send({"type": "websocket.close", "code": 1008})
+            return True
         if path == self.url(SIGNIN):
             await self._signin(scope, receive, send)
             return True
