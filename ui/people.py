@@ -103,6 +103,8 @@ def change_person(people: People, names: list[str]) -> None:
             first = st.text_input("New password", type="password")
             second = st.text_input("The same password again", type="password")
             if st.form_submit_button("Set this password") and _passwords_match(first, second):
+                if me and runtime.current_access().name:  # sharing on: your own sessions end too
+                    st.session_state.gw_signed_out = True  # (the next run says so: sign in with the new one)
                 _try(lambda: people.set_password(person.name, first),
                      f"{person.name} has a new password; they were signed out everywhere.")
         with st.container(horizontal=True):

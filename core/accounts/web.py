@@ -201,8 +201,8 @@ PAGE = """<!doctype html>
 <style nonce="{nonce}">
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f6f7f6; color: #1f2a24;
        margin: 0; display: flex; min-height: 100vh; align-items: center; justify-content: center; }}
-main {{ background: #fff; border: 1px solid #dde3df; border-radius: 12px; padding: 32px 36px; width: 340px;
-        box-shadow: 0 2px 10px rgba(0,0,0,.05); }}
+main {{ background: #fff; border: 1px solid #dde3df; border-radius: 12px; padding: 32px 28px; width: 100%;
+        max-width: 400px; box-sizing: border-box; margin: 16px; box-shadow: 0 2px 10px rgba(0,0,0,.05); }}
 h1 {{ font-size: 1.5rem; margin: 0 0 6px; }}
 p.lead {{ margin: 0 0 22px; color: #4b5a52; }}
 label {{ display: block; font-weight: 600; margin: 14px 0 6px; }}
