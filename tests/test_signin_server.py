@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from urllib.parse import urlencode
 
 import pytest
 
 from core.accounts import People
 from core.db import Database
 from tests.browser import streamlit_app
+from tests import webclient
 from tests.webclient import Session, raw_http, websocket_upgrade
 
 STAFF, STAFF_PASSWORD = "Tom", "tom-staff-password-1"
@@ -43,15 +43,10 @@ def server(tmp_path_factory):
 
 
 def sign_in(url: str, port: int, name: str, password: str, host: str = "", origin: str = ""):
-    host = host or f"127.0.0.1:{port}"
-    return raw_http(url, "/_gw/signin", host=host, method="POST",
-                    body=urlencode({"name": name, "password": password}).encode(),
-                    headers={"Origin": origin or f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"})
+    return webclient.sign_in(url, name, password, host=host, origin=origin)
 
 
-def cookie_of(reply) -> str:
-    (cookie,) = [c for c in reply.set_cookies if c.startswith("groundwork_session=")]
-    return cookie.split(";", 1)[0]
+cookie_of = webclient.session_cookie
 
 
 def signed_in(url: str, port: int, cookie: str) -> bool:

@@ -4,6 +4,7 @@
   browser sends its own site's name there); returns the status code, headers and body.
 - ``websocket_upgrade``: the websocket handshake alone, with any ``Host`` and ``Origin``; returns the
   status line's code (101 = a session could start).
+- ``sign_in`` / ``session_cookie``: the sign-in form (sharing on) and the cookie it sets.
 - ``Session``: a real Streamlit session over the websocket (the same protobuf messages the page's
   JavaScript sends): run a page, read what it drew (download buttons' media URLs), close.
 """
@@ -79,6 +80,23 @@ def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "", path: 
                 break
             data += chunk
     return int(data.split(b"\r\n", 1)[0].split()[1])
+
+
+def sign_in(url: str, name: str, password: str, host: str = "", origin: str = "") -> HttpReply:
+    """Send the sign-in form (sharing on) as the sign-in page does: same origin unless ``origin`` says otherwise."""
+    from urllib.parse import urlencode
+
+    address = _address(url)
+    host = host or f"{address[0]}:{address[1]}"
+    return raw_http(url, "/_gw/signin", host=host, method="POST",
+                    body=urlencode({"name": name, "password": password}).encode(),
+                    headers={"Origin": origin or f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def session_cookie(reply: HttpReply) -> str:
+    """The sign-in cookie a reply set, as a Cookie header ("groundwork_session=...")."""
+    (cookie,) = [c for c in reply.set_cookies if c.startswith("groundwork_session=")]
+    return cookie.split(";", 1)[0]
 
 
 def browser_cookie(url: str) -> str:
