@@ -29,7 +29,7 @@ def nav_titles(page) -> list[str]:
 
 def sign_in(page, url: str, name: str, password: str, screenshot: str = "") -> None:
     page.goto(url + "/")
-    page.wait_for_url("**/_gw/signin")  # sent to the sign-in page before anything of the app
+    page.wait_for_url("**/_gw/signin*")  # sent to the sign-in page before anything of the app
     if screenshot:
         shot(page, screenshot)
     page.get_by_label("Your name").fill(name)
@@ -125,7 +125,8 @@ def test_staff_and_owner_sign_in_side_by_side(tmp_path):
             staff.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Find in my documents").click()
             staff.get_by_text("You're not signed in (or your sign-in has ended); reload this page to sign in.").wait_for()
             staff.reload()
-            staff.wait_for_url("**/_gw/signin")
+            staff.wait_for_url("**/_gw/signin?ended=1")
+            staff.get_by_text("Your sign-in has ended; sign in again to go on.").wait_for()
             staff.get_by_label("Your name").fill(STAFF)
             staff.get_by_label("Password").fill(STAFF_PASSWORD)  # the old password
             staff.get_by_role("button", name="Sign in").click()
@@ -135,7 +136,7 @@ def test_staff_and_owner_sign_in_side_by_side(tmp_path):
             staff.get_by_role("button", name="Sign out").click()
             staff.get_by_text("You're signed out on every computer; reload this page to sign in again.").wait_for()
             staff.reload()
-            staff.wait_for_url("**/_gw/signin")  # the old cookie opens nothing any more
+            staff.wait_for_url("**/_gw/signin?ended=1")  # the old cookie opens nothing any more
             assert not [c for c in staff.context.cookies() if c["name"] == "groundwork_session"]  # and is forgotten
             owner.reload()
             owner.get_by_text(f"Signed in as {OWNER}").wait_for()  # the owner is still signed in

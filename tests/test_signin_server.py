@@ -125,12 +125,16 @@ def test_a_tampered_or_expired_cookie_is_refused_and_forgotten(server):
     tampered = "groundwork_session=" + value[:-2] + ("AA" if value[-2:] != "AA" else "BB")
     assert not signed_in(url, port, tampered)
     reply = raw_http(url, "/", headers={**PAGE, "Cookie": tampered})
-    assert reply.status == 303 and reply.headers["location"] == "/_gw/signin"
+    assert reply.status == 303 and reply.headers["location"] == "/_gw/signin?ended=1"
     assert reply.set_cookies[0].startswith('groundwork_session=""') and "Max-Age=0" in reply.set_cookies[0]
     with sqlite3.connect(data / "groundwork.db") as conn:  # the working day is over
         conn.execute("UPDATE login_sessions SET expires_at = created_at - 1")
     assert not signed_in(url, port, cookie)
     assert raw_http(url, "/_stcore/health", headers={"Cookie": cookie}).status == 401
+    assert b"Your sign-in has ended" in raw_http(url, "/_gw/signin?ended=1", headers=PAGE).body
+    crowded = raw_http(url, "/_gw/signin", method="POST", body="&".join(f"f{i}=1" for i in range(50)).encode(),
+                       headers={"Origin": f"http://127.0.0.1:{port}", "Content-Type": "application/x-www-form-urlencoded"})
+    assert crowded.status == 401 and not crowded.set_cookies  # not our form: refused like a wrong password
 
 
 @pytest.mark.slow

@@ -34,6 +34,7 @@ SIGNIN, SIGNOUT = "_gw/signin", "_gw/signout"
 MAX_FORM = 8192
 SIGN_IN_FIRST = b"Sign in to Groundwork first.\n"
 SIGNED_OUT = "You're signed out. Sign in again to go on."
+ENDED = "Your sign-in has ended; sign in again to go on."
 CROSS_SITE = "This sign-in form must be sent from Groundwork's own page; open the address again and sign in."
 
 
@@ -102,7 +103,10 @@ async def _form(receive) -> dict[str, str]:
         more = message.get("more_body", False)
     if len(body) > MAX_FORM:
         return {}
-    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=10)
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=10)
+    except ValueError:  # more fields than the form has: not our form
+        return {}
     return {k: v[0] for k, v in fields.items() if len(v) == 1}
 
 
@@ -135,8 +139,8 @@ class Gate:
         if scope.get("type") == "websocket":
             await send({"type": "websocket.close", "code": 1008})  # before accepting: the server answers 403
             return True
-        if wants_page(scope):
-            response: Response = RedirectResponse(self.url(SIGNIN), status_code=303)
+        if wants_page(scope):  # (with a cookie that is no session any more, the page says the sign-in ended)
+            response: Response = RedirectResponse(self.url(SIGNIN) + ("?ended=1" if token else ""), status_code=303)
         else:
             response = PlainTextResponse(SIGN_IN_FIRST, status_code=401)
         if token:  # a cookie that is no session any more (ended, expired, tampered): the browser forgets it
@@ -152,7 +156,8 @@ class Gate:
             return
         if method != "POST":
             query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
-            await self.page(SIGNED_OUT if "out" in query else "")(scope, receive, send)
+            said = SIGNED_OUT if "out" in query else ENDED if "ended" in query else ""
+            await self.page(said)(scope, receive, send)
             return
         if not same_origin(scope):
             await self.page(CROSS_SITE, status=403)(scope, receive, send)
