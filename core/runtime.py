@@ -95,7 +95,6 @@ def get_folder_sync():
 
 
 NOT_SIGNED_IN = "Sign in to use Groundwork."
-NOTHING_FOR_STAFF = "There are no documents for you to ask about yet; ask the owner to add some."
 
 
 def library_or_stop():

@@ -34,8 +34,10 @@ from core.team_questions import figures as team_figures
 from core.errors import AppError
 from core.render import literal_markdown as md
 from ui.past_replies import past_replies_section
+from ui import roles
 
 runtime.page_setup()
+roles.owner_only()  # staff opening this page by its address see one sentence, never the page
 
 N = len(QUESTIONS)
 RESULT = N  # the step after the last question

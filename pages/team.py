@@ -11,17 +11,11 @@ import streamlit as st
 
 from core import runtime, team_questions
 from core.labels import plural
+from ui import roles
 
 runtime.page_setup()
+roles.owner_only()  # anyone but the owner: one sentence, never the page
 st.title("👥 Questions from the team")
-
-access = runtime.current_access()
-if access is None:
-    st.info(runtime.NOT_SIGNED_IN)
-    st.stop()
-if not access.is_owner:
-    st.info("Only the owner can do this.")
-    st.stop()
 
 LIMIT = 500  # the most recent questions listed
 

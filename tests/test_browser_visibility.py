@@ -1,20 +1,16 @@
 """Documents only the owner sees, in a real browser on a real server with sharing on.
 
-Two browser contexts side by side, each with its own sign-in cookie (sessions made in the database the way
-signing in makes them: only the token's hash is kept): a staff member asks and searches and never meets the
-owner's payroll file; the owner finds it, reads the staff member's question on "Questions from the team",
-and sees the "Only me" control on Documents. A browser with no session sees one sentence and nothing else.
+Two browser contexts side by side, each signed in through the real sign-in form (core.accounts): a staff
+member asks and searches and never meets the owner's payroll file; the owner finds it, reads the staff
+member's question on "Questions from the team", and sees the "Only me" control on Documents. A browser with
+no session gets the sign-in page and nothing of the library.
 """
 from __future__ import annotations
 
-import secrets
-import time
-from datetime import datetime, timezone
-
 import pytest
 
-from core.access import SESSION_COOKIE, token_hash
-from core.db import connect
+from core.access import SESSION_COOKIE
+from core.db import Database, connect
 from core.ingest import add_files
 from core.library import Library
 from core.settings import load_settings, save_setting
@@ -36,17 +32,14 @@ def cite_everything(request: dict) -> Reply:
     return Reply([" ".join(f"{s['text'][:90]} [{s['n']}]." for s in given) or "The documents don't say."])
 
 
-def session_for(data, name: str, role: str) -> str:
-    """A person and a live session for them; the cookie's token (the database keeps its sha256 only)."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    token = secrets.token_urlsafe(32)
-    conn = connect(data / "groundwork.db")
-    person = conn.execute("INSERT INTO people(name, role, password_hash, created_at, password_changed_at) "
-                          "VALUES (?,?,?,?,?)", (name, role, "not-a-real-hash", now, now)).lastrowid
-    conn.execute("INSERT INTO login_sessions(token_hash, person_id, created_at, expires_at) VALUES (?,?,?,?)",
-                 (token_hash(token), person, time.time(), time.time() + 3600))
-    conn.close()
-    return token
+PASSWORD = "a long enough pass phrase"
+
+
+def signed_in(url: str, name: str) -> str:
+    """The session token the real sign-in form sets for ``name``."""
+    from tests.webclient import session_cookie, sign_in
+
+    return session_cookie(sign_in(url, name, PASSWORD)).split("=", 1)[1]
 
 
 def main_text(page) -> str:
@@ -57,8 +50,12 @@ def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions
     settings = load_settings(data_dir=library)
     add_files(Library(settings), [("Payroll.pdf", make_pdf(PAYROLL))], only_owner=True)
     documents = len(Library(settings).documents())
+    from core.accounts import People
+
+    people = People(Database(settings.db_path))
+    people.add("Maria", "owner", PASSWORD)
+    people.add("Sam", "staff", PASSWORD)
     save_setting(settings, "sharing", True)
-    staff_token, owner_token = session_for(library, "Sam", "staff"), session_for(library, "Maria", "owner")
 
     from playwright.sync_api import expect, sync_playwright
 
@@ -76,13 +73,19 @@ def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions
                 page.set_default_timeout(60_000)
                 return page
 
-            staff, owner, nobody = context_for(staff_token), context_for(owner_token), context_for(None)
+            # nobody signed in: the first visit after a start (the guard is installed by it) gets one sentence,
+            # the next the sign-in page; never anything of the library
+            from ui.roles import NOT_SIGNED_IN
 
-            # nobody signed in: one sentence, no library
+            nobody = context_for(None)
             nobody.goto(url)
-            nobody.get_by_text("Sign in to use Groundwork.").first.wait_for()
+            nobody.get_by_text(NOT_SIGNED_IN).first.wait_for()
             wait_idle(nobody)
             assert "Payroll.pdf" not in nobody.content() and "Library:" not in nobody.locator("body").inner_text()
+            nobody.goto(url)
+            nobody.get_by_role("button", name="Sign in").wait_for()
+            assert "Payroll.pdf" not in nobody.content() and "Library:" not in nobody.locator("body").inner_text()
+            staff, owner = context_for(signed_in(url, "Sam")), context_for(signed_in(url, "Maria"))
 
             # staff: the chat, its sources and its "Search in" list never name the payroll; counts leave it out
             staff.goto(url)
@@ -149,10 +152,11 @@ def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions
             for d in lib.documents():
                 lib.set_only_owner(d.file, True)
             staff.goto(url)
-            staff.get_by_text("There are no documents for you to ask about yet").first.wait_for()
+            staff.get_by_text("There are no documents to ask yet").first.wait_for()
             wait_idle(staff)
             assert staff.get_by_role("button", name="Try it with sample documents").count() == 0
-            assert "Library: nothing for you to ask about yet" in staff.locator("[data-testid='stSidebar']").inner_text()
+            assert "Library: empty — the owner hasn't added documents yet" in \
+                staff.locator("[data-testid='stSidebar']").inner_text()
         finally:
             browser.close()
     conn = connect(library / "groundwork.db")

@@ -137,5 +137,7 @@ def test_the_team_page_is_the_owners_only(settings, monkeypatch):
     save_setting(settings, "sharing", True)
     at = AppTest.from_file(str(ROOT / "pages" / "team.py"), default_timeout=60).run()
     assert not at.exception
-    assert [i.value for i in at.info] == ["Sign in to use Groundwork."]
-    assert not at.dataframe and "alarm code" not in texts(at)
+    from ui.roles import NOT_SIGNED_IN
+
+    assert [i.value for i in at.info] == [NOT_SIGNED_IN]
+    assert not at.dataframe and "alarm code" not in texts(at) and not at.title[0].value.startswith("👥")
