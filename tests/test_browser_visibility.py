@@ -115,6 +115,12 @@ def test_staff_never_meet_an_only_me_document_and_the_owner_sees_their_questions
             wait_idle(staff)
             assert "Payroll.pdf" not in main_text(staff) and "4101" not in main_text(staff)
 
+            # staff opening the owner's page by its address: one sentence, no log
+            staff.goto(url + "/team")
+            staff.get_by_text("Only the owner can do this").first.wait_for()
+            wait_idle(staff)
+            assert staff.locator("[data-testid='stDataFrame']").count() == 0 and QUESTION not in main_text(staff)
+
             # the owner: Find shows it; Questions from the team shows Sam's question, without its answer
             owner.goto(url + "/find")
             box = owner.get_by_label("What are you looking for?")

@@ -120,7 +120,7 @@ def sharing_on() -> None:
     (settings.data_dir / "settings.json").write_text(json.dumps({"sharing": True}))
 
 
-@pytest.mark.parametrize("name", ["setup", "documents", "style", "selftest", "advisor"])
+@pytest.mark.parametrize("name", ["setup", "documents", "style", "selftest", "advisor", "team"])
 def test_with_sharing_on_an_owner_page_shows_nothing_to_a_browser_not_signed_in(name):
     People(db()).add("Maria", "owner", SECRET)
     sharing_on()
