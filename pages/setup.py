@@ -18,6 +18,7 @@ from core.labels import plural, size_words
 from core.render import literal_markdown as md
 from core.privacy import address_host, answers_line, is_this_computer, sent_away_warning
 from core.settings import DEFAULT_OLLAMA_HOST, check_host, env_override, read_settings_file, save_setting, settings_path
+from ui.sharing import sharing_section
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
@@ -439,4 +440,6 @@ if status.running:
     model_sections()
 if not search_index_section_needed:
     search_index_section()
+st.divider()
+sharing_section()  # ui/sharing.py: "Let my staff use Groundwork from their computers"
 where_settings_are_kept()
