@@ -27,12 +27,20 @@ def _address(url: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
+def _connect(address: tuple[str, int], tls=None, server_hostname: str | None = None) -> socket.socket:
+    """A TCP connection, or with ``tls`` (an ``ssl.SSLContext``) a TLS one (the office address)."""
+    sock = socket.create_connection(address, timeout=30)
+    if tls is None:
+        return sock
+    return tls.wrap_socket(sock, server_hostname=server_hostname or address[0])
+
+
 def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, str] | None = None,
-             method: str = "GET") -> HttpReply:
+             method: str = "GET", tls=None, server_hostname: str | None = None) -> HttpReply:
     address = _address(url)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host or f'{address[0]}:{address[1]}'}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    with socket.create_connection(address, timeout=30) as sock:
+    with _connect(address, tls, server_hostname) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         data = b""
         while True:
@@ -61,14 +69,14 @@ def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, st
     return reply
 
 
-def websocket_upgrade(url: str, host: str, origin: str) -> int:
+def websocket_upgrade(url: str, host: str, origin: str, tls=None, server_hostname: str | None = None) -> int:
     """The status code the server answers a websocket handshake with (101 switches; 403 refuses)."""
     address = _address(url)
     request = ("GET /_stcore/stream HTTP/1.1\r\n"
                f"Host: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                "Sec-WebSocket-Protocol: streamlit\r\n\r\n")
-    with socket.create_connection(address, timeout=30) as sock:
+    with _connect(address, tls, server_hostname) as sock:
         sock.sendall(request.encode("latin-1"))
         data = b""
         while b"\r\n" not in data:
