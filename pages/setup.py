@@ -426,6 +426,8 @@ def where_settings_are_kept() -> None:
             ("Answer model", current.model, kept("model")),
             ("Answer style", "set" if current.answer_style.strip() else "not set", kept("answer_style")),
             ("Search model", "built in" if current.embedder == "minilm" else current.embedder, kept("embedder")),
+            ("Staff on the office network", f"on, port {current.sharing_port}" if current.sharing else "off",
+             kept("sharing")),
             ("Data folder (documents, search index, conversations)", str(current.data_dir),
              f"the {env_override('data_dir')} environment variable" if env_override("data_dir")
              else "the usual place for app data on this computer")]

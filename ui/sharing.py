@@ -46,7 +46,7 @@ def sharing_section() -> None:
     settings = runtime.get_settings()
     st.subheader("👥 " + TITLE)
     st.session_state[KEY] = settings.sharing  # the switch shows the setting, however it was last changed
-    st.toggle(TITLE, key=KEY, on_change=_flip, label_visibility="collapsed")
+    st.toggle("Share Groundwork on the office network", key=KEY, on_change=_flip)
     problem = st.session_state.pop("setup_sharing_problem", None)  # said once, next to the switch
     if not settings.sharing:
         if problem:

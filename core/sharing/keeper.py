@@ -118,7 +118,8 @@ class SharingKeeper:
         from core.sharing.certificate import ensure_certificate
         from core.sharing.switch import office_hosts
 
-        self.on_hosts(office_hosts())  # the guard answers the office names before the first one arrives
+        bound = () if settings.sharing_address in ("", "0.0.0.0") else (settings.sharing_address,)
+        self.on_hosts(office_hosts() + bound)  # the guard answers the office names before the first one arrives
         cert = ensure_certificate(settings.data_dir)
         try:
             self._relay = Relay(cert.cert_path, cert.key_path, self.target_port, settings.sharing_port,

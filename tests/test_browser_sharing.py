@@ -1,0 +1,45 @@
+"""A staff member's browser reaches Groundwork at the office address: Chromium, over TLS, through the
+office listener, to the app (whose own server stays on 127.0.0.1). 127.0.0.2 stands in for this
+computer's office-network address; the certificate is the one Groundwork made, so the browser is told
+to accept it (``ignore_https_errors``), as a person does on the first visit."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.settings import load_settings
+from tests.browser import browser_page, free_port, shot, streamlit_app, wait_idle
+from tests.cli import core
+from tests.sharing_helpers import add_owner
+from tests.webclient import Session
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+OFFICE = "127.0.0.2"
+
+
+def test_chromium_uses_groundwork_through_the_office_address(data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (data_dir / "settings.json").write_text(json.dumps({"sharing_port": port, "sharing_address": OFFICE}))
+    add_owner(load_settings())
+    assert core("share", "on").returncode == 0  # on before the start: it opens with the app's first run
+    with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": "http://127.0.0.1:9"}) as url:
+        with Session(url) as here:  # Groundwork opened once on this computer after its start
+            here.run()
+        office = f"https://{OFFICE}:{port}"
+        with browser_page(ignore_https_errors=True) as page:
+            page.goto(office)
+            page.get_by_role("heading", name="Ask your documents").first.wait_for()
+            wait_idle(page)
+            assert page.evaluate("location.protocol") == "https:"
+            page.goto(office + "/setup")
+            page.get_by_role("heading", name="Let my staff use Groundwork from their computers").wait_for()
+            wait_idle(page)
+            body = page.inner_text("body")
+            assert "Your staff can use Groundwork now" in body
+            assert f":{port}" in body and "Or scan this with a phone" in body
+            qr = page.locator("[data-testid='stImage'] img")
+            assert qr.count() == 1 and qr.evaluate("img => img.complete && img.naturalWidth > 100")  # drawn
+            page.get_by_text("Or scan this with a phone").scroll_into_view_if_needed()
+            shot(page, "setup-sharing-on")
