@@ -36,9 +36,9 @@ def test_chromium_uses_groundwork_through_the_office_address(data_dir):
             page.goto(office + "/setup")
             page.get_by_role("heading", name="Let my staff use Groundwork from their computers").wait_for()
             wait_idle(page)
-            body = page.inner_text("body")
-            assert "Your staff can use Groundwork now" in body
-            assert f":{port}" in body and "Or scan this with a phone" in body
+            page.locator("[data-testid='stCode']").filter(has_text=f":{port}").first.wait_for()  # the address
+            page.get_by_text("Or scan this with a phone").wait_for()
+            assert "Your staff can use Groundwork now" in page.inner_text("body")
             qr = page.locator("[data-testid='stImage'] img")
             assert qr.count() == 1 and qr.evaluate("img => img.complete && img.naturalWidth > 100")  # drawn
             page.get_by_text("Or scan this with a phone").scroll_into_view_if_needed()
