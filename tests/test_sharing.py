@@ -241,12 +241,15 @@ def test_share_on_is_refused_without_an_owner_account_and_accepted_with_one(sett
     assert core("share", "sideways").returncode == 2
 
 
-def test_the_qr_code_is_a_png_of_the_address():
+def test_the_qr_code_is_a_png_that_a_reader_decodes_to_the_address():
+    import cv2  # OpenCV's QR reader (it comes with the text-recognition dependency), as a phone's camera reads it
+    import numpy as np
     from PIL import Image
 
     from core.sharing.switch import qr_png
 
     png = qr_png("https://192.168.1.20:8443")
-    assert png.startswith(b"\x89PNG")
     image = Image.open(io.BytesIO(png))
-    assert image.size[0] == image.size[1] and image.size[0] >= 200
+    assert image.format == "PNG" and image.size[0] == image.size[1] >= 200
+    pixels = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert cv2.QRCodeDetector().detectAndDecode(pixels)[0] == "https://192.168.1.20:8443"
