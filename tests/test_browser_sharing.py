@@ -5,6 +5,7 @@ to accept it (``ignore_https_errors``), as a person does on the first visit."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -18,6 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OFFICE = "127.0.0.2"
 
 
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection((OFFICE, port), timeout=5).close()
+        return True
+    except ConnectionRefusedError:
+        return False
+
+
 def test_chromium_uses_groundwork_through_the_office_address(data_dir):
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -25,8 +34,10 @@ def test_chromium_uses_groundwork_through_the_office_address(data_dir):
     add_owner(load_settings())
     assert core("share", "on").returncode == 0  # on before the start: it opens with the app's first run
     with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": "http://127.0.0.1:9"}) as url:
+        assert not listening(port)  # the limit Setup states: nothing runs before the app is first opened
         with Session(url) as here:  # Groundwork opened once on this computer after its start
             here.run()
+        assert listening(port)
         office = f"https://{OFFICE}:{port}"
         with browser_page(ignore_https_errors=True) as page:
             page.goto(office)

@@ -134,8 +134,10 @@ class SharingKeeper:
             self.on_hosts(())
 
     def _close(self) -> None:
+        """Close the listener, then forget the office names (only when it was open: another keeper in the
+        process, e.g. a test's, is never overruled by one that has nothing to close)."""
         if self._relay is not None:
             self._relay.stop()
             self._relay = None
+            self.on_hosts(())
             log.info("Stopped serving the office network")
-        self.on_hosts(())
