@@ -2,8 +2,11 @@
 certificate Groundwork made (so each test also checks the certificate covers the name it connects by)."""
 from __future__ import annotations
 
+import socket
 import ssl
 from pathlib import Path
+
+OFFICE = "127.0.0.2"  # this computer's office-network address, as far as the tests go (loopback only)
 
 
 def add_owner(settings, name: str = "Ann", disabled: bool = False) -> None:
@@ -21,3 +24,12 @@ def trusting(data_dir: Path) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=str(Path(data_dir) / "certificate" / "office.crt"))
     context.check_hostname = True
     return context
+
+
+def listening(port: int, address: str = OFFICE) -> bool:
+    """Does anything accept connections on the office address now?"""
+    try:
+        socket.create_connection((address, port), timeout=5).close()
+        return True
+    except ConnectionRefusedError:
+        return False

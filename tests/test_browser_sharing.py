@@ -5,26 +5,17 @@ to accept it (``ignore_https_errors``), as a person does on the first visit."""
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
 from core.settings import load_settings
 from tests.browser import browser_page, free_port, shot, streamlit_app, wait_idle
 from tests.cli import core
-from tests.sharing_helpers import add_owner
+from tests.sharing_helpers import OFFICE, add_owner, listening
 from tests.webclient import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-OFFICE = "127.0.0.2"
 
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection((OFFICE, port), timeout=5).close()
-        return True
-    except ConnectionRefusedError:
-        return False
 
 
 def test_chromium_uses_groundwork_through_the_office_address(data_dir):

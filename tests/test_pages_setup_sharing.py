@@ -4,7 +4,6 @@ listener on 127.0.0.2) and the page shows the address and its QR code; off close
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,9 +12,8 @@ from core.settings import load_settings
 from tests.browser import free_port
 from tests.cli import core
 from tests.conftest import ROOT
-from tests.sharing_helpers import add_owner
+from tests.sharing_helpers import OFFICE, add_owner, listening
 
-OFFICE = "127.0.0.2"
 KEY = "setup_sharing"
 
 
@@ -31,13 +29,6 @@ def port(data_dir) -> int:
     (data_dir / "settings.json").write_text(json.dumps({"sharing_port": chosen, "sharing_address": OFFICE}))
     return chosen
 
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection((OFFICE, port), timeout=5).close()
-        return True
-    except ConnectionRefusedError:
-        return False
 
 
 def page() -> AppTest:

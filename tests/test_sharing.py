@@ -19,10 +19,9 @@ from core.sharing.keeper import SharingKeeper
 from core.sharing.relay import Relay
 from tests.browser import free_port
 from tests.cli import core
-from tests.sharing_helpers import add_owner, trusting
+from tests.sharing_helpers import OFFICE, add_owner, trusting
 from tests.webclient import raw_http
 
-OFFICE = "127.0.0.2"  # another computer, as far as these tests go
 
 
 class _Hello(BaseHTTPRequestHandler):

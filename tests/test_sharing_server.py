@@ -19,11 +19,10 @@ from core.settings import load_settings
 from core.sharing.certificate import computer_names
 from tests.browser import free_port, streamlit_app
 from tests.cli import core
-from tests.sharing_helpers import add_owner, trusting
+from tests.sharing_helpers import OFFICE, add_owner, listening, trusting
 from tests.webclient import Session, raw_http, websocket_upgrade
 
 pytestmark = pytest.mark.slow
-OFFICE = "127.0.0.2"
 ATTACKER = "attacker.example"
 
 
@@ -37,13 +36,6 @@ def wait_for(condition, what: str, seconds: float = 60.0):
         time.sleep(0.2)
     raise AssertionError(f"still waiting for {what}")
 
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection((OFFICE, port), timeout=5).close()
-        return True
-    except ConnectionRefusedError:
-        return False
 
 
 def listeners_of_the_server_on(port: int) -> set[str]:
