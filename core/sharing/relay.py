@@ -81,6 +81,7 @@ class Relay:
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
         self._loop = loop
         try:
             self._server = loop.run_until_complete(asyncio.start_server(
@@ -96,8 +97,12 @@ class Relay:
         self._ready.set()
         try:
             loop.run_forever()
-        finally:
-            loop.run_until_complete(asyncio.sleep(0))
+        finally:  # anything still running (it shouldn't: every socket was cut) is cancelled
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.wait(pending, timeout=2))
             loop.close()
 
     def _shutdown(self) -> None:
@@ -107,9 +112,22 @@ class Relay:
             transport.abort()  # no goodbye: the connection is cut at once
         self._transports.clear()
         assert self._loop is not None
-        self._loop.call_soon(self._loop.stop)
+        self._loop.create_task(self._finish())
+
+    async def _finish(self) -> None:
+        """Let each connection's task see its cut socket and end, then stop the loop."""
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if others:
+            await asyncio.wait(others, timeout=2)
+        asyncio.get_running_loop().stop()
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await self._pass_through(reader, writer)
+        except asyncio.CancelledError:  # the relay is stopping: the connection is already cut
+            writer.transport.abort()
+
+    async def _pass_through(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if len(self._transports) // 2 >= MAX_CONNECTIONS:
             writer.transport.abort()
             return
