@@ -78,6 +78,6 @@ def sharing_section() -> None:
             st.caption("It also works as " + ", ".join(f"`{o}`" for o in others) + ".")
         st.caption(FIRST_VISIT)
         st.caption("Staff can connect while Groundwork runs on this computer and has been opened here once since "
-                   "it was started.")
+                   "it was started. Turning this off disconnects everyone using this address at once.")
     with right:
         st.image(qr_png(main), caption="Or scan this with a phone or tablet on the office Wi-Fi.", width=170)

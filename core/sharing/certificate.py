@@ -50,22 +50,22 @@ def _ipv4(text: str) -> str | None:
 def office_addresses() -> tuple[str, ...]:
     """This computer's IPv4 addresses on the office network, without sending anything anywhere.
 
-    Two local look-ups: the addresses this computer gives its own name (hosts file, the system's own
-    resolver), and the address the system would send from towards the office network. The latter
-    "connects" a UDP socket, which only asks the system for a route: UDP has no handshake, so no packet
-    is sent.
+    Two local look-ups: the address the system would send from towards the office network (first: the one
+    Setup shows), and the addresses this computer gives its own name (hosts file, the system's own
+    resolver). The former "connects" a UDP socket, which only asks the system for a route: UDP has no
+    handshake, so no packet is sent.
     """
     found: list[str] = []
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.append(str(info[4][0]))
-    except OSError:
-        pass
-    try:
+    try:  # first: the address on the network the computer's traffic goes out on (the office's, usually)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.connect(("10.254.254.254", 9))  # a route look-up only: nothing is sent
             found.append(probe.getsockname()[0])
     except OSError:  # no network at all (or, in tests, the guard that blocks leaving the computer)
+        pass
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.append(str(info[4][0]))
+    except OSError:
         pass
     out: list[str] = []
     for raw in found:
