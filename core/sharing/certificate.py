@@ -16,6 +16,7 @@ import datetime as _dt
 import ipaddress
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,9 +87,17 @@ def computer_names() -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def office_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(names, addresses) this computer can be reached by from the office."""
-    return computer_names(), office_addresses()
+_found: tuple[float, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
+FOUND_TTL_S = 30.0  # Setup draws the address on every run; a computer whose own name resolves slowly waits once
+
+
+def office_names(fresh: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names, addresses) this computer can be reached by from the office (looked up again after 30 s)."""
+    global _found
+    now = time.monotonic()
+    if fresh or _found is None or now - _found[0] > FOUND_TTL_S:
+        _found = (now, (computer_names(), office_addresses()))
+    return _found[1]
 
 
 def read_certificate(folder: Path) -> Certificate | None:

@@ -39,10 +39,11 @@ class Sharing:
 
 
 def office_hosts() -> tuple[str, ...]:
-    """This computer's names and office-network addresses (what the guard allows while sharing is on)."""
+    """This computer's names and office-network addresses (what the guard allows while sharing is on),
+    looked up afresh (the listener is opening)."""
     from core.sharing.certificate import office_names
 
-    names, addresses = office_names()
+    names, addresses = office_names(fresh=True)
     return tuple(addresses) + tuple(names)
 
 
