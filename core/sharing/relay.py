@@ -85,8 +85,9 @@ class Relay:
         self._loop = loop
         try:
             self._server = loop.run_until_complete(asyncio.start_server(
-                self._connection, self.bind, self.port, ssl=self.context, ssl_handshake_timeout=15,
-                reuse_address=True))
+                self._connection, self.bind, self.port, ssl=self.context, ssl_handshake_timeout=15))
+            # (asyncio's default reuses the address on POSIX only, so switching off and on again can have the
+            # port back at once; on Windows that option would let another program share the port)
             if self.port == 0:
                 self.port = self._server.sockets[0].getsockname()[1]
         except BaseException as exc:  # the port is taken, or the address isn't this computer's
