@@ -189,8 +189,14 @@ def test_the_keeper_opens_and_closes_the_listener_as_the_setting_says(settings, 
         assert not keeper.status().serving and hosts[-1] == ()
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection((OFFICE, port), timeout=5).close()
+        turn_on(settings)  # on again at once: the same port is had again
+        keeper.apply()
+        assert keeper.status().serving
+        assert raw_http(f"https://{OFFICE}:{port}", "/", tls=trusting(settings.data_dir),
+                        server_hostname="localhost").status == 200
     finally:
         keeper.stop()
+    assert not keeper.status().serving
 
 
 def test_the_keeper_says_when_the_port_is_taken(settings, local_server):
