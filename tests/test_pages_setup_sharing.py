@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.settings import load_settings
 from tests.browser import free_port
+from tests.apptest import page, texts
 from tests.cli import core
-from tests.conftest import ROOT
 from tests.sharing_helpers import OFFICE, add_owner, listening
 
 KEY = "setup_sharing"
@@ -31,19 +31,16 @@ def port(data_dir) -> int:
 
 
 
-def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "setup.py"), default_timeout=60).run()
+def setup() -> AppTest:
+    return page("setup.py").run()
 
 
 def shown(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
-    parts += [s.value for s in at.success] + [i.value for i in at.info] + [e.value for e in at.error]
-    parts += [c.value for c in at.code]
-    return "\n".join(str(p) for p in parts)
+    return texts(at) + "\n" + "\n".join(c.value for c in at.code)
 
 
 def test_the_switch_is_off_by_default_and_refused_without_an_owner_account(port):
-    at = page()
+    at = setup()
     assert at.toggle(key=KEY).value is False
     assert "Off: Groundwork can be opened only on this computer" in shown(at)
     at.toggle(key=KEY).set_value(True).run()
@@ -56,7 +53,7 @@ def test_the_switch_is_off_by_default_and_refused_without_an_owner_account(port)
 
 def test_with_an_owner_the_switch_opens_the_office_address_and_closes_it(port, settings):
     add_owner(settings)
-    at = page()
+    at = setup()
     at.toggle(key=KEY).set_value(True).run()
     assert not at.exception
     assert load_settings().sharing is True
@@ -78,7 +75,7 @@ def test_with_an_owner_the_switch_opens_the_office_address_and_closes_it(port, s
 
 def test_the_switch_shows_a_change_made_with_core_share(port, settings):
     add_owner(settings)
-    at = page()
+    at = setup()
     assert core("share", "on").returncode == 0
     at.run()
     assert at.toggle(key=KEY).value is True
