@@ -239,6 +239,7 @@ def test_share_on_is_refused_without_an_owner_account_and_accepted_with_one(sett
     assert all(a.startswith("https://") and a.endswith(":8443") for a in payload["addresses"])
     assert load_settings().sharing is True
     assert (settings.data_dir / "certificate" / KEY_FILE).exists()  # made once, now
+    assert payload["certificate"] == str(settings.data_dir / "certificate" / CERT_FILE)
 
     off = core("share", "off")
     assert off.returncode == 0 and "Sharing is off" in off.stdout

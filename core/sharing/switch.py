@@ -34,8 +34,11 @@ class Sharing:
     addresses: tuple[str, ...]  # what to type on another computer, best first
     names: tuple[str, ...]  # the office names the web guard answers while sharing is on
 
+    certificate: str = ""  # the certificate file staff computers may install to trust the address
+
     def as_dict(self) -> dict:
-        return {"sharing": self.on, "port": self.port, "addresses": list(self.addresses)}
+        return {"sharing": self.on, "port": self.port, "addresses": list(self.addresses),
+                "certificate": self.certificate}
 
 
 def office_hosts() -> tuple[str, ...]:
@@ -50,13 +53,15 @@ def office_hosts() -> tuple[str, ...]:
 def describe(settings: Settings) -> Sharing:
     """Sharing as the settings say: on or off, and the addresses staff type (an IP address first: it works
     on every computer and phone; the computer's name where the office network knows it)."""
-    from core.sharing.certificate import office_names
+    from core.sharing.certificate import CERT_FILE, FOLDER, office_names
 
     names, addresses = office_names()
     port = settings.sharing_port
     hosts = list(addresses) + [n for n in names if not n.endswith(".local")]
     urls = tuple(address_url(h, port) for h in hosts)
-    return Sharing(on=settings.sharing, port=port, addresses=urls, names=tuple(addresses) + tuple(names))
+    cert = settings.data_dir / FOLDER / CERT_FILE
+    return Sharing(on=settings.sharing, port=port, addresses=urls, names=tuple(addresses) + tuple(names),
+                   certificate=str(cert) if cert.is_file() else "")
 
 
 def address_url(host: str, port: int) -> str:
