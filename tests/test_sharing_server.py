@@ -7,10 +7,8 @@ The office address is 127.0.0.2 (another computer, as far as the test goes: only
 from __future__ import annotations
 
 import json
-import re
 import socket
 import ssl
-import subprocess
 import time
 
 import pytest
@@ -19,7 +17,7 @@ from core.settings import load_settings
 from core.sharing.certificate import computer_names
 from tests.browser import free_port, streamlit_app
 from tests.cli import core
-from tests.sharing_helpers import OFFICE, add_owner, listening, trusting
+from tests.sharing_helpers import OFFICE, add_owner, listening, listening_addresses_of_the_process_on, trusting
 from tests.webclient import Session, raw_http, websocket_upgrade
 
 pytestmark = pytest.mark.slow
@@ -36,16 +34,6 @@ def wait_for(condition, what: str, seconds: float = 60.0):
         time.sleep(0.2)
     raise AssertionError(f"still waiting for {what}")
 
-
-
-def listeners_of_the_server_on(port: int) -> set[str]:
-    """Every TCP address the process listening on 127.0.0.1:``port`` listens on (``ss`` from iproute2)."""
-    lines = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True, timeout=30).stdout.splitlines()
-    pids = {re.search(r"pid=(\d+),", line).group(1) for line in lines  # type: ignore[union-attr]
-            if line.split()[3] == f"127.0.0.1:{port}"}
-    assert len(pids) == 1, lines
-    pid = pids.pop()
-    return {line.split()[3] for line in lines if f"pid={pid}," in line}
 
 
 @pytest.fixture
@@ -88,7 +76,7 @@ def test_the_listener_follows_core_share_while_the_app_is_open_and_refuses_other
 
     # the only new listening socket is the office listener
     app_port = int(url.rsplit(":", 1)[1])
-    assert listeners_of_the_server_on(app_port) == {f"127.0.0.1:{app_port}", f"{OFFICE}:{port}"}
+    assert listening_addresses_of_the_process_on(app_port) == {f"127.0.0.1:{app_port}", f"{OFFICE}:{port}"}
 
     # an open connection (a staff browser's websocket) is cut when sharing goes off
     held = tls.wrap_socket(socket.create_connection((OFFICE, port), timeout=30), server_hostname=name)
