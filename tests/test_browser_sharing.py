@@ -1,28 +1,44 @@
-"""A staff member's browser reaches Groundwork at the office address: Chromium, over TLS, through the
-office listener, to the app (whose own server stays on 127.0.0.1). 127.0.0.2 stands in for this
-computer's office-network address; the certificate is the one Groundwork made, so the browser is told
-to accept it (``ignore_https_errors``), as a person does on the first visit."""
+"""Staff and owner reach Groundwork at the office address: Chromium, over TLS, through the office listener,
+to the app (whose own server stays on 127.0.0.1), signing in there. 127.0.0.2 stands in for this
+computer's office-network address; the certificate is the one Groundwork made, so the browser is told to
+accept it (``ignore_https_errors``), as a person does on the first visit."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
+from core.accounts import People
+from core.db import Database
 from core.settings import load_settings
 from tests.browser import browser_page, free_port, shot, streamlit_app, wait_idle
 from tests.cli import core
-from tests.sharing_helpers import OFFICE, add_owner, listening
+from tests.sharing_helpers import OFFICE, listening
 from tests.webclient import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+OWNER, OWNER_PASSWORD = "Ann", "ann-owner-password-1"
+STAFF, STAFF_PASSWORD = "Tom", "tom-staff-password-1"
 
 
+def sign_in(page, office: str, name: str, password: str) -> None:
+    page.goto(office + "/")
+    page.wait_for_url("**/_gw/signin")  # everyone signs in at the office address
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(office + "/")
+    page.get_by_text(f"Signed in as {name}").wait_for()
+    wait_idle(page)
 
-def test_chromium_uses_groundwork_through_the_office_address(data_dir):
+
+def test_staff_and_owner_use_groundwork_through_the_office_address(data_dir):
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     (data_dir / "settings.json").write_text(json.dumps({"sharing_port": port, "sharing_address": OFFICE}))
-    add_owner(load_settings())
+    people = People(Database(load_settings().db_path))
+    people.add(OWNER, "owner", OWNER_PASSWORD)
+    people.add(STAFF, "staff", STAFF_PASSWORD)
     assert core("share", "on").returncode == 0  # on before the start: it opens with the app's first run
     with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": "http://127.0.0.1:9"}) as url:
         assert not listening(port)  # the limit Setup states: nothing runs before the app is first opened
@@ -30,11 +46,15 @@ def test_chromium_uses_groundwork_through_the_office_address(data_dir):
             here.run()
         assert listening(port)
         office = f"https://{OFFICE}:{port}"
+        with browser_page(ignore_https_errors=True) as staff:
+            sign_in(staff, office, STAFF, STAFF_PASSWORD)
+            staff.get_by_role("heading", name="Ask your documents").first.wait_for()
+            assert staff.evaluate("location.protocol") == "https:"
+            staff.goto(office + "/setup")  # the owner's page, by its address: refused
+            staff.get_by_text("Only the owner can do this").wait_for()
+            assert "Let my staff use Groundwork" not in staff.inner_text("body")
         with browser_page(ignore_https_errors=True) as page:
-            page.goto(office)
-            page.get_by_role("heading", name="Ask your documents").first.wait_for()
-            wait_idle(page)
-            assert page.evaluate("location.protocol") == "https:"
+            sign_in(page, office, OWNER, OWNER_PASSWORD)
             page.goto(office + "/setup")
             page.get_by_role("heading", name="Let my staff use Groundwork from their computers").wait_for()
             wait_idle(page)

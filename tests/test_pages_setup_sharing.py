@@ -23,6 +23,16 @@ def _fresh_cache(fresh_streamlit_cache):
 
 
 @pytest.fixture
+def signed_in_owner(monkeypatch):
+    """With sharing on everyone signs in, and AppTest has no browser to hold a sign-in cookie: here the run is
+    the owner's, as core.runtime.current_access finds it for a signed-in owner's browser."""
+    from core import runtime
+    from core.access import Access
+
+    monkeypatch.setattr(runtime, "current_access", lambda: Access(name="Ann", role="owner"))
+
+
+@pytest.fixture
 def port(data_dir) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     chosen = free_port()
@@ -51,7 +61,7 @@ def test_the_switch_is_off_by_default_and_refused_without_an_owner_account(port)
     assert not at.exception
 
 
-def test_with_an_owner_the_switch_opens_the_office_address_and_closes_it(port, settings):
+def test_with_an_owner_the_switch_opens_the_office_address_and_closes_it(port, settings, signed_in_owner):
     add_owner(settings)
     at = setup()
     at.toggle(key=KEY).set_value(True).run()
@@ -73,7 +83,7 @@ def test_with_an_owner_the_switch_opens_the_office_address_and_closes_it(port, s
     assert "Your staff can use Groundwork now" not in shown(at)
 
 
-def test_the_switch_shows_a_change_made_with_core_share(port, settings):
+def test_the_switch_shows_a_change_made_with_core_share(port, settings, signed_in_owner):
     add_owner(settings)
     at = setup()
     assert core("share", "on").returncode == 0

@@ -1,6 +1,7 @@
 """A real ``streamlit run app.py`` with the office listener: it opens with the app's first run, follows
-``python -m core share on|off`` while the app is open, passes HTTP and the websocket through for this
-computer's office names, and still refuses every other name (DNS rebinding stays closed).
+``python -m core share on|off`` while the app is open, lets the owner sign in and passes HTTP and the
+websocket through for this computer's office names, and still refuses every other name (DNS rebinding
+stays closed).
 
 The office address is 127.0.0.2 (another computer, as far as the test goes: only loopback is used).
 """
@@ -13,15 +14,18 @@ import time
 
 import pytest
 
+from core.accounts import People
+from core.db import Database
 from core.settings import load_settings
 from core.sharing.certificate import computer_names
 from tests.browser import free_port, streamlit_app
 from tests.cli import core
-from tests.sharing_helpers import OFFICE, add_owner, listening, listening_addresses_of_the_process_on, trusting
-from tests.webclient import Session, raw_http, websocket_upgrade
+from tests.sharing_helpers import OFFICE, listening, listening_addresses_of_the_process_on, trusting
+from tests.webclient import Session, raw_http, session_cookie, sign_in, websocket_upgrade
 
 pytestmark = pytest.mark.slow
 ATTACKER = "attacker.example"
+OWNER, OWNER_PASSWORD = "Ann", "ann-owner-password-1"
 
 
 def wait_for(condition, what: str, seconds: float = 60.0):
@@ -55,23 +59,27 @@ def test_the_listener_follows_core_share_while_the_app_is_open_and_refuses_other
     assert not listening(port)  # sharing is off: nothing on the office address
     assert raw_http(url, "/", host=f"{name}:{port}").status == 403  # and the office name isn't answered
 
-    settings = load_settings()
     assert core("share", "on").returncode == 1  # no owner account yet: refused, nothing opens
-    add_owner(settings)
+    People(Database(load_settings().db_path)).add(OWNER, "owner", OWNER_PASSWORD)
     assert core("share", "on").returncode == 0
     wait_for(lambda: listening(port), "the office listener to open")
     tls = trusting(data_dir)
+    signed = sign_in(office, OWNER, OWNER_PASSWORD, host=f"{name}:{port}", tls=tls, server_hostname=name)
+    assert signed.status == 303  # signed in through the office address
+    cookie = session_cookie(signed)
+    assert "secure" in {a.strip().lower() for a in signed.set_cookies[0].split(";")}  # an office name: Secure
 
     def through(path: str, host: str) -> int:
-        return raw_http(office, path, host=host, tls=tls, server_hostname=name).status
+        return raw_http(office, path, host=host, tls=tls, server_hostname=name, headers={"Cookie": cookie}).status
 
-    page = raw_http(office, "/", host=f"{name}:{port}", tls=tls, server_hostname=name)
+    page = raw_http(office, "/", host=f"{name}:{port}", tls=tls, server_hostname=name, headers={"Cookie": cookie})
     assert page.status == 200 and b"<html" in page.body.lower()  # the app's page, through the office address
     assert through("/_stcore/health", f"{OFFICE}:{port}") == 200
-    assert websocket_upgrade(office, f"{name}:{port}", f"https://{name}:{port}", tls=tls, server_hostname=name) == 101
+    assert websocket_upgrade(office, f"{name}:{port}", f"https://{name}:{port}", cookie, tls=tls,
+                             server_hostname=name) == 101
     for path in ("/", "/_stcore/health", "/setup"):  # DNS rebinding through the office address: still refused
         assert through(path, f"{ATTACKER}:{port}") == 403, path
-    assert websocket_upgrade(office, f"{ATTACKER}:{port}", f"https://{ATTACKER}:{port}", tls=tls,
+    assert websocket_upgrade(office, f"{ATTACKER}:{port}", f"https://{ATTACKER}:{port}", cookie, tls=tls,
                              server_hostname=name) == 403
 
     # the only new listening socket is the office listener
@@ -81,6 +89,7 @@ def test_the_listener_follows_core_share_while_the_app_is_open_and_refuses_other
     # an open connection (a staff browser's websocket) is cut when sharing goes off
     held = tls.wrap_socket(socket.create_connection((OFFICE, port), timeout=30), server_hostname=name)
     held.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {name}:{port}\r\nOrigin: https://{name}:{port}\r\n"
+                  f"Cookie: {cookie}\r\n"
                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n").encode())
     assert held.recv(100).startswith(b"HTTP/1.1 101")
