@@ -77,16 +77,13 @@ def streamlit_app(env_overrides: dict[str, str]) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1280, height: int = 900, **context_options):
-    """A Chromium page (``context_options`` go to ``new_context``, e.g. ``ignore_https_errors=True`` for the
-    office address's certificate made on this computer)."""
+def browser_page(width: int = 1280, height: int = 900):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
-                                          **context_options)
+            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
             page = context.new_page()
             page.set_default_timeout(60_000)
             yield page
