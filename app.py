@@ -39,6 +39,18 @@ st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 if not os.environ.get("GROUNDWORK_DEBUG"):  # whatever a config file or variable says, owners see no traceback
     st.set_option("client.showErrorDetails", "none")
 
+
+def keep_sharing() -> None:
+    """Serve the office network while Setup's "Let my staff use Groundwork" switch is on: the listener's
+    keeper starts with the first run after a start and follows the switch from then on (core/sharing)."""
+    try:
+        runtime.get_sharing(webguard.set_sharing_hosts)
+    except Exception:  # Setup says what went wrong with sharing; the details go to the log
+        log.warning("Couldn't start the office-network keeper", exc_info=True)
+
+
+keep_sharing()
+
 UNEXPECTED = "Something unexpected went wrong on this page; reload it, and if it happens again, restart Groundwork."
 
 HERE = Path(__file__).parent

@@ -138,7 +138,7 @@ FILE_MODE = 0o600
 
 
 # What Groundwork keeps in its data folder (names start with these: "groundwork.db-wal", ".lock.x"...).
-DATA_ENTRIES = ("groundwork.db", "settings.json", "chroma", "files", ".lock", ".settings-")
+DATA_ENTRIES = ("groundwork.db", "settings.json", "chroma", "files", ".lock", ".settings-", "certificate")
 
 
 def make_private(path: Path) -> None:

@@ -6,6 +6,7 @@ Per-user state (a conversation, answers in progress) lives in
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -95,6 +96,24 @@ def get_folder_sync():
 
 
 NOT_SIGNED_IN = "Sign in to use Groundwork."
+
+
+def _stop_sharing(keeper) -> None:
+    keeper.stop(timeout=5.0)  # a cleared cache (tests, a changed data folder) closes the office listener
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_sharing)
+def _sharing(data_dir: str, target_port: int, _on_hosts):
+    from core.sharing.keeper import SharingKeeper
+
+    return SharingKeeper(Path(data_dir), target_port, _on_hosts).start()
+
+
+def get_sharing(on_hosts):
+    """The office-network listener's keeper (one per server, started at the app's first run): it follows
+    the ``sharing`` setting, passing connections to this server's own port (``server.port``); ``on_hosts``
+    gets the office names the web guard must answer while it serves."""
+    return _sharing(str(get_settings().data_dir), int(st.get_option("server.port")), on_hosts)
 
 
 def library_or_stop():

@@ -69,6 +69,7 @@ class Settings:
     # this computer only, no sign-in; on means everyone signs in, this computer's browser too
     sharing: bool = False
     sharing_port: int = 8443  # the office network's encrypted address listens here
+    sharing_address: str = "0.0.0.0"  # ...on these interfaces (every one; tests use a loopback address)
     # the last Ollama address that answered like Ollama (Setup offers it back after a wrong address)
     ollama_host_worked: str = ""
 

@@ -20,6 +20,7 @@ from core.privacy import address_host, answers_line, is_this_computer, sent_away
 from core.settings import DEFAULT_OLLAMA_HOST, check_host, env_override, read_settings_file, save_setting, settings_path
 from ui import roles
 from ui.people import people_section
+from ui.sharing import sharing_section
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
@@ -428,6 +429,8 @@ def where_settings_are_kept() -> None:
             ("Answer model", current.model, kept("model")),
             ("Answer style", "set" if current.answer_style.strip() else "not set", kept("answer_style")),
             ("Search model", "built in" if current.embedder == "minilm" else current.embedder, kept("embedder")),
+            ("Staff on the office network", f"on, port {current.sharing_port}" if current.sharing else "off",
+             kept("sharing")),
             ("Data folder (documents, search index, conversations)", str(current.data_dir),
              f"the {env_override('data_dir')} environment variable" if env_override("data_dir")
              else "the usual place for app data on this computer")]
@@ -443,4 +446,6 @@ if status.running:
 if not search_index_section_needed:
     search_index_section()
 people_section()  # accounts for sharing with staff (issue 20)
+st.divider()
+sharing_section()  # ui/sharing.py: "Let my staff use Groundwork from their computers"
 where_settings_are_kept()

@@ -100,7 +100,10 @@ def test_only_the_owners_own_clicks_change_settings():
                for p in (ROOT / folder).rglob("*.py")}
     sources["app.py"] = (ROOT / "app.py").read_text("utf-8")
     savers = {name for name, text in sources.items() if "save_setting(" in text}
-    assert savers <= {"core/settings.py", "pages/setup.py", "pages/style.py"}, savers
+    assert savers <= {"core/settings.py", "pages/setup.py", "pages/style.py", "core/sharing/switch.py"}, savers
+    # sharing is switched only by Setup's switch (ui/sharing.py) and the command line
+    switchers = {name for name, text in sources.items() if "turn_on(" in text or "turn_off(" in text}
+    assert switchers <= {"core/sharing/switch.py", "ui/sharing.py", "core/cli/share_cmds.py"}, switchers
     for needle in ("query_params", "components.v1", "components.html"):
         assert not [name for name, text in sources.items() if needle in text], needle
     # one fixed script of ours scrolls the source dialog to its first mark; it is built from a selector made

@@ -74,6 +74,24 @@ def test_ingest_search_and_ask_send_nothing_anywhere_and_keep_no_telemetry_store
     assert written == [], f"written into the home folder: {written}"
 
 
+@pytest.mark.slow
+def test_turning_sharing_on_sends_nothing_anywhere(tmp_path):
+    """``core share on`` finds this computer's names and makes its certificate here: nothing connects out."""
+    from core.settings import load_settings
+    from tests.sharing_helpers import add_owner
+
+    with ConnectionRecorder() as proxy:
+        env = hostile_environment(tmp_path, proxy.address, "http://127.0.0.1:9")
+        add_owner(load_settings(data_dir=env["GROUNDWORK_DATA_DIR"]))
+        shared = json.loads(run_core(env, "share", "on", "--json").stdout)
+        run_core(env, "share", "off")
+        assert proxy.seen() == []
+    assert shared["sharing"] is True
+    assert (tmp_path / "data" / "certificate" / "office.key").is_file()
+    written = sorted(str(p.relative_to(tmp_path / "home")) for p in (tmp_path / "home").rglob("*") if p.is_file())
+    assert written == []
+
+
 # each switch with the value its library reads as "off", written out here rather than taken from the code
 SWITCHED_OFF = {
     "ORT_DISABLE_TELEMETRY": "1", "ANONYMIZED_TELEMETRY": "False", "OTEL_SDK_DISABLED": "true",

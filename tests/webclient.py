@@ -28,14 +28,22 @@ def _address(url: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
+def _connect(address: tuple[str, int], tls=None, server_hostname: str | None = None) -> socket.socket:
+    """A TCP connection, or with ``tls`` (an ``ssl.SSLContext``) a TLS one (the office address)."""
+    sock = socket.create_connection(address, timeout=30)
+    if tls is None:
+        return sock
+    return tls.wrap_socket(sock, server_hostname=server_hostname or address[0])
+
+
 def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, str] | None = None,
-             method: str = "GET", body: bytes = b"") -> HttpReply:
+             method: str = "GET", body: bytes = b"", tls=None, server_hostname: str | None = None) -> HttpReply:
     address = _address(url)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host or f'{address[0]}:{address[1]}'}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     if body:
         lines.append(f"Content-Length: {len(body)}")
-    with socket.create_connection(address, timeout=30) as sock:
+    with _connect(address, tls, server_hostname) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         data = b""
         while True:
@@ -64,14 +72,15 @@ def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, st
     return reply
 
 
-def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "", path: str = "/_stcore/stream") -> int:
+def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "", path: str = "/_stcore/stream", tls=None,
+                      server_hostname: str | None = None) -> int:
     """The status code the server answers a websocket handshake with (101 switches; 403 refuses)."""
     address = _address(url)
     request = (f"GET {path} HTTP/1.1\r\n" + (f"Cookie: {cookie}\r\n" if cookie else "") +
                f"Host: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                "Sec-WebSocket-Protocol: streamlit\r\n\r\n")
-    with socket.create_connection(address, timeout=30) as sock:
+    with _connect(address, tls, server_hostname) as sock:
         sock.sendall(request.encode("latin-1"))
         data = b""
         while b"\r\n" not in data:
@@ -82,15 +91,20 @@ def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "", path: 
     return int(data.split(b"\r\n", 1)[0].split()[1])
 
 
-def sign_in(url: str, name: str, password: str, host: str = "", origin: str = "") -> HttpReply:
-    """Send the sign-in form (sharing on) as the sign-in page does: same origin unless ``origin`` says otherwise."""
+def sign_in(url: str, name: str, password: str, host: str = "", origin: str = "", tls=None,
+            server_hostname: str | None = None) -> HttpReply:
+    """Send the sign-in form (sharing on) as the sign-in page does: same origin unless ``origin`` says otherwise
+    (with ``tls``: over the encrypted office address)."""
     from urllib.parse import urlencode
 
     address = _address(url)
     host = host or f"{address[0]}:{address[1]}"
+    scheme = "https" if tls is not None else "http"
     return raw_http(url, "/_gw/signin", host=host, method="POST",
-                    body=urlencode({"name": name, "password": password}).encode(),
-                    headers={"Origin": origin or f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"})
+                    body=urlencode({"name": name, "password": password}).encode(), tls=tls,
+                    server_hostname=server_hostname,
+                    headers={"Origin": origin or f"{scheme}://{host}",
+                             "Content-Type": "application/x-www-form-urlencoded"})
 
 
 def session_cookie(reply: HttpReply) -> str:

@@ -39,6 +39,7 @@ class StreamlitPolicy(Policy):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._extra: tuple[str, ...] = ()
+        self._sharing: tuple[str, ...] = ()  # this computer's office names, while sharing is on
         self._keys: dict[str, str] = {}  # session id -> the key its media URLs carry
         # session id -> the files its previous run showed, kept only while its next run is under way: a
         # download button's click starts a run (which first forgets the session's files) at the same
@@ -49,11 +50,16 @@ class StreamlitPolicy(Policy):
     # -- names
 
     def extra_hosts(self) -> tuple[str, ...]:
-        return self._extra
+        return tuple(dict.fromkeys(self._extra + self._sharing))
 
     def set_extra_hosts(self, names) -> None:
         self._extra = normalise_names(names)
 
+    def sharing_hosts(self) -> tuple[str, ...]:
+        return self._sharing
+
+    def set_sharing_hosts(self, names) -> None:
+        self._sharing = normalise_names(names)
     # -- signing in (sharing on)
 
     def sign_in_gate(self):
@@ -149,9 +155,7 @@ def install(extra_hosts=()) -> None:
 
     POLICY.set_extra_hosts(extra_hosts)
     POLICY.base_path = str(config.get_option("server.baseUrlPath") or "")
-    wanted = list(LOOPBACK_NAMES) + list(POLICY.extra_hosts())
-    if list(config.get_option("server.allowedHosts") or []) != wanted:
-        config.set_option("server.allowedHosts", wanted)  # Streamlit's own websocket check agrees
+    _agree()
     with _install_lock:
         if getattr(Starlette.__call__, "groundwork_guard", False):
             return
@@ -163,6 +167,25 @@ def install(extra_hosts=()) -> None:
 
         __call__.groundwork_guard = True  # type: ignore[attr-defined]
         Starlette.__call__ = __call__  # type: ignore[method-assign]
+
+
+def _agree() -> None:
+    """Streamlit's own websocket check (``server.allowedHosts``, read on every websocket) answers the same
+    names as the guard."""
+    from streamlit import config
+
+    wanted = list(LOOPBACK_NAMES) + list(POLICY.extra_hosts())
+    if list(config.get_option("server.allowedHosts") or []) != wanted:
+        config.set_option("server.allowedHosts", wanted)
+
+
+def set_sharing_hosts(names) -> None:
+    """While sharing is on, the guard also answers this computer's office names and addresses (called by
+    the sharing keeper, from its own thread, when the office listener opens and closes)."""
+    names = normalise_names(names)
+    if names != POLICY.sharing_hosts():
+        POLICY.set_sharing_hosts(names)
+    _agree()
 
 
 def _key_media_urls() -> None:
@@ -207,7 +230,8 @@ def _key_media_urls() -> None:
 def check_this_run(extra_hosts=()) -> None:
     """Stop this run when its browser reached the app by a name it doesn't answer to."""
     headers = st.context.headers
-    if headers and not host_allowed(headers.get("host"), normalise_names(extra_hosts)):
+    allowed = normalise_names(extra_hosts) + POLICY.sharing_hosts()
+    if headers and not host_allowed(headers.get("host"), allowed):
         st.stop()  # (headers are empty only in AppTest, which has no connection at all)
 
 
