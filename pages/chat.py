@@ -23,7 +23,7 @@ from core.labels import plural
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
 from core.samples import sample_items
 from core.types import AnswerResult
-from ui import answer_view
+from ui import answer_view, queue_view
 from ui.answer_view import render_answer
 from ui.links import go_to
 
@@ -152,21 +152,41 @@ def save_answer(conv_id: int, question: str, result: AnswerResult) -> None:
     history.add_answer(conv_id, question, result)
 
 
+def person() -> str:
+    """Whose turn it is in the model's queue: the person signed in ('' for the owner with sharing off)."""
+    access = runtime.current_access()
+    return access.name if access is not None else ""
+
+
 def ask(question: str, scope: list[str], strict: bool) -> None:
-    """Save the question, stream the answer, save it with its citations, then show it properly."""
+    """Search and build the prompt now; answer at once when the model is free, else wait for the turn
+    (ui/queue_view.py shows the place in the queue and a Cancel button until it comes)."""
     conv_id = st.session_state.chat_conv_id  # an AppError below reaches app.py's boundary: one calm sentence
-    if conv_id is None:
-        conv_id = history.new_conversation()
-        st.session_state.chat_conv_id = conv_id
     earlier = [{"role": m["role"], "content": m["content"]}
-               for m in history.messages(conv_id) if m["role"] in ("user", "assistant")]
-    history.add_message(conv_id, "user", question)
+               for m in (history.messages(conv_id) if conv_id is not None else []) if m["role"] in ("user", "assistant")]
     with st.chat_message("user"):
         st.markdown(safe_markdown(question))
+    with st.spinner("Looking through your documents…"):
+        stream = answer(question, library=lib, llm=llm, settings=settings, history_messages=earlier[-HISTORY_MESSAGES:],
+                        files=scope or None, strict=strict, queue=runtime.get_model_queue(), person=person())
+    waiting = queue_view.Waiting(conv_id, question, stream)
+    if stream.ticket is not None and not stream.ticket.has_turn:
+        queue_view.hold(waiting)  # someone else's question is with the model: wait for the turn
+        st.rerun()
+    write_answer(waiting, shown=True)
+
+
+def write_answer(waiting: queue_view.Waiting, shown: bool = False) -> None:
+    """Save the question, stream the answer, save it with its citations, then show it properly."""
+    conv_id, question, stream = waiting.conv_id, waiting.question, waiting.stream
+    if conv_id is None:
+        conv_id = history.new_conversation()
+    st.session_state.chat_conv_id = conv_id  # the answer goes to the conversation it was asked in
+    history.add_message(conv_id, "user", question)
+    if not shown:
+        with st.chat_message("user"):
+            st.markdown(safe_markdown(question))
     with st.chat_message("assistant"):
-        with st.spinner("Looking through your documents…"):
-            stream = answer(question, library=lib, llm=llm, settings=settings,
-                            history_messages=earlier[-HISTORY_MESSAGES:], files=scope or None, strict=strict)
         finished = False
         try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
             st.write_stream(stream_markdown(piece) for piece in stream)
@@ -273,6 +293,7 @@ for message in messages:
     render_message(message)
 
 question = st.chat_input("Ask a question about your documents", key="chat_input", max_chars=2000,
-                         submit_mode="stop")
+                         submit_mode="stop", disabled=queue_view.still_waiting())
 if question and question.strip():
     ask(question.strip(), scope, strict)
+queue_view.show(write_answer)  # a question waiting for the model: its place and Cancel, or its answer
