@@ -26,7 +26,6 @@ Run: ``python benchmarks/team_load.py [--people 10] [--token-rate 15] [--prompt-
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import secrets
 import sqlite3
@@ -203,6 +202,9 @@ class Person(threading.Thread):
                 body = element.markdown.body if element.WhichOneof("type") == "markdown" else ""
                 if element.WhichOneof("type") == "alert" and "ahead of yours" in element.alert.body:
                     self.places.append(element.alert.body.split(".")[0])
+                if element.WhichOneof("type") == "exception" or (
+                        element.WhichOneof("type") == "alert" and "went wrong" in element.alert.body):
+                    raise RuntimeError(f"the page failed: {element}")
                 if body.startswith(OPENING.split()[0]) and "gw-cite" not in body:  # streaming (not the final card)
                     if self.first_word is None:
                         self.first_word = time.perf_counter()
