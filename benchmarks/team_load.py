@@ -73,6 +73,9 @@ def answer_for(request: dict) -> str:
     return f"{OPENING} {sentence[:1].lower()}{sentence[1:]} [1]."
 
 
+MODEL_SECONDS: dict[str, float] = {}  # question -> how long the stand-in took to answer it (reading + writing)
+
+
 def laptop_reply(prompt_rate: float, token_rate: float):
     from tests.ollama_standin import Delay, Reply
 
@@ -80,6 +83,8 @@ def laptop_reply(prompt_rate: float, token_rate: float):
         text = answer_for(request)
         prompt_tokens = sum(len(str(m.get("content", ""))) for m in request["messages"]) / 4
         tokens = re.findall(r"\S+\s*", text)  # about one token a word
+        question = next((q for q in QUESTIONS if q in request["messages"][-1]["content"]), "")
+        MODEL_SECONDS[question] = prompt_tokens / prompt_rate + len(tokens) / token_rate
         return Delay(prompt_tokens / prompt_rate, Reply(tokens, piece_delay=1.0 / token_rate))
 
     return reply
@@ -119,6 +124,14 @@ def prepare(data_dir: Path, people: int) -> dict[str, str]:
 # --------------------------------------------------------------------------- one person in a browser session
 
 
+def card_text(body: str) -> str:
+    """The finished answer's markdown as a reader sees it: each citation chip as its number, tooltips left out."""
+    import html
+
+    body = re.sub(r"<span class='gw-tip'[^>]*>.*?</span></a>", "", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
 class Person(threading.Thread):
     """One browser session: open the chat page, wait for everyone, ask, keep the page's timers, read the answer."""
 
@@ -126,7 +139,7 @@ class Person(threading.Thread):
         super().__init__(daemon=True)
         self.url, self.cookie, self.question, self.start_line = url, cookie, question, start
         self.asked = self.first_word = self.done = None
-        self.shown = ""  # the answer as streamed on this session's screen
+        self.shown = ""  # the finished answer on this session's screen
         self.error = ""
         self.places: list[str] = []  # "n questions ahead of yours" as shown
 
@@ -205,10 +218,11 @@ class Person(threading.Thread):
                 if element.WhichOneof("type") == "exception" or (
                         element.WhichOneof("type") == "alert" and "went wrong" in element.alert.body):
                     raise RuntimeError(f"the page failed: {element}")
-                if body.startswith(OPENING.split()[0]) and "gw-cite" not in body:  # streaming (not the final card)
+                if body.startswith(OPENING.split()[0]):
                     if self.first_word is None:
-                        self.first_word = time.perf_counter()
-                    self.shown = body
+                        self.first_word = time.perf_counter()  # the first words streaming in
+                    if "gw-cite" in body:
+                        self.shown = card_text(body)  # the answer as kept and shown, its [1] chip drawn
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the next run starts at once
@@ -277,7 +291,12 @@ def check_own_answers(people: list[Person], bodies: list[dict], db_path: Path) -
     for body in bodies:
         question = next(q for q in QUESTIONS if q in body["messages"][-1]["content"])
         expected[question] = words(answer_for(body))
-    shown_right = sum(1 for p in people if p.shown and words(p.shown) == expected.get(p.question))
+    shown_right = 0
+    for p in people:
+        if p.shown and words(p.shown) == expected.get(p.question):
+            shown_right += 1
+        else:
+            log(f"not shown as written: {p.question!r}\n  shown:    {p.shown!r}\n  expected: {expected.get(p.question)}")
     distinct = len({tuple(v) for v in expected.values()}) == len(expected)
     conn = sqlite3.connect(db_path)
     rows = conn.execute("SELECT conversation_id, role, content FROM messages ORDER BY id").fetchall()
@@ -335,8 +354,9 @@ def main() -> None:
                   "sessions": "real streamlit run server, one websocket session per person, each signed in as "
                               "its own staff member"},
         "together": {**summary(crowd), "wall_s": round(wall, 2),
+                     "model_busy_s": round(sum(MODEL_SECONDS.get(p.question, 0.0) for p in crowd), 2),
                      "places_seen": sorted({p for person in crowd for p in person.places})[:12]},
-        "alone_baseline": summary(alone),
+        "alone_baseline": {**summary(alone), "model_busy_s": round(MODEL_SECONDS.get(alone[0].question, 0.0), 2)},
         "server_memory_mb": {"idle": idle_mb, "peak_alone": alone_mb, "peak_together": memory.mb},
         "checks": checks,
         "targets": {"every_answer_delivered": summary(crowd)["delivered"] == args.people,
