@@ -74,10 +74,9 @@ def test_a_second_tab_waits_with_its_place_cancels_then_gets_its_own_answer(libr
         ask(second, SECOND_Q)  # asked again: waits again, then gets its own answer once the model is free
         second.get_by_text("1 question ahead of yours").wait_for()
         held.go.set()
-        first.get_by_text("Per the documents").first.wait_for()
-        second.get_by_text("Per the documents").first.wait_for()
-        wait_idle(first)
-        wait_idle(second)
+        for page in (first, second):  # each answer finished and kept: its rating question is under it
+            page.get_by_text("Was this answer helpful?").wait_for()
+            wait_idle(page)
         bodies = ollama.bodies("/api/chat")
         assert [FIRST_Q in b["messages"][-1]["content"] for b in bodies] == [True, False]
         history = History(load_settings(data_dir=library).db_path)
@@ -86,5 +85,7 @@ def test_a_second_tab_waits_with_its_place_cancels_then_gets_its_own_answer(libr
         mine = saved[SECOND_Q[:60]][1]
         theirs = saved[FIRST_Q[:60]][1]
         assert mine != theirs
-        assert theirs[20:60] not in second.locator("[data-testid='stMain']").inner_text()
-        assert mine[20:60] not in first.locator("[data-testid='stMain']").inner_text()
+        on_second = " ".join(second.locator("[data-testid='stChatMessage']").all_inner_texts())
+        on_first = " ".join(first.locator("[data-testid='stChatMessage']").all_inner_texts())
+        assert mine[20:50] in on_second and theirs[20:50] not in on_second  # each tab shows only its own answer
+        assert theirs[20:50] in on_first and mine[20:50] not in on_first

@@ -21,6 +21,7 @@ from core.render import safe_markdown
 TICK_S = 0.5
 WAIT_S = 0.35  # shorter than a tick, so a click on Cancel is handled within this long
 KEY = "chat_waiting"
+NOTE = "chat_queue_note"  # a sentence to show once, on the next full run
 CANCELLED = "Your question was taken out of the queue."
 LOST = "Your question lost its place in the queue while the page was closed; ask it again."
 
@@ -67,11 +68,14 @@ def cancel() -> None:
     waiting = take()
     if waiting is not None:
         waiting.stream.close()  # the ticket leaves the queue; nothing was sent to the model
-        st.toast(CANCELLED)
+        st.session_state[NOTE] = CANCELLED  # said by the full run the fragment starts (the chat box opens again)
 
 
 def show(start_answer: Callable[[Waiting], None]) -> None:
     """At the foot of the conversation: the waiting question, or its answer once its turn has come."""
+    note = st.session_state.pop(NOTE, None)
+    if note:
+        st.toast(note)
     waiting = pending()
     if waiting is None:
         return
@@ -92,8 +96,8 @@ def show(start_answer: Callable[[Waiting], None]) -> None:
 @st.fragment(run_every=TICK_S)
 def _place() -> None:
     waiting = pending()
-    if waiting is None:
-        return
+    if waiting is None:  # just cancelled: the whole page again, so the chat box opens
+        st.rerun(scope="app")
     ticket = waiting.stream.ticket
     ticket.wait(WAIT_S)  # returns the moment the turn comes
     if ticket.has_turn or ticket.ended:
