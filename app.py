@@ -20,11 +20,14 @@ from core.privacy import privacy_line
 from core.render import literal_markdown
 from ui import style, webguard
 
+log = logging.getLogger("groundwork")
+
 
 def allowed_hosts() -> tuple[str, ...]:
     try:
         return runtime.get_settings().allowed_hosts
-    except Exception:  # a broken settings file: this computer's own names only
+    except Exception:  # a broken settings file: this computer's own names only; the page explains it
+        log.warning("The settings couldn't be read, so only this computer's own names are let in", exc_info=True)
         return ()
 
 
@@ -35,8 +38,6 @@ webguard.protect(allowed_hosts())
 st.set_page_config(page_title="Groundwork", page_icon="📚", layout="wide")
 if not os.environ.get("GROUNDWORK_DEBUG"):  # whatever a config file or variable says, owners see no traceback
     st.set_option("client.showErrorDetails", "none")
-
-log = logging.getLogger("groundwork")
 
 UNEXPECTED = "Something unexpected went wrong on this page; reload it, and if it happens again, restart Groundwork."
 
@@ -101,12 +102,13 @@ with st.sidebar:
         in_force = runtime.get_settings()
         st.caption(privacy_line(in_force.ollama_host, in_force.embedder))
     except Exception:  # a broken settings file: the page explains it; no promise is made meanwhile
-        pass
+        log.warning("The sidebar couldn't read the settings for its privacy line", exc_info=True)
     documents = 0
     try:
         documents = runtime.get_library().stats().documents
         busy = runtime.get_jobs().busy()
-    except Exception:  # the page itself explains library problems
+    except Exception:  # the page itself explains library problems; the details go to the log
+        log.warning("The sidebar couldn't tell whether files are being added", exc_info=True)
         busy = False
     if busy:
         library_status_while_adding()

@@ -348,7 +348,7 @@ def lean_prompt(lib, settings, questions: list[dict], ks=(3, 4, 5, 6, 8)) -> dic
         est, real, passages, hits, answerable = [], [], [], 0, 0
         for q in questions:
             answerable += q.get("answerable", True)
-            gated = gate(search(lib, q["question"], k=k), q["question"])
+            gated = gate(search(lib, q["question"], k=k))
             if not gated:
                 continue
             fitted = fit(q["question"], numbered(gated), [], strict=settings.strict, style="",
@@ -387,7 +387,7 @@ def follow_ups(lib, settings) -> dict:
 
     def hit(query: str, file: str, page, section) -> bool:
         results = search(lib, query, k=settings.top_k)
-        passed = {r.chunk_id for r in gate(results, query)}
+        passed = {r.chunk_id for r in gate(results)}
         return any(r.chunk_id in passed and _is_hit(r.as_dict(), [{"file": file, "page": page, "section": section}], 0)
                    for r in results)
 

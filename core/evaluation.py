@@ -53,7 +53,7 @@ def judge(library, q: dict, k: int, tolerance: int, rerank: bool = True) -> dict
     from core.search import gate, search
 
     results = search(library, q["question"], k=k, rerank_results=rerank)
-    passed = gate(results, q["question"]) if rerank else []
+    passed = gate(results) if rerank else []
     dicts = [r.as_dict() for r in results]
     topic = getattr(results, "topic", None)
     row = {"id": q.get("id"), "hit": None, "rank": None, "gate": bool(passed), "passed": len(passed),

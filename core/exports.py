@@ -16,11 +16,11 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Iterator, Optional
 
 from core.answer.citations import dropped_sentence
 from core.render import highlight_html, literal_markdown, safe_markdown
-from core.types import AnswerResult, Passage
+from core.types import AnswerResult, Feedback, Passage, StoredMessage
 from core.text.claims import claims_for, quote_for, shorten
 
 _MARKER = re.compile(r"\s*\[\d{1,3}\]")
@@ -78,11 +78,11 @@ def citation_quote(result: AnswerResult, passage: Passage) -> str:
     return quote_for(claims_for(answer, passage.n, result.matched), passage.text or "")
 
 
-def rating_line(feedback: Optional[dict]) -> str:
-    if not feedback:
+def rating_line(feedback: Optional[Feedback]) -> str:
+    if feedback is None:
         return "Not rated."
-    verdict = "helpful" if feedback.get("rating", 0) > 0 else "not helpful"
-    note = (feedback.get("comment") or "").strip()
+    verdict = "helpful" if feedback.helpful else "not helpful"
+    note = feedback.comment.strip()
     return f"Rated {verdict}: “{note}”." if note else f"Rated {verdict}."
 
 
@@ -99,16 +99,15 @@ def _place(p: Passage) -> str:
     return p.place.label()
 
 
-def _answers(messages: list[dict]):
-    """(question, message, result) for each answer, the question being the user message before it."""
+def _answers(messages: list[StoredMessage]) -> Iterator[tuple[str, StoredMessage, AnswerResult]]:
+    """(question, message, result) for each answer; the question is the one the answer recorded, else the
+    user message before it."""
     question = ""
     for m in messages:
-        if m.get("role") == "user":
-            question = m.get("content") or ""
-        elif m.get("role") == "assistant":
-            result = m.get("result") or AnswerResult.from_dict({**(m.get("meta") or {}), "answer": m.get("content"),
-                                                                "citations": m.get("citations") or []})
-            yield (m.get("meta") or {}).get("question") or question, m, result
+        if m.role == "user":
+            question = m.content or ""
+        elif m.result is not None:
+            yield m.question or question, m, m.result
             question = ""
 
 
@@ -136,7 +135,7 @@ def _name(text: str) -> str:
     return _readable(literal_markdown(" ".join((text or "").split()))).replace("\\|", "|").replace("\\:", ":")
 
 
-def _answer_markdown(question: str, m: dict, result: AnswerResult) -> list[str]:
+def _answer_markdown(question: str, m: StoredMessage, result: AnswerResult) -> list[str]:
     lines = [f"**Question:** {_one(question)}", "", "**Answer:**", ""]
     lines += [_readable(safe_markdown((result.answer or "").strip())), ""]
     for kind, sentence in answer_warnings(result):  # one quote block each, so none runs into the next
@@ -147,11 +146,11 @@ def _answer_markdown(question: str, m: dict, result: AnswerResult) -> list[str]:
             quote = citation_quote(result, c)
             lines.append(f"- [{c.n}] {_name(c.file)}, {_one(_place(c))}" + (f": \"{_one(quote)}\"" if quote else ""))
         lines.append("")
-    lines += [f"_{rating_line(m.get('feedback'))}_", "", "---", ""]
+    lines += [f"_{rating_line(m.feedback)}_", "", "---", ""]
     return lines
 
 
-def conversation_markdown(conversation: dict, messages: list[dict]) -> str:
+def conversation_markdown(conversation: dict, messages: list[StoredMessage]) -> str:
     """``conversation``: ``History.conversation(id)``; ``messages``: ``History.messages(id)``."""
     answers = list(_answers(messages))
     lines = [f"# {_one(conversation.get('title') or 'Conversation')}", "",
@@ -195,7 +194,7 @@ def _text_html(text: str) -> str:
     return re.sub(r"\*\*([^*<>]+?)\*\*", r"<strong>\1</strong>", escaped)
 
 
-def _answer_html(index: int, question: str, m: dict, result: AnswerResult) -> str:
+def _answer_html(index: int, question: str, m: StoredMessage, result: AnswerResult) -> str:
     e = html.escape
     parts = [f"<section><p class='question'>{index}. {e(' '.join(question.split()))}</p>",
              "<p class='label'>Answer</p>", f"<p>{_text_html(result.answer)}</p>"]
@@ -209,11 +208,11 @@ def _answer_html(index: int, question: str, m: dict, result: AnswerResult) -> st
             parts.append(f"<li><span class='place'>[{int(c.n)}] {e(str(c.file))}, {e(_place(c))}</span>"
                          + (f"<blockquote>{e(quote)}</blockquote>" if quote else "") + "</li>")
         parts.append("</ul>")
-    parts.append(f"<p class='rating'>{e(rating_line(m.get('feedback')))}</p></section>")
+    parts.append(f"<p class='rating'>{e(rating_line(m.feedback))}</p></section>")
     return "".join(parts)
 
 
-def conversation_html(conversation: dict, messages: list[dict]) -> str:
+def conversation_html(conversation: dict, messages: list[StoredMessage]) -> str:
     """One printable, self-contained HTML page (no scripts, no outside resources)."""
     e = html.escape
     title = str(conversation.get("title") or "Conversation")

@@ -7,14 +7,10 @@ and ``feedback``. ``core.db`` owns the connections (one per thread) and the sche
 
 Times are UTC ISO-8601 strings ("2025-01-15T10:00:00+00:00"), like the library's.
 
-Messages are dicts::
-
-    {"id", "conversation_id", "role": "user"|"assistant", "content",
-     "citations": [{"n", "file", "page", "text", ...}],
-     "meta": {...},          # assistant: the rest of its AnswerResult, plus "question"
-     "result": AnswerResult, # assistant only: content + citations + meta, typed
-     "feedback": {"rating": 1|-1, "comment"} | None,
-     "created_at"}
+Messages come back as ``core.types.StoredMessage`` (frozen): id, conversation_id, role, content,
+created_at, feedback (``Feedback`` or None) and, for an answer, its typed ``AnswerResult`` and the
+question it answered. In the database an answer's citations are ``citations_json`` and the rest of its
+result, plus the question, ``meta_json``.
 
 Answers are stored by ``add_answer`` only, so the stored shape has one owner.
 """
@@ -29,7 +25,7 @@ from typing import Any, Callable, Optional, Union
 
 from core.db import Database
 from core.errors import AppError, NotFoundError, UsageError
-from core.types import AnswerResult, UsageStats
+from core.types import AnswerResult, Feedback, StoredMessage, UsageStats
 
 DEFAULT_TITLE = "New conversation"
 TITLE_LENGTH = 60  # characters of the first question used as a title
@@ -169,7 +165,7 @@ class History:
         meta["question"] = question
         return self.add_message(conv_id, "assistant", result.answer, [c.as_dict() for c in result.citations], meta)
 
-    def messages(self, conv_id: int) -> list[dict]:
+    def messages(self, conv_id: int) -> list[StoredMessage]:
         """The conversation's messages, oldest first ([] for an unknown conversation)."""
         db = self._read()
         rows = db.execute(
@@ -178,21 +174,17 @@ class History:
         return [self._message(r) for r in rows]
 
     @staticmethod
-    def _message(row: sqlite3.Row) -> dict:
-        message = {
-            "id": row["id"],
-            "conversation_id": row["conversation_id"],
-            "role": row["role"],
-            "content": row["content"],
-            "citations": _loads(row["citations_json"], []),
-            "meta": _loads(row["meta_json"], {}),
-            "feedback": None if row["rating"] is None else {"rating": row["rating"], "comment": row["comment"] or ""},
-            "created_at": row["created_at"],
-        }
-        if message["role"] == "assistant":
-            message["result"] = AnswerResult.from_dict(
-                {**message["meta"], "answer": message["content"], "citations": message["citations"]})
-        return message
+    def _message(row: sqlite3.Row) -> StoredMessage:
+        result, question = None, ""
+        if row["role"] == "assistant":
+            meta = _loads(row["meta_json"], {})
+            result = AnswerResult.from_dict(
+                {**meta, "answer": row["content"], "citations": _loads(row["citations_json"], [])})
+            question = meta["question"] if isinstance(meta.get("question"), str) else ""
+        return StoredMessage(
+            id=row["id"], conversation_id=row["conversation_id"], role=row["role"], content=row["content"],
+            created_at=row["created_at"], result=result, question=question,
+            feedback=None if row["rating"] is None else Feedback(row["rating"], row["comment"] or ""))
 
     # -- feedback
 

@@ -1,19 +1,10 @@
 """Talking to Ollama: health, models, downloads with progress, streamed answers.
 
-This is the only module that talks to the answer model. It uses the official
-``ollama`` client, always with a timeout (the client's default is none), and
-turns every failure to talk to it (``OLLAMA_FAILURES``) into one ``OllamaError``
-subclass from ``core/errors.py`` whose ``user_message`` is one calm sentence
-(see ``OllamaService._translate``); anything else is a bug and keeps its traceback:
-
-- nothing listens at the address          -> ``OllamaNotRunning``
-- the model is not downloaded (HTTP 404)  -> ``ModelMissing``
-- no answer in time                       -> ``OllamaTimeout``
-- the answer stream breaks part-way       -> ``StreamBroken`` (keeps the partial text)
-- anything else Ollama reports            -> ``OllamaError`` (memory gets its own sentence)
-
-Over HTTP, "Ollama is not installed" looks exactly like "Ollama is not running"
-(nothing listens), so the messages cover both.
+This is the only module that talks to the answer model. It uses the official ``ollama`` client
+built by ``core.ollama_client.make_client``, always with a timeout (the client's default is none),
+and turns every failure to talk to it (``OLLAMA_FAILURES``) into one ``OllamaError`` subclass whose
+``user_message`` is one calm sentence (``core.ollama_client.translate`` says which); anything else
+is a bug and keeps its traceback.
 
 Streams (``chat_stream``, ``pull``) are generators. To cancel, stop iterating
 and call ``.close()`` on the generator: that closes the ollama client's own
@@ -33,8 +24,19 @@ from typing import Any, Generator, Mapping, Optional, Sequence
 import httpx
 import ollama
 
-from core.errors import ModelMissing, OllamaError, OllamaNotRunning, OllamaTimeout, StreamBroken
+from core.errors import OllamaError, StreamBroken
 from core.labels import human_size
+from core.ollama_client import (
+    CONNECT_TIMEOUT_S,
+    NOT_LISTENING,
+    OLLAMA_FAILURES,
+    QUICK_TIMEOUT_S,
+    STREAM_BROKEN,
+    STREAM_BROKEN_EARLY,
+    make_client,
+    not_running_message,
+    translate,
+)
 
 # --------------------------------------------------------------------------- model facts
 
@@ -69,28 +71,6 @@ MODEL_CHOICES: tuple[ModelChoice, ...] = (
 # model we suggest supports far more, 4096 is Ollama's own default window in its
 # current releases, and the older default (2048) would cut most document prompts short.
 FALLBACK_CONTEXT = 4096
-
-# Connection attempts should fail fast (Ollama is local, or on the local network);
-# reading may legitimately wait a long time while Ollama loads a model from disk.
-CONNECT_TIMEOUT_S = 5.0
-# Quick calls (status, model list, model details) never need the long read timeout.
-QUICK_TIMEOUT_S = 10.0
-
-# What the ollama client and httpx raise when talking to Ollama fails (a refused connection, an HTTP
-# error, a timeout, an address httpx can't use, a reply that isn't the JSON Ollama writes). Only these
-# become an ``OllamaError``: a bug in Groundwork's own code (an AttributeError, say) keeps its own type
-# and traceback.
-OLLAMA_FAILURES: tuple[type[BaseException], ...] = (
-    ConnectionError, httpx.HTTPError, httpx.InvalidURL, ollama.ResponseError, ollama.RequestError, ValueError)
-
-MEMORY_HINTS = ("requires more system memory", "out of memory", "not enough memory", "insufficient memory",
-                "cudamalloc failed", "unable to allocate")
-
-STREAM_BROKEN = ("The answer stopped part-way because the connection to Ollama dropped. "
-                 "Ask again to get the full answer.")
-STREAM_BROKEN_EARLY = ("The connection to Ollama dropped before the answer started; "
-                       "check that Ollama is still running and ask again.")
-
 
 # --------------------------------------------------------------------------- plain data
 
@@ -141,32 +121,6 @@ def full_model_name(name: str) -> str:
     if name.startswith("registry.ollama.ai/library/"):
         name = name[len("registry.ollama.ai/library/"):]
     return name if ":" in name.rsplit("/", 1)[-1] else name + ":latest"
-
-
-def not_running_message(host: str) -> str:
-    return (f"Ollama isn't running at {host}; open the Ollama app and try again "
-            "(if it isn't installed yet, the Setup page shows how).")
-
-
-def _reason(text: Any) -> str:
-    """Ollama's error text as a clause: first line, no trailing full stop."""
-    text = str(text or "").strip().splitlines()[0] if str(text or "").strip() else "no reason given"
-    return text.rstrip(". ")
-
-
-# --------------------------------------------------------------------------- the client
-
-
-def make_client(host: str, timeout: Any) -> ollama.Client:
-    """The official client for the Ollama at ``host``, talking to that address and nowhere else.
-
-    - ``trust_env=False``: proxies configured on this computer (``HTTP_PROXY``, ``HTTPS_PROXY``,
-      ``ALL_PROXY``, the system's) are never used, so a question and its passages can't pass through
-      a proxy the owner never chose for Ollama (``NO_PROXY`` only covers loopback names).
-    - ``follow_redirects=False``: a reply that points somewhere else is not followed (a redirect would
-      send the question on to another address); it counts as "doesn't look like Ollama".
-    """
-    return ollama.Client(host=host, timeout=timeout, trust_env=False, follow_redirects=False)
 
 
 # --------------------------------------------------------------------------- the service
@@ -232,7 +186,7 @@ class OllamaService:
             if not isinstance(payload, dict):
                 raise ValueError("the reply to /api/version is not a JSON object")
             version = str(payload.get("version") or "") or None
-        except (ConnectionError, httpx.ConnectError, httpx.ConnectTimeout):
+        except NOT_LISTENING:
             return OllamaStatus(False, self.host, None, not_running_message(self.host))
         except httpx.TimeoutException:
             return OllamaStatus(False, self.host, None, (
@@ -379,53 +333,8 @@ class OllamaService:
 
     def _translate(self, exc: BaseException, *, model: Optional[str] = None, partial: Optional[str] = None,
                    during: str = "chat") -> OllamaError:
-        """Turn a failure from the ollama client / httpx (one of ``OLLAMA_FAILURES``) into an ``OllamaError``."""
-        if isinstance(exc, OllamaError):
-            return exc
-        # Nothing listening (or the address is unreachable). The client raises ConnectionError
-        # for plain calls, but with stream=True httpx.ConnectError escapes on the first iteration.
-        if isinstance(exc, (ConnectionError, httpx.ConnectError, httpx.ConnectTimeout)):
-            return OllamaNotRunning(not_running_message(self.host))
-        if isinstance(exc, httpx.TimeoutException):
-            if during == "pull":
-                return OllamaTimeout(
-                    f"The download of '{model}' stalled for more than {self.timeout:g} seconds. "
-                    "Check your internet connection and try again.")
-            return OllamaTimeout(
-                f"Ollama didn't answer within {self.timeout:g} seconds; it may still be loading the model, "
-                "so wait a moment and ask again.")
-        if isinstance(exc, ollama.ResponseError):
-            text = _reason(exc.error)
-            lowered = text.lower()
-            if any(hint in lowered for hint in MEMORY_HINTS):
-                return OllamaError(
-                    f"Your computer doesn't have enough free memory for '{model or 'this model'}'. "
-                    "Close other programs or pick a smaller model on the Setup page.")
-            if during == "pull":
-                if exc.status_code == 404 or "file does not exist" in lowered or "not found" in lowered:
-                    return OllamaError(
-                        f"Ollama's library has no model called '{model}'; check the name and try again.")
-                return OllamaError(f"The download stopped: {text}. Check your internet connection and try again.")
-            if exc.status_code == 404 and not model:  # e.g. /api/tags missing: not an Ollama server
-                return OllamaError(
-                    f"Something at {self.host} answered, but it doesn't look like Ollama; "
-                    "check the Ollama address on the Setup page.")
-            if exc.status_code == 404:
-                return ModelMissing(
-                    f"The model '{model}' isn't downloaded yet. Download it on the Setup page.", model=model or "")
-            return OllamaError(f"Ollama couldn't answer: {text}. Try again, or restart the Ollama app if it keeps happening.")
-        if isinstance(exc, (httpx.HTTPError, ValueError)):
-            # RemoteProtocolError ("incomplete chunked read", "server disconnected"), ReadError,
-            # or a half-written JSON line: the connection dropped part-way.
-            if during == "pull":
-                return OllamaError(
-                    "The download stopped because the connection to Ollama dropped; "
-                    "check that Ollama is still running and try again.")
-            if partial is not None:
-                return StreamBroken(STREAM_BROKEN if partial else STREAM_BROKEN_EARLY, partial=partial)
-            return OllamaError("The connection to Ollama dropped; check that Ollama is still running and try again.")
-        # ollama.RequestError (the client refused the request before sending it)
-        return OllamaError(f"Talking to Ollama failed unexpectedly ({type(exc).__name__}); try again.")
+        """A failure talking to this Ollama (one of ``OLLAMA_FAILURES``) as an ``OllamaError``."""
+        return translate(exc, host=self.host, timeout=self.timeout, model=model, partial=partial, during=during)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -5,6 +5,8 @@ Per-user state (a conversation, answers in progress) lives in
 """
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from core.errors import AppError
@@ -54,7 +56,7 @@ def _quietly(fn) -> None:
     try:
         fn()
     except Exception:  # a damaged model is reported, calmly, by the first search or upload that needs it
-        pass
+        logging.getLogger(__name__).warning("Loading the embedding model ahead of time failed", exc_info=True)
 
 
 def get_library():

@@ -300,6 +300,37 @@ class AnswerResult:
         return cls(**values)
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """The owner's rating of an answer: thumbs up (+1) or down (-1), with an optional note."""
+
+    rating: int
+    comment: str = ""
+
+    @property
+    def helpful(self) -> bool:
+        return self.rating > 0
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """One message of a saved conversation, as ``History.messages()`` returns it.
+
+    ``content`` is what was said (a question, or an answer's text); an answer also carries its
+    ``result`` (the typed ``AnswerResult``: text, citations and the rest) and the ``question`` it
+    answered. A question has ``result`` None and ``question`` "".
+    """
+
+    id: int
+    conversation_id: int
+    role: str  # "user" | "assistant" | "system"
+    content: str
+    created_at: str
+    feedback: Optional[Feedback] = None
+    result: Optional[AnswerResult] = None
+    question: str = ""
+
+
 class SearchIndex(Protocol):
     """What search needs from the library (``core.library.Library`` provides it)."""
 

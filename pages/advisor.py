@@ -6,6 +6,7 @@ chose; measured values and defaults are filled in by ``core.advisor``), the step
 ``st.session_state["adv_step"]``. Everything shown comes from ``core.advisor.build_sections``,
 the same description the Markdown and HTML reports are rendered from.
 """
+import logging
 from pathlib import Path
 
 import altair as alt
@@ -126,7 +127,7 @@ def page_link(page: str, label: str) -> None:
         try:
             st.page_link(page, label=label, icon="✍️")
         except Exception:  # the page isn't in the navigation (yet): the sentence above still says where to go
-            pass
+            logging.getLogger("groundwork").info("No link to %s: it isn't in the navigation", page, exc_info=True)
 
 
 def draw_verdict(s: Section) -> None:

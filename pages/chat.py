@@ -22,7 +22,7 @@ from core.history import DEFAULT_TITLE
 from core.labels import plural
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
 from core.samples import sample_items
-from core.types import AnswerResult
+from core.types import AnswerResult, StoredMessage
 from ui import answer_view, queue_view
 from ui.answer_view import render_answer
 from ui.links import go_to
@@ -124,10 +124,9 @@ def save_note(msg_id: int) -> None:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-def render_feedback(msg: dict) -> None:
-    mid = msg["id"]
-    saved = msg.get("feedback") or {}
-    default = None if not saved else (1 if saved.get("rating", 0) > 0 else 0)
+def render_feedback(msg: StoredMessage) -> None:
+    mid, saved = msg.id, msg.feedback
+    default = None if saved is None else (1 if saved.helpful else 0)
     key = f"chat_fb_{mid}"
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.caption("Was this answer helpful?", width="content")
@@ -135,17 +134,17 @@ def render_feedback(msg: dict) -> None:
     rating = st.session_state.get(key, default)
     if rating is not None:
         prompt = "What was wrong or missing? (optional)" if rating == 0 else "Anything to add? (optional)"
-        st.text_input(prompt, value=saved.get("comment", ""), key=f"chat_fb_note_{mid}",
+        st.text_input(prompt, value=saved.comment if saved else "", key=f"chat_fb_note_{mid}",
                       on_change=save_note, args=(mid,), placeholder="Press Enter to save your note")
 
 
-def render_message(msg: dict) -> None:
-    with st.chat_message(msg["role"]):
-        if msg["role"] == "assistant":
-            render_answer(lib, msg["id"], msg["result"], msg["meta"].get("question") or "")
+def render_message(msg: StoredMessage) -> None:
+    with st.chat_message(msg.role):
+        if msg.result is not None:
+            render_answer(lib, msg.id, msg.result, msg.question)
             render_feedback(msg)
         else:
-            st.markdown(safe_markdown(msg["content"]))
+            st.markdown(safe_markdown(msg.content))
 
 
 def save_answer(conv_id: int, question: str, result: AnswerResult) -> None:
@@ -162,8 +161,8 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
     """Search and build the prompt now; answer at once when the model is free, else wait for the turn
     (ui/queue_view.py shows the place in the queue and a Cancel button until it comes)."""
     conv_id = st.session_state.chat_conv_id  # an AppError below reaches app.py's boundary: one calm sentence
-    earlier = [{"role": m["role"], "content": m["content"]}
-               for m in (history.messages(conv_id) if conv_id is not None else []) if m["role"] in ("user", "assistant")]
+    earlier = [{"role": m.role, "content": m.content}
+               for m in (history.messages(conv_id) if conv_id is not None else []) if m.role in ("user", "assistant")]
     with st.chat_message("user"):
         st.markdown(safe_markdown(question))
     with st.spinner("Looking through your documents…"):
@@ -279,7 +278,7 @@ with st.container(border=False):
 
 status = runtime.ollama_status(settings.ollama_host)
 last = messages[-1] if messages else None
-said_by_last_answer = bool(last and last["role"] == "assistant" and last["result"].error_kind == "not_running")
+said_by_last_answer = bool(last and last.result is not None and last.result.error_kind == "not_running")
 if not status["running"] and not said_by_last_answer:  # said once: here, or by the answer that met it
     with st.container(horizontal=True, vertical_alignment="center"):
         st.caption("🔴 Ollama isn't running, so you'll get the matching passages from your documents instead of a "

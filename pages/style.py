@@ -6,6 +6,7 @@ kept with the other settings in ``settings.json`` in the data folder (``answer_s
 ``answer_style_changed_at`` for the advisor's "how answers were rated since").
 Per-user state: the draft in ``st.session_state.style_text``, the last try in ``style_try``.
 """
+import logging
 from datetime import datetime, timezone
 
 import streamlit as st
@@ -121,7 +122,8 @@ st.caption("See one answer to a question of yours, first without a style and the
 if "style_try_question" not in st.session_state:  # a question the owner's own documents can answer
     try:
         st.session_state.style_try_question = example_question(runtime.get_library())
-    except Exception:  # the library can't be opened: "Try it" says so itself
+    except Exception:  # the library can't be opened: "Try it" says so itself; the details go to the log
+        logging.getLogger("groundwork").warning("No example question: the library couldn't be read", exc_info=True)
         st.session_state.style_try_question = ""
 question = st.text_input("Question", key="style_try_question", max_chars=500)
 if st.button("Try it", key="style_try_button", icon=":material/play_arrow:"):

@@ -26,3 +26,15 @@ def app_test(monkeypatch, timeout: float = 120) -> AppTest:
 
     monkeypatch.setattr(pages_manager.PagesManager, "__init__", inside_the_app)
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
+
+
+def page(name: str, timeout: float = 120) -> AppTest:
+    """``pages/<name>`` on its own (not yet run)."""
+    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=timeout)
+
+
+def texts(at: AppTest) -> str:
+    """What the page says in words: its Markdown, notices, captions and errors, one per line."""
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)

@@ -3,7 +3,7 @@ signing off), some customers never get a reply, a few replies answer mail that i
 from __future__ import annotations
 
 import mailbox
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,17 +17,21 @@ TOPICS = [
 ]
 
 
-def message(mid: str, sender: str, subject: str, body: str, when: datetime, parent: str = "") -> EmailMessage:
-    m = EmailMessage()
+def message(mid: str, sender: str, subject: str, body: str, when: datetime, parent: str = "") -> Message:
+    """A plain-text e-mail as a mail program writes it. Built with the classic ``Message`` (setting headers on an
+    ``EmailMessage`` parses each one: 3,000 threads took ~20 s to make that way)."""
+    m = Message()
     m["From"], m["To"], m["Subject"] = sender, "office@sparkle.example", subject
     m["Message-ID"], m["Date"] = mid, format_datetime(when)
     if parent:
         m["In-Reply-To"], m["References"] = parent, parent
-    m.set_content(body)
+    m["Content-Type"], m["Content-Transfer-Encoding"] = 'text/plain; charset="utf-8"', "7bit"
+    m["MIME-Version"] = "1.0"
+    m.set_payload(body)
     return m
 
 
-def past_emails(n_threads: int) -> list[EmailMessage]:
+def past_emails(n_threads: int) -> list[Message]:
     """``n_threads`` customer messages; most get a reply that quotes them and carries a signature."""
     out = []
     start = datetime(2025, 1, 6, 9, tzinfo=timezone.utc)
@@ -48,7 +52,7 @@ def past_emails(n_threads: int) -> list[EmailMessage]:
     return out
 
 
-def write_mbox(path: Path, messages: list[EmailMessage]) -> Path:
+def write_mbox(path: Path, messages: list[Message]) -> Path:
     box = mailbox.mbox(str(path))
     for m in messages:
         box.add(m)

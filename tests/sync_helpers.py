@@ -31,6 +31,21 @@ def keep(lib: Library, folder: Path):
     return folders.add(lib.db, folder, lib.settings.data_dir)
 
 
+def orders(folder: Path, n: int, start: int = 0, name: str = "order {i:02d}.txt") -> None:
+    """``n`` short order notes in ``folder`` (finished copies), numbered from ``start``; ``name`` spells the
+    file name of order ``i``. The same order always has the same text."""
+    for i in range(start, start + n):
+        put(folder, name.format(i=i), f"Order {i}: {i + 2} trays of seeded rolls for table {i} of the cafe on Mill Street.")
+
+
+def keeping(data_dir: Path, folder: Path, n: int = 0, name: str = "order {i:02d}.txt") -> Library:
+    """A library in ``data_dir`` keeping ``folder`` in step, the folder holding ``n`` orders (no pass yet)."""
+    orders(folder, n, name=name)
+    lib = open_library(data_dir)
+    keep(lib, folder)
+    return lib
+
+
 def one_pass(lib: Library, **kwargs):
     """One pass over every kept folder; the report of each."""
     return sync_all(lib, **kwargs)

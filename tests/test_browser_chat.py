@@ -12,6 +12,7 @@ import pytest
 
 from core.history import History
 from core.settings import load_settings
+from core.types import Feedback
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
 from tests.ollama_standin import OllamaStandin, PullScript, Reply, dead_host
 from tests.prompts import sources_in
@@ -71,9 +72,9 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         # the final answer: a [1] chip that jumps to the card of the cited page
         chip = page.locator("a.gw-cite[href*='#gw-src-']", has_text="1").first
         chip.wait_for()
-        msg = [m for m in History(load_settings(data_dir=library).db_path).messages(1) if m["role"] == "assistant"][-1]
-        cited = msg["citations"][0]
-        card_head = f"[1] {cited['file']} · page {cited['page']}"
+        msg = [m for m in History(load_settings(data_dir=library).db_path).messages(1) if m.role == "assistant"][-1]
+        cited = msg.result.citations[0]
+        card_head = f"[1] {cited.file} · page {cited.page}"
         page.get_by_text(card_head).wait_for()
 
         # hovering the number shows its supporting quote and its place, without opening anything
@@ -82,8 +83,8 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         chip.hover()
         tip.wait_for(state="visible")
         shown = " ".join(tip.inner_text().split())
-        assert f"{cited['file']} · page {cited['page']}" in shown
-        assert cited["quote"] and " ".join(cited["quote"].split())[:60] in shown
+        assert f"{cited.file} · page {cited.page}" in shown
+        assert cited.quote and " ".join(cited.quote.split())[:60] in shown
         assert page.locator("[data-testid='stDialog']").count() == 0
         page.wait_for_timeout(300)  # the tooltip fades in
         shot(page, "chat-hover-quote")
@@ -106,28 +107,28 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         fold.get_by_text("Show more").wait_for()
 
         # open the cited page: the page as printed with the supporting lines marked, and the original
-        page.get_by_role("button", name=f"Open page {cited['page']}").click()
+        page.get_by_role("button", name=f"Open page {cited.page}").click()
         dialog = page.locator("[data-testid='stDialog']")
         dialog.wait_for()
-        dialog.get_by_text(f"{cited['file']} — page {cited['page']}").wait_for()
-        image = dialog.get_by_role("img", name=f"Page {cited['page']} of {cited['file']}, with the supporting lines")
+        dialog.get_by_text(f"{cited.file} — page {cited.page}").wait_for()
+        image = dialog.get_by_role("img", name=f"Page {cited.page} of {cited.file}, with the supporting lines")
         image.wait_for()
         page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
         assert marked_pixels(image.screenshot()) > 400  # at least one mark, seen on screen
         dialog.get_by_text("Highlighted: the lines that back up").wait_for()
-        dialog.get_by_role("button", name=f"Download {cited['file']}").wait_for()
+        dialog.get_by_role("button", name=f"Download {cited.file}").wait_for()
         page.wait_for_timeout(400)
         shot(page, "chat-open-page")
 
         # the next page has no marks; back again, the marks are there again
         dialog.get_by_role("button", name="Next page").click()
-        dialog.get_by_text(f"Page {cited['page'] + 1} of").wait_for()
-        image = dialog.get_by_role("img", name=f"Page {cited['page'] + 1} of {cited['file']}", exact=True)
+        dialog.get_by_text(f"Page {cited.page + 1} of").wait_for()
+        image = dialog.get_by_role("img", name=f"Page {cited.page + 1} of {cited.file}", exact=True)
         image.wait_for()
         page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
         assert marked_pixels(image.screenshot()) == 0
         dialog.get_by_role("button", name="Previous page").click()
-        dialog.get_by_role("img", name=f"Page {cited['page']} of {cited['file']}, with the supporting lines").wait_for()
+        dialog.get_by_role("img", name=f"Page {cited.page} of {cited.file}, with the supporting lines").wait_for()
         page.keyboard.press("Escape")
         dialog.wait_for(state="detached")
 
@@ -136,21 +137,21 @@ def test_ask_see_the_cited_page_and_rate_the_answer(library):
         deadline = time.time() + 20
         feedback = None
         while time.time() < deadline:
-            feedback = History(load_settings(data_dir=library).db_path).messages(1)[-1]["feedback"]
+            feedback = History(load_settings(data_dir=library).db_path).messages(1)[-1].feedback
             if feedback:
                 break
             time.sleep(0.2)
-        assert feedback == {"rating": 1, "comment": ""}
+        assert feedback == Feedback(1, "")
         wait_idle(page)
         note = page.get_by_placeholder("Press Enter to save your note")
         note.fill("Exactly right")
         note.press("Enter")
         wait_idle(page)
         deadline = time.time() + 20
-        while time.time() < deadline and feedback.get("comment") != "Exactly right":
-            feedback = History(load_settings(data_dir=library).db_path).messages(1)[-1]["feedback"]
+        while time.time() < deadline and (feedback is None or feedback.comment != "Exactly right"):
+            feedback = History(load_settings(data_dir=library).db_path).messages(1)[-1].feedback
             time.sleep(0.2)
-        assert feedback == {"rating": 1, "comment": "Exactly right"}
+        assert feedback == Feedback(1, "Exactly right")
 
         # the browser fetched nothing from outside this computer
         outside = [u for u in fetched if not u.startswith((url, "data:", "blob:"))]
@@ -206,8 +207,8 @@ def test_stopping_an_answer_keeps_what_was_written(library):
             saved = History(load_settings(data_dir=library).db_path).messages(1)
             time.sleep(0.2)
         answer = saved[-1]
-        assert answer["role"] == "assistant" and answer["content"].startswith("Customers can return bikes")
-        assert answer["meta"]["notice"] == "The answer was stopped before it finished."
+        assert answer.role == "assistant" and answer.content.startswith("Customers can return bikes")
+        assert answer.result.notice == "The answer was stopped before it finished."
         page.reload()
         page.get_by_text("The answer was stopped before it finished.").wait_for()
 

@@ -7,12 +7,11 @@ aborted and counted; the page is also checked for images and links to the attack
 """
 from __future__ import annotations
 
-import ipaddress
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
+from core.privacy import is_this_computer
 from tests.browser import browser_page, streamlit_app, wait_idle
 from tests.builders import make_docx, make_pdf
 from tests.ollama_standin import OllamaStandin, Reply
@@ -55,16 +54,6 @@ def hostile_files() -> list[dict]:
     ]
 
 
-def is_local(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class Outside:
     """Every request the browser makes that would leave this computer: aborted and kept."""
 
@@ -76,14 +65,14 @@ class Outside:
 
     def _route(self, route) -> None:
         url = route.request.url
-        if url.startswith(("data:", "blob:")) or is_local(url):
+        if url.startswith(("data:", "blob:")) or is_this_computer(url):
             route.continue_()
         else:
             self.requests.append(url)
             route.abort()
 
     def all(self) -> list[str]:
-        return self.requests + [u for u in self.seen if not u.startswith(("data:", "blob:")) and not is_local(u)]
+        return self.requests + [u for u in self.seen if not u.startswith(("data:", "blob:")) and not is_this_computer(u)]
 
 
 def assert_nothing_points_outside(page, outside: "Outside") -> None:

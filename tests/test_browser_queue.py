@@ -80,7 +80,7 @@ def test_a_second_tab_waits_with_its_place_cancels_then_gets_its_own_answer(libr
         bodies = ollama.bodies("/api/chat")
         assert [FIRST_Q in b["messages"][-1]["content"] for b in bodies] == [True, False]
         history = History(load_settings(data_dir=library).db_path)
-        saved = {c["title"]: [m["content"] for m in history.messages(c["id"])] for c in history.conversations()}
+        saved = {c["title"]: [m.content for m in history.messages(c["id"])] for c in history.conversations()}
         assert set(saved) == {FIRST_Q[:60], SECOND_Q[:60]}
         mine = saved[SECOND_Q[:60]][1]
         theirs = saved[FIRST_Q[:60]][1]

@@ -18,6 +18,7 @@ from core.history import History
 from core.library import Library
 from core.search import search
 from core.settings import load_settings
+from core.types import Feedback
 from tests.conftest import FIXTURES
 
 RELEASE_1 = FIXTURES / "release-1-library"
@@ -71,10 +72,10 @@ class TestMigrations:
         history = History(load_settings().db_path)
         [conv] = history.conversations()
         question, answer = history.messages(conv["id"])
-        assert question["content"] == "How many days of leave?"
-        result = answer["result"]
+        assert question.content == "How many days of leave?"
+        result = answer.result
         assert result.found and result.citations[0].file == "Handbook.pdf" and result.citations[0].page == 1
-        assert answer["feedback"] == {"rating": 1, "comment": "spot on"}
+        assert answer.feedback == Feedback(1, "spot on")
         assert history.usage_stats().approved == 1
 
     def test_two_processes_opening_an_old_database_upgrade_it_once(self, old_library):

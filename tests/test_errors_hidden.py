@@ -116,6 +116,22 @@ def test_the_app_logs_what_went_wrong_with_the_details(data_dir, caplog, _fresh_
     assert any("Documents" in r.getMessage() and r.exc_info for r in records), records
 
 
+def test_a_broken_settings_file_is_logged_not_swallowed(data_dir, caplog, _fresh_cache):
+    """The web guard falls back to this computer's own names, the sidebar drops its privacy line: both
+    say why in the log (before, each was a bare ``except Exception``)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "settings.json").write_text('{"top_k": "many"}')  # a value that can't be a number
+    caplog.set_level(logging.WARNING, logger="groundwork")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.error and "top_k" in at.error[0].value  # the page says what to fix
+    messages = {r.getMessage(): r for r in caplog.records if r.name == "groundwork"}
+    guard = messages.get("The settings couldn't be read, so only this computer's own names are let in")
+    assert guard is not None and guard.exc_info, list(messages)
+    sidebar = messages.get("The sidebar couldn't read the settings for its privacy line")
+    assert sidebar is not None and sidebar.exc_info, list(messages)
+
+
 # -- a failed add whose clean-up also fails says so in the log, and the first failure still wins
 
 

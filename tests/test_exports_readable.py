@@ -59,7 +59,7 @@ def test_a_citation_to_nothing_is_noted_once(settings):
     assert md.count(NOTE) == 1
     assert html.unescape(export_html(history, conv)).count(NOTE) == 1
     # stored and read back (a restart) keeps the note
-    again = History(settings.db_path).messages(conv)[-1]["result"]
+    again = History(settings.db_path).messages(conv)[-1].result
     assert again.dropped_citations == 1
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from core.errors import NotFoundError, UsageError
 from core.history import DEFAULT_TITLE, History
-from core.types import UsageStats
+from core.types import AnswerResult, Feedback, Passage, UsageStats
 
 CITE = [{"n": 1, "file": "Handbook.pdf", "page": 3, "text": "We open at nine and close at six on weekdays."}]
 
@@ -91,17 +92,22 @@ def test_messages_round_trip_and_feedback(history):
     a = history.add_message(conv, "assistant", "At nine [1].", citations=CITE,
                             meta={"found": True, "mode": "llm", "question": "When do we open?", "unsupported": []})
     msgs = history.messages(conv)
-    assert [m["id"] for m in msgs] == [q, a]
-    assert msgs[0] == {**msgs[0], "role": "user", "content": "When do we open?", "citations": [], "meta": {}, "feedback": None}
-    assert msgs[1]["citations"] == CITE
-    assert msgs[1]["meta"] == {"found": True, "mode": "llm", "question": "When do we open?", "unsupported": []}
+    assert [m.id for m in msgs] == [q, a] and {m.conversation_id for m in msgs} == {conv}
+    assert (msgs[0].role, msgs[0].content, msgs[0].result, msgs[0].question, msgs[0].feedback) == \
+        ("user", "When do we open?", None, "", None)
+    answer = msgs[1]
+    assert (answer.role, answer.content, answer.question) == ("assistant", "At nine [1].", "When do we open?")
+    assert answer.result == AnswerResult(answer="At nine [1].", found=True, mode="llm",
+                                         citations=[Passage.from_dict(c) for c in CITE])
+    with pytest.raises(FrozenInstanceError):  # one record, read only
+        answer.content = "changed"  # type: ignore[misc]
 
     history.set_feedback(a, 1, "spot on")
-    assert history.messages(conv)[1]["feedback"] == {"rating": 1, "comment": "spot on"}
+    assert history.messages(conv)[1].feedback == Feedback(1, "spot on")
     history.set_feedback(a, -1)  # changing one's mind replaces the rating
-    assert history.messages(conv)[1]["feedback"] == {"rating": -1, "comment": ""}
+    assert history.messages(conv)[1].feedback == Feedback(-1, "")
     history.clear_feedback(a)
-    assert history.messages(conv)[1]["feedback"] is None
+    assert history.messages(conv)[1].feedback is None
 
     with pytest.raises(UsageError):
         history.set_feedback(a, 5)
@@ -114,7 +120,7 @@ def test_messages_round_trip_and_feedback(history):
 def test_unicode_survives(history):
     conv = history.new_conversation("Öffnungszeiten — café")
     history.add_message(conv, "user", "Wann öffnet das Café? 🙂")
-    assert history.messages(conv)[0]["content"] == "Wann öffnet das Café? 🙂"
+    assert history.messages(conv)[0].content == "Wann öffnet das Café? 🙂"
 
 
 def test_survives_restart(db_path, clock):
@@ -126,8 +132,9 @@ def test_survives_restart(db_path, clock):
     again = History(db_path)  # a new process would do exactly this
     assert [c["title"] for c in again.conversations()] == ["Refunds"]
     msgs = again.messages(conv)
-    assert [m["role"] for m in msgs] == ["user", "assistant"]
-    assert msgs[1]["feedback"] == {"rating": 1, "comment": "correct"} and msgs[1]["citations"] == CITE
+    assert [m.role for m in msgs] == ["user", "assistant"]
+    assert msgs[1].feedback == Feedback(1, "correct")
+    assert msgs[1].result is not None and msgs[1].result.citations == [Passage.from_dict(c) for c in CITE]
     assert again.usage_stats().approved == 1
 
 

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from streamlit.testing.v1 import AppTest
+
 from core.advisor import QUESTIONS
+from core.advisor.past_replies import pairs_from_emails
+from core.advisor.saved import save_answers
 from tests.test_pages_advisor import N, answer, finish, page, progress_text, verdict_box
 
 
@@ -45,21 +49,28 @@ def test_a_damaged_answers_file_starts_afresh(data_dir):
     assert QUESTIONS[0].id == "change_frequency"
 
 
-def test_a_cleaning_company_brings_in_3000_past_emails(data_dir, tmp_path):
+# replies in one tone, strict, someone part-time to look after it (the other questions take their defaults)
+CLEANING_COMPANY = {"main_gap": "behaviour", "style_strictness": "strict", "task_shape": "replies",
+                    "ml_capacity": "some", "budget": "can_invest"}
+
+
+def at_the_result(data_dir, answers: dict) -> AppTest:
+    """The advisor page showing its result for ``answers``, as the owner finds it on a later visit (the
+    questionnaire itself is walked in tests/test_pages_advisor.py)."""
+    save_answers(data_dir, answers, N)
+    at = page().run()
+    assert not at.exception and at.session_state["adv_step"] == N
+    return at
+
+
+def test_a_cleaning_company_brings_in_3000_past_emails(data_dir, tmp_path, monkeypatch):
+    import ui.past_replies as section
     from tests.past_emails import past_emails, write_mbox
 
     box = write_mbox(tmp_path / "office.mbox", past_emails(3000))
-    at = page().run()
-    for q in QUESTIONS:  # replies in one tone, strict, someone part-time to look after it
-        choice = {"main_gap": "behaviour", "style_strictness": "strict", "task_shape": "replies",
-                  "ml_capacity": "some", "budget": "can_invest"}.get(q.id)
-        if choice:
-            answer(at, q.id, choice)
-        else:
-            skip = [b for b in at.button if b.key == "adv_skip"]
-            last = [b for b in at.button if b.key == "adv_see_result"]
-            (skip[0] if skip else last[0] if last else at.button(key="adv_next")).click().run()
-    assert at.session_state["adv_step"] == N
+    reads = []
+    monkeypatch.setattr(section, "pairs_from_emails", lambda files: reads.append(1) or pairs_from_emails(files))
+    at = at_the_result(data_dir, CLEANING_COMPANY)
     out = texts(at)
     assert "repetitive task" not in verdict_box(at) and "replies written in your own tone" in verdict_box(at)
     assert "check set" not in out  # no examples yet: nothing kept aside to name
@@ -70,12 +81,36 @@ def test_a_cleaning_company_brings_in_3000_past_emails(data_dir, tmp_path):
     assert "300 messages with no reply in the files" in out
     at.button(key="past_keep").click().run()
     assert not at.exception
+    assert len(reads) == 1  # "Keep" keeps what was read; the e-mails are not read again
     out = texts(at)
     assert "Kept 2,700 question-and-reply pairs from office.mbox" in out
     assert "2,700 past replies you imported" in out
     assert "check set" in out  # the download now has examples kept aside
     names = {d.proto.label for d in at.get("download_button")}
     assert any("examples to train with" in n for n in names)
+
+
+def test_a_table_of_replies_takes_the_two_columns_the_owner_picks(data_dir):
+    data = ("Date;Customer question;Our reply\n2025-01-02;Do you clean windows?;Yes, inside and out.\n"
+            "2025-01-04;Do you work Sundays?;Only for offices, by arrangement.\n").encode("utf-8")
+    at = at_the_result(data_dir, CLEANING_COMPANY)
+    at.file_uploader[0].set_value([("replies.csv", data, "text/csv")]).run()
+    assert not at.exception
+    question, reply = at.selectbox(key="past_q_0"), at.selectbox(key="past_a_0")
+    assert (question.value, reply.value) == (1, 2)  # guessed from the headings
+    assert question.options == reply.options == ["Date", "Customer question", "Our reply"]  # by their headings
+    assert "**2 pairs** of a question and its reply" in texts(at)
+    reply.set_value(1).run()  # the same column twice
+    assert "Pick two different columns" in texts(at) and not [b for b in at.button if b.key == "past_keep"]
+    at.selectbox(key="past_a_0").set_value(0).run()  # the reply column the owner wants: here, the dates
+    assert "Read 2 rows of replies.csv" in texts(at)
+    at.button(key="past_keep").click().run()
+    assert "Kept 2 question-and-reply pairs from replies.csv" in texts(at)
+    from core.advisor.example_store import PastExamples
+    from core.settings import load_settings
+
+    kept = [(e["question"], e["answer"]) for e in PastExamples(load_settings().db_path).examples()]
+    assert kept == [("Do you clean windows?", "2025-01-02"), ("Do you work Sundays?", "2025-01-04")]
 
 
 def texts(at) -> str:

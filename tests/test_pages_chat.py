@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core.history import History
 from core.render import highlight_html, html_text, literal_markdown as md
 from core.settings import load_settings
+from core.types import AnswerResult, Feedback, StoredMessage
 from tests.conftest import ROOT
 from tests.inert import assert_inert, visible
 from tests.ollama_standin import OllamaStandin
@@ -67,10 +68,16 @@ def history() -> History:
     return History(load_settings().db_path)
 
 
-def last_answer() -> dict:
+def last_answer() -> StoredMessage:
     h = history()
     conv = h.conversations()[0]
-    return [m for m in h.messages(conv["id"]) if m["role"] == "assistant"][-1]
+    return [m for m in h.messages(conv["id"]) if m.role == "assistant"][-1]
+
+
+def last_result() -> AnswerResult:
+    result = last_answer().result
+    assert result is not None
+    return result
 
 
 # -- the journey --------------------------------------------------------------------------------
@@ -85,22 +92,22 @@ def test_empty_library_points_to_the_documents_page():
 
 def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     at = ask(page().run(), RETURNS_Q)
-    msg = last_answer()
-    assert msg["meta"]["mode"] == "llm" and msg["meta"]["found"] is True
-    assert msg["meta"]["question"] == RETURNS_Q and msg["meta"]["query"]
-    assert [c["n"] for c in msg["citations"]] == [1]
-    cited = msg["citations"][0]
+    msg, result = last_answer(), last_result()
+    assert result.mode == "llm" and result.found is True
+    assert msg.question == RETURNS_Q and result.query
+    assert [c.n for c in result.citations] == [1]
+    cited = result.citations[0]
     given = sources_in(ollama.bodies("/api/chat")[-1])
-    assert cited["file"] == given[0]["file"]
+    assert cited.file == given[0]["file"]
     # the answer, with its marker as a chip that jumps to the card
     out = markdown(at)
-    chip = re.search(rf"<a class='gw-cite' href='#gw-src-{msg['id']}-1'[^>]*>1<span class='gw-tip' role='tooltip'>"
+    chip = re.search(rf"<a class='gw-cite' href='#gw-src-{msg.id}-1'[^>]*>1<span class='gw-tip' role='tooltip'>"
                      r"<span class='gw-tip-place'>(.*?)</span>“(.*?)”</span></a>", out)
     assert chip, out
-    assert chip.group(1) == html_text(f"{cited['file']} · page {cited['page']}")  # the place, in the tooltip
-    assert chip.group(2) and chip.group(2) == html_text(cited["quote"])  # ... and the supporting quote
+    assert chip.group(1) == html_text(f"{cited.file} · page {cited.page}")  # the place, in the tooltip
+    assert chip.group(2) and chip.group(2) == html_text(cited.quote)  # ... and the supporting quote
     # one card, for the cited source only, with its place
-    assert f"**[1]** {md(cited['file'])} · page {cited['page']}" in out
+    assert f"**[1]** {md(cited.file)} · page {cited.page}" in out
     assert "**[2]**" not in out
     assert "<mark>" in out
     # the sources it read but didn't cite are tucked away
@@ -108,21 +115,21 @@ def test_answer_shows_a_card_for_the_cited_page_and_opens_it(library, ollama):
     [tucked] = [e for e in at.expander if "not cited" in e.label]  # ... and the uncited ones are tucked away
     assert str(len(given) - 1) in tucked.label
     # open the page: the dialog shows the page as printed, the supporting lines marked, and the original
-    at.button(key=f"chat_page_{msg['id']}_1").click().run()
+    at.button(key=f"chat_page_{msg.id}_1").click().run()
     assert not at.exception
     shown = " ".join(h.value for h in at.html)
-    alt = highlight_html(f"Page {cited['page']} of {cited['file']}, with the supporting lines highlighted", [])
+    alt = highlight_html(f"Page {cited.page} of {cited.file}, with the supporting lines highlighted", [])
     assert f"alt='{alt}'" in shown
     assert "data:image/png;base64," in shown and "data-marked='true'" in shown
-    assert any(b.label == f"Download {md(cited['file'])}" for b in at.download_button)
+    assert any(b.label == f"Download {md(cited.file)}" for b in at.download_button)
     assert at.download_button(key="chat_export")
 
 
 def test_a_citation_to_an_unknown_number_gets_no_card(library, ollama):
     ollama.enqueue_chat(["Every visitor receives a golden ", "unicorn statue [42]."])
     at = ask(page().run(), RETURNS_Q)
-    msg = last_answer()
-    assert msg["citations"] == [] and msg["meta"]["no_citations"] is True  # and nothing could be matched
+    msg = last_result()
+    assert msg.citations == [] and msg.no_citations is True  # and nothing could be matched
     out = markdown(at)
     assert "[42]" not in out and "**[" not in out and "gw-cite" not in out
     warnings = " ".join(w.value for w in at.warning)
@@ -139,7 +146,7 @@ def test_a_made_up_number_leaves_no_fragment_and_warnings_quote_no_markers(libra
     ollama.enqueue_chat(reply)
     at = ask(page().run(), RETURNS_Q)
     msg = last_answer()
-    assert "Also see" not in msg["content"] and "[99]" not in msg["content"]
+    assert "Also see" not in msg.content and "[99]" not in msg.content
     assert "Also see" not in markdown(at)
     warnings = [w.value for w in at.warning]
     [warning] = [w for w in warnings if "Unicorn" in w]
@@ -155,10 +162,10 @@ def test_a_source_matched_by_groundwork_is_marked(library, ollama):
 
     ollama.enqueue_chat(reply)
     at = ask(page().run(), RETURNS_Q)
-    msg = last_answer()
-    assert msg["result"].matched and msg["citations"][0]["matched_by_groundwork"] is True
+    msg, result = last_answer(), last_result()
+    assert result.matched and result.citations[0].matched_by_groundwork is True
     out = markdown(at)
-    assert f"<a class='gw-cite gw-matched' href='#gw-src-{msg['id']}-1'" in out
+    assert f"<a class='gw-cite gw-matched' href='#gw-src-{msg.id}-1'" in out
     assert "<span class='gw-tip-note'>Source matched by Groundwork</span>" in out
     captions = " ".join(c.value for c in at.caption)
     assert "is a source matched by Groundwork" in captions and "dashed box" in captions
@@ -169,8 +176,7 @@ def test_ollama_down_gives_the_notice_and_the_passages(library):
     at = page().run()
     assert "🔴 Ollama isn't running" in texts(at)  # said before you even ask
     at = ask(at, RETURNS_Q)  # conftest: OLLAMA_HOST is a dead port
-    msg = last_answer()
-    assert msg["meta"]["mode"] == "search_only"
+    assert last_result().mode == "search_only"
     info = " ".join(i.value for i in at.info)
     assert "Ollama isn't running, so here are the passages" in info
     out = markdown(at)
@@ -182,8 +188,8 @@ def test_nothing_relevant_gets_the_honest_reply(library, ollama):
     at = ask(page().run(), "Who painted the ceiling of the Sistine Chapel?")  # clearly off topic
     assert "I couldn't find this in your documents." in markdown(at)
     assert ollama.calls("/api/chat") == []  # the model was not asked to guess
-    msg = last_answer()
-    assert msg["meta"]["found"] is False and msg["citations"] == []
+    result = last_result()
+    assert result.found is False and result.citations == []
     assert any("closest passages" in e.label for e in at.expander)
 
 
@@ -191,7 +197,7 @@ def test_the_model_saying_the_documents_dont_say_is_not_found(library, ollama):
     ollama.enqueue_chat(["The documents ", "don't say."])
     at = ask(page().run(), RETURNS_Q)
     assert "I couldn't find this in your documents." in markdown(at)
-    assert last_answer()["meta"]["found"] is False
+    assert last_result().found is False
 
 
 def test_images_links_and_html_from_the_model_are_never_rendered(library, ollama):
@@ -223,14 +229,14 @@ def test_prices_stay_prices_not_formulas(library, ollama):
 
 def test_feedback_is_saved_with_a_note(library, ollama):
     at = ask(page().run(), RETURNS_Q)
-    mid = last_answer()["id"]
+    mid = last_answer().id
     at.feedback(key=f"chat_fb_{mid}").set_value(1).run()
     assert not at.exception
-    assert history().messages(last_answer()["conversation_id"])[-1]["feedback"] == {"rating": 1, "comment": ""}
+    assert history().messages(last_answer().conversation_id)[-1].feedback == Feedback(1, "")
     at.text_input(key=f"chat_fb_note_{mid}").input("Exactly what the policy says").run()
-    assert last_answer()["feedback"] == {"rating": 1, "comment": "Exactly what the policy says"}
+    assert last_answer().feedback == Feedback(1, "Exactly what the policy says")
     at.feedback(key=f"chat_fb_{mid}").set_value(0).run()
-    assert last_answer()["feedback"] == {"rating": -1, "comment": "Exactly what the policy says"}
+    assert last_answer().feedback == Feedback(-1, "Exactly what the policy says")
     # a new visit shows the rating that was given
     again = page().run()
     assert again.feedback(key=f"chat_fb_{mid}").value == 0
@@ -299,7 +305,7 @@ def test_export_is_offered_and_holds_the_sources(library, ollama):
     assert at.download_button(key="chat_export_html").label == "Printable page"
     from core.exports import conversation_html, conversation_markdown
 
-    conv_id = last_answer()["conversation_id"]
+    conv_id = last_answer().conversation_id
     conv, messages = history().conversation(conv_id), history().messages(conv_id)  # what the page passes
     text = conversation_markdown(conv, messages)
     assert "**Question:** " + RETURNS_Q in text and "[1]" in text

@@ -67,7 +67,7 @@ def queue():
 def conversations() -> dict[str, list[str]]:
     """Each conversation's title -> its messages' text, as saved."""
     h = History(load_settings().db_path)
-    return {c["title"]: [m["content"] for m in h.messages(c["id"])] for c in h.conversations()}
+    return {c["title"]: [m.content for m in h.messages(c["id"])] for c in h.conversations()}
 
 
 def shown(at) -> str:

@@ -7,23 +7,12 @@ from streamlit.testing.v1 import AppTest
 from core.ingest import add_files
 from core.render import literal_markdown as md
 from core.samples import sample_files
-from tests.apptest import app_test
-from tests.conftest import ROOT
+from tests.apptest import app_test, page, texts
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(fresh_streamlit_cache):
     yield
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
-    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
 
 
 def finish_batch(at: AppTest) -> AppTest:

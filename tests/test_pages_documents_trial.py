@@ -4,25 +4,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core.samples import sample_files
-from tests.conftest import ROOT
+from tests.apptest import page, texts
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(fresh_streamlit_cache):
     yield
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=180)
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
-    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
 
 
 def library_names() -> set[str]:
@@ -48,7 +37,7 @@ def test_removing_the_samples_while_they_load_leaves_none_behind(monkeypatch):
         return real_check(name, data, lib, progress, known)
 
     monkeypatch.setattr(jobs_module, "check_file", held_check)
-    at = page("documents.py").run()
+    at = page("documents.py", timeout=180).run()
     at.button(key="load_samples").click().run()
     assert holding.wait(300), "the batch never reached the last sample"
     at.run()
@@ -72,7 +61,7 @@ def test_removing_the_samples_while_they_load_leaves_none_behind(monkeypatch):
 
 
 def test_removing_the_samples_after_loading_drops_the_results_box():
-    at = page("documents.py").run()
+    at = page("documents.py", timeout=180).run()
     at.button(key="load_samples").click().run()
     from core import runtime
 
@@ -93,7 +82,7 @@ def test_a_new_drop_drops_the_last_results_before_its_check(monkeypatch):
     from core import runtime
     from tests.builders import LOREM_TOPICS, make_pdf
 
-    at = page("documents.py").run()
+    at = page("documents.py", timeout=180).run()
     at.file_uploader[0].set_value([("First.pdf", make_pdf(LOREM_TOPICS), "application/pdf")]).run()
     at.button(key="add_files").click().run()
     runtime.get_jobs().current().wait(300)

@@ -7,19 +7,13 @@ import re
 import pytest
 
 from core.render import literal_markdown as md
-from tests.apptest import app_test
+from tests.apptest import app_test, texts
 from tests.sync_helpers import put
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(fresh_streamlit_cache):
     yield
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [w.value for w in at.warning] + [e.value for e in at.error]
-    parts += [c.value for c in at.caption] + [s.value for s in at.success] + [i.value for i in at.info]
-    return "\n".join(str(p) for p in parts)
 
 
 def change_log(at) -> list[dict]:

@@ -110,9 +110,9 @@ def test_a_removed_document_leaves_nothing_in_the_data_folder_while_the_app_runs
 
     history = History(settings.db_path)
     kept = history.messages(conv)  # the conversation is kept, the document's part of it says when it went
-    assert len(kept) == 2 and "removed on" in kept[0]["content"] and "removed on" in kept[1]["content"]
-    assert kept[1]["content"].endswith("Ask again any time.")
-    assert "removed on" in kept[1]["citations"][0]["file"].lower()
+    assert len(kept) == 2 and "removed on" in kept[0].content and "removed on" in kept[1].content
+    assert kept[1].content.endswith("Ask again any time.")
+    assert "removed on" in kept[1].result.citations[0].file.lower()
     assert "removed on" in history.conversation(conv)["title"]
     assert all(a["file"] != NAME for a in load_details(data_dir)["asked"])
 
@@ -130,8 +130,8 @@ def test_a_replaced_document_leaves_nothing_of_its_old_version(settings, data_di
     finally:
         _finish(holder)
     kept = History(settings.db_path).messages(conv)
-    assert kept[1]["citations"][0]["file"] == "Price-List.pdf"  # the name is still in the library
-    assert kept[1]["citations"][0]["text"].startswith("Removed on")
+    assert kept[1].result.citations[0].file == "Price-List.pdf"  # the name is still in the library
+    assert kept[1].result.citations[0].text.startswith("Removed on")
     assert search(lib, "bread prices spring", k=1)[0].file == "Price-List.pdf"
 
 
@@ -169,8 +169,8 @@ def test_only_the_removed_document_leaves_the_conversations(settings):
     with history.db.transaction() as tx:
         forget_document(tx, "Notes.pdf", {"c-rye"}, "removed on 7 December 2026")
     answer = history.messages(cited)[1]
-    assert answer["content"] == "(removed on 7 December 2026) Spelt sells out [2]."
-    assert [c["file"] for c in answer["citations"]] == ["removed on 7 December 2026", "Sales.pdf"]
-    assert [c["text"] for c in answer["citations"]] == ["Removed on 7 December 2026.", "Spelt sells out by noon."]
-    assert history.messages(other)[0]["content"] == "Where are my notes on spelt?"
+    assert answer.content == "(removed on 7 December 2026) Spelt sells out [2]."
+    assert [c.file for c in answer.result.citations] == ["removed on 7 December 2026", "Sales.pdf"]
+    assert [c.text for c in answer.result.citations] == ["Removed on 7 December 2026.", "Spelt sells out by noon."]
+    assert history.messages(other)[0].content == "Where are my notes on spelt?"
     assert history.conversation(other)["title"] == "Where are my notes on spelt?"

@@ -15,7 +15,7 @@ from core.sync import changelog, folders
 from core.sync.background import SyncLoop
 from core.sync.messages import UNEXPECTED
 from tests.conftest import ROOT
-from tests.sync_helpers import keep, names, one_pass, open_library, put
+from tests.sync_helpers import keep, keeping, names, one_pass, open_library, orders
 
 pytestmark = pytest.mark.slow
 
@@ -25,16 +25,9 @@ def cli(data_dir, *args, timeout=600) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-def _orders(folder, n, start=0):
-    for i in range(start, start + n):
-        put(folder, f"order {i:02d}.txt", f"Order {i}: {i + 3} dozen rye rolls for table {i} of the Harbour Cafe.")
-
-
 def test_a_file_deleted_while_the_app_was_closed_goes_at_the_next_start(data_dir, tmp_path):
     folder = tmp_path / "Paperwork"
-    _orders(folder, 4)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 4)
     loop = SyncLoop(lib, watch=False).start()  # the app's start
     assert loop.wait_for_pass(0, timeout=300)
     loop.stop()
@@ -56,9 +49,7 @@ def test_a_file_deleted_while_the_app_was_closed_goes_at_the_next_start(data_dir
 
 def test_a_command_line_pass_during_an_app_pass(data_dir, tmp_path):
     folder = tmp_path / "Orders"
-    _orders(folder, 14)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 14)
     proc = subprocess.Popen([sys.executable, "-m", "core", "sync", str(folder), "--json", "--data-dir",
                              str(data_dir)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
@@ -76,8 +67,8 @@ def test_a_command_line_pass_during_an_app_pass(data_dir, tmp_path):
 
 def test_the_background_loop_keeps_going_after_something_unexpected(data_dir, tmp_path, monkeypatch):
     good, bad = tmp_path / "Good", tmp_path / "Bad"
-    _orders(good, 1)
-    _orders(bad, 1)
+    orders(good, 1)
+    orders(bad, 1)
     lib = open_library(data_dir)
     keep(lib, good)
     keep(lib, bad)
@@ -94,7 +85,7 @@ def test_the_background_loop_keeps_going_after_something_unexpected(data_dir, tm
         assert loop.wait_for_pass(0, timeout=300)
         assert folders.find(lib.db, bad).last_error == UNEXPECTED
         assert names(lib) == ["order 00.txt"]  # the good folder's file, nothing from the bad one
-        _orders(good, 1, start=1)
+        orders(good, 1, start=1)
         loop.request()
         assert loop.wait_for_pass(1, timeout=300)  # still alive, and still working
         assert loop._thread.is_alive()
@@ -105,9 +96,7 @@ def test_the_background_loop_keeps_going_after_something_unexpected(data_dir, tm
 
 def test_a_file_landing_in_a_kept_folder_becomes_searchable_without_a_click(data_dir, tmp_path):
     folder = tmp_path / "Inbox"
-    _orders(folder, 1)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 1)
     loop = SyncLoop(lib, interval_s=3600, watch=True).start()  # polling far away: the file event brings it
     try:
         assert loop.wait_for_pass(0, timeout=300)
@@ -122,13 +111,11 @@ def test_a_file_landing_in_a_kept_folder_becomes_searchable_without_a_click(data
 
 def test_check_now_wakes_the_loop(data_dir, tmp_path):
     folder = tmp_path / "Inbox"
-    _orders(folder, 1)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 1)
     loop = SyncLoop(lib, interval_s=3600, watch=False).start()
     try:
         assert loop.wait_for_pass(0, timeout=300)
-        _orders(folder, 1, start=1)
+        orders(folder, 1, start=1)
         passes_before = loop.status().passes
         loop.request()
         assert loop.wait_for_pass(passes_before, timeout=300)

@@ -12,19 +12,14 @@ from core.sync.messages import EMPTY, ONLINE_ONLY, STILL_COPYING
 from core.sync.passes import keep_pending, remove_pending
 from core.sync.scan import placeholder_kind
 from tests.builders import make_pdf
-from tests.sync_helpers import did, doc_id, keep, names, one_pass, open_library, put
+from tests.sync_helpers import did, doc_id, keeping, names, one_pass, orders, put
 
-
-def _shop(folder, n):
-    for i in range(n):
-        put(folder, f"Orders/order {i}.txt", f"Order {i}: {i + 2} trays of seeded rolls for the cafe on Mill Street.")
+SHOP = "Orders/order {i}.txt"  # the shop's order notes, in a sub-folder
 
 
 def test_folder_renamed_away_and_back_removes_nothing(data_dir, tmp_path):
     folder = tmp_path / "Paperwork"
-    _shop(folder, 3)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 3, SHOP)
     one_pass(lib)
     ids = [doc_id(lib, n) for n in names(lib)]
 
@@ -50,9 +45,7 @@ def test_folder_renamed_away_and_back_removes_nothing(data_dir, tmp_path):
 
 def test_a_folder_path_that_is_now_a_file_is_not_reached(data_dir, tmp_path):
     folder = tmp_path / "Drive"
-    _shop(folder, 2)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 2, SHOP)
     one_pass(lib)
     os.rename(folder, tmp_path / "elsewhere")
     folder.write_text("not a folder any more")
@@ -62,9 +55,7 @@ def test_a_folder_path_that_is_now_a_file_is_not_reached(data_dir, tmp_path):
 
 def test_removing_most_of_a_folder_asks_first(data_dir, tmp_path):
     folder = tmp_path / "Paperwork"
-    _shop(folder, 10)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 10, SHOP)
     one_pass(lib)
     for i in range(7):
         os.remove(folder / "Orders" / f"order {i}.txt")
@@ -73,7 +64,7 @@ def test_removing_most_of_a_folder_asks_first(data_dir, tmp_path):
     assert did(held) == [("waiting", str(folder))]
     assert "nothing was removed" in held.message
     assert one_pass(lib)[0].changes == []  # asked once
-    put(folder, "Orders/order 0.txt", "Order 0: 2 trays of seeded rolls for the cafe on Mill Street.")  # one is back
+    orders(folder, 1, name=SHOP)  # one is back, as it was
     [report] = remove_pending(lib, folders.find(lib.db, folder).id),
     assert sorted(c["file"] for c in report.changes if c["action"] == "removed") == [
         f"Orders/order {i}.txt" for i in range(1, 7)]
@@ -82,9 +73,7 @@ def test_removing_most_of_a_folder_asks_first(data_dir, tmp_path):
 
 def test_keeping_them_leaves_the_documents_as_if_added_by_hand(data_dir, tmp_path):
     folder = tmp_path / "Paperwork"
-    _shop(folder, 8)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 8, SHOP)
     one_pass(lib)
     for i in range(6):
         os.remove(folder / "Orders" / f"order {i}.txt")
@@ -98,9 +87,7 @@ def test_keeping_them_leaves_the_documents_as_if_added_by_hand(data_dir, tmp_pat
 
 def test_an_emptied_folder_asks_first_even_when_small(data_dir, tmp_path):
     folder = tmp_path / "USB stick"
-    _shop(folder, 2)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 2, SHOP)
     one_pass(lib)
     for f in (folder / "Orders").iterdir():
         f.unlink()
@@ -112,9 +99,7 @@ def test_an_emptied_folder_asks_first_even_when_small(data_dir, tmp_path):
 
 def test_a_file_still_being_copied_waits_for_the_next_pass(data_dir, tmp_path):
     folder = tmp_path / "Inbox"
-    _shop(folder, 1)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 1, SHOP)
     one_pass(lib)
     target = folder / "Big order.txt"
     writer = subprocess.Popen([sys.executable, "-c", (
@@ -140,15 +125,14 @@ def test_a_file_still_being_copied_waits_for_the_next_pass(data_dir, tmp_path):
 
 def test_cloud_placeholders_are_skipped_with_a_note_never_read_as_empty(data_dir, tmp_path):
     folder = tmp_path / "OneDrive"
-    _shop(folder, 1)
+    orders(folder, 1, name=SHOP)
     put(folder, "Empty contract.pdf", b"")  # a zero-byte placeholder
     sparse = folder / "Online only.pdf"  # size but no blocks on disk: how Linux cloud mounts show online-only files
     with open(sparse, "wb") as fh:
         fh.truncate(200_000)
     then = time.time() - 60
     os.utime(sparse, (then, then))
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder)
     [report] = one_pass(lib)
     notes = {c["file"]: c["detail"] for c in report.changes if c["action"] == "skipped"}
     assert notes == {"Empty contract.pdf": EMPTY, "Online only.pdf": ONLINE_ONLY}
@@ -173,9 +157,7 @@ def test_placeholder_attributes_of_windows_and_macos():
 
 def test_a_changed_file_still_being_saved_keeps_its_document_until_it_is_done(data_dir, tmp_path):
     folder = tmp_path / "Inbox"
-    _shop(folder, 2)
-    lib = open_library(data_dir)
-    keep(lib, folder)
+    lib = keeping(data_dir, folder, 2, SHOP)
     one_pass(lib)
     for _ in range(2):  # two passes while it is being saved again
         put(folder, "Orders/order 1.txt", "Order 1: being rewritten...", age=0)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from core.search import terms
-
 _NUM = r"\d{1,3}"
 _ITEM = rf"(?:(?:sources?|src|refs?)\s*[#:]?\s*)?{_NUM}"
 _SEP = r"\s*(?:,|;|&|\band\b|\bto\b|[-–—])\s*"
@@ -204,8 +202,3 @@ def _only_pointing(fragment: str, unfinished: bool) -> bool:
     *done, last = words
     last_ok = last in _POINTER_WORDS or (unfinished and any(w.startswith(last) for w in _POINTER_WORDS))
     return last_ok and all(w in _POINTER_WORDS for w in done)
-
-
-def content_words(text: str) -> list[str]:
-    """The content words of ``text`` without its citation markers."""
-    return terms(MARKER.sub(" ", text or ""))

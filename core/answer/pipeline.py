@@ -53,7 +53,7 @@ def answer(question: str, *, library, llm, settings, history_messages: Sequence[
     prior = prior_turns(history_messages or (), question)
     query = standalone_query(question, prior)
     results = search(library, query, k=settings.top_k, files=files)
-    gated = gate(results, query)
+    gated = gate(results)
     timings = {"search_ms": _ms(started)}
     if not gated:
         return _nothing_relevant(question, query, results, library, llm, settings.model, timings)

@@ -39,9 +39,9 @@ class OllamaEmbedder:
         short = self.model[: -len(":latest")] if self.model.endswith(":latest") else self.model
         self.name = collection_safe_name(f"ollama-{short}")
         self.batch_size = max(1, int(batch_size))
-        from core.llm import make_client
+        from core.ollama_client import make_client
 
-        self._client = make_client(host, timeout)  # never through a proxy (core/llm.py)
+        self._client = make_client(host, timeout)  # never through a proxy (core/ollama_client.py)
         self._dim: Optional[int] = None
 
     @property

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from core.search.gate import answers, gate, is_weak, off_topic, relevant, strength
+from core.search.gate import gate, is_weak, off_topic, relevant, strength
 from core.search.hybrid import candidates
 from core.search import topic
 from core.search.rerank import RERANK_CANDIDATES, UnitScorer, rescore, uses_builtin_model
 from core.search.text import fts_query, specifics, terms
 from core.types import Found
 
-__all__ = ["search", "gate", "answers", "off_topic", "relevant", "is_weak", "strength", "terms", "highlight_terms",
+__all__ = ["search", "gate", "off_topic", "relevant", "is_weak", "strength", "terms", "highlight_terms",
            "fts_query"]
 
 

@@ -7,15 +7,13 @@ digest from the files, so the calibration can't silently fall behind the questio
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
-_override: list[dict] = []
 
 
 @functools.lru_cache(maxsize=1)
@@ -24,18 +22,8 @@ def _stored() -> dict:
 
 
 def current() -> dict:
-    """The calibration in force (an override set by a benchmark, else the committed file)."""
-    return _override[-1] if _override else _stored()
-
-
-@contextlib.contextmanager
-def override(params: dict) -> Iterator[dict]:
-    """Decide with ``params`` inside the block (benchmarks: a calibration fitted on other libraries)."""
-    _override.append(params)
-    try:
-        yield params
-    finally:
-        _override.pop()
+    """The calibration in force (the committed file)."""
+    return _stored()
 
 
 def _canonical(q: dict) -> dict:

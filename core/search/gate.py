@@ -37,11 +37,6 @@ def off_topic(results: Sequence[SearchResult]) -> bool:
     return margin is not None and margin < calibration.current()["off_topic_floor"]
 
 
-def answers(results: Sequence[SearchResult]) -> bool:
-    """True when the question goes to the model (it is not clearly off topic)."""
-    return not off_topic(results)
-
-
 def keep(results: Sequence[SearchResult], params: Optional[dict] = None) -> list[SearchResult]:
     """The passages worth reading, best first (the first one always)."""
     if not results:
@@ -57,7 +52,7 @@ def keep(results: Sequence[SearchResult], params: Optional[dict] = None) -> list
     return out
 
 
-def gate(results: Sequence[SearchResult], query: Optional[str] = None) -> list[SearchResult]:
+def gate(results: Sequence[SearchResult]) -> list[SearchResult]:
     """The passages the model reads, best first; [] only when the question is clearly off topic."""
     return [] if off_topic(results) else keep(results)
 
