@@ -40,6 +40,12 @@ DOWN = "down"
 ENDED = frozenset({DONE, CANCELLED, EXPIRED, DOWN})
 
 POLL_S = 1.0  # the longest a waiter sleeps before looking again (expiry checks ride on it)
+# A waiting page looks every half second; a browser tab out of sight for minutes may look only once a minute
+# (browsers slow the timers of hidden tabs), so a waiting question keeps its place for 90 seconds unseen.
+WAITING_LEASE_S = 90.0
+# A turn nobody starts is given on after 20 seconds: long enough for a slowed tab, short enough that a closed
+# one doesn't keep everyone waiting.
+START_WITHIN_S = 20.0
 
 
 class Ticket:
@@ -104,7 +110,7 @@ class Ticket:
 class ModelQueue:
     """The queue for one model server. ``clock`` (monotonic seconds) can be replaced in tests."""
 
-    def __init__(self, *, waiting_lease: float = 30.0, start_within: float = 10.0,
+    def __init__(self, *, waiting_lease: float = WAITING_LEASE_S, start_within: float = START_WITHIN_S,
                  clock: Callable[[], float] = time.monotonic):
         self.waiting_lease = waiting_lease
         self.start_within = start_within

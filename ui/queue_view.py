@@ -23,7 +23,7 @@ WAIT_S = 0.35  # shorter than a tick, so a click on Cancel is handled within thi
 KEY = "chat_waiting"
 NOTE = "chat_queue_note"  # a sentence to show once, on the next full run
 CANCELLED = "Your question was taken out of the queue."
-LOST = "Your question lost its place in the queue while the page was closed; ask it again."
+LOST = "Your question lost its place in the queue while this page was closed or out of sight; ask it again."
 
 
 @dataclass
