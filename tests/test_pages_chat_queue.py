@@ -151,3 +151,17 @@ def test_cancel_takes_the_question_out_of_the_queue_at_once_and_leaves_no_trace(
     # and the chat goes on as normal afterwards
     at = ask(at, RETURNS_Q)
     assert "I couldn't find" not in texts(at) and len(ollama.calls("/api/chat")) == 1
+
+
+def test_a_question_left_unseen_loses_its_place_and_the_page_says_so(library, ollama):
+    hold = queue().join("someone else")
+    at = ask(page().run(), PRICE_Q)
+    assert "1 question ahead of yours" in place(at)
+    queue().waiting_lease = -1  # as if nobody had looked at the page for longer than the lease (a closed tab)
+    assert queue().snapshot()["waiting"] == {}  # it left the queue
+    at.run()
+    assert not at.exception
+    assert "lost its place in the queue" in place(at) and "ahead of yours" not in place(at)
+    assert not at.chat_input(key="chat_input").disabled and conversations() == {}
+    hold.release()
+    assert ollama.calls("/api/chat") == []
