@@ -178,30 +178,30 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
 def write_answer(waiting: queue_view.Waiting, shown: bool = False) -> None:
     """Save the question, stream the answer, save it with its citations, then show it properly."""
     conv_id, question, stream = waiting.conv_id, waiting.question, waiting.stream
-    if conv_id is None:
-        conv_id = history.new_conversation()
-    st.session_state.chat_conv_id = conv_id  # the answer goes to the conversation it was asked in
-    history.add_message(conv_id, "user", question)
-    if not shown:
-        with st.chat_message("user"):
-            st.markdown(safe_markdown(question))
-    with st.chat_message("assistant"):
-        finished = False
-        try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
+    finished = False
+    try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
+        if conv_id is None:
+            conv_id = history.new_conversation()
+        st.session_state.chat_conv_id = conv_id  # the answer goes to the conversation it was asked in
+        history.add_message(conv_id, "user", question)
+        if not shown:
+            with st.chat_message("user"):
+                st.markdown(safe_markdown(question))
+        with st.chat_message("assistant"):
             st.write_stream(stream_markdown(piece) for piece in stream)
-            finished = True
-        finally:
-            if not finished:
-                # Stopped with the chat box's stop button (or the page was left): drop the connection
-                # to Ollama and keep what was written, marked as stopped.
-                stream.close()
-                partial = stream.result
-                if partial.answer.strip():
-                    try:
-                        save_answer(conv_id, question, partial)
-                    except AppError:
-                        pass
-        save_answer(conv_id, question, stream.result)
+        finished = True
+    finally:
+        if not finished:
+            # Stopped with the chat box's stop button (or the page was left, even before the answer began):
+            # the model's turn passes on, the connection to Ollama drops, and what was written is kept.
+            stream.close()
+            partial = stream.result
+            if conv_id is not None and partial.answer.strip():
+                try:
+                    save_answer(conv_id, question, partial)
+                except AppError:
+                    pass
+    save_answer(conv_id, question, stream.result)
     st.rerun()
 
 

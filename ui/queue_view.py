@@ -81,7 +81,8 @@ def show(start_answer: Callable[[Waiting], None]) -> None:
         return
     ticket = waiting.stream.ticket
     if ticket.has_turn or ticket.state == "down":  # down: the passages are shown at once, nobody waits
-        start_answer(take())
+        take()
+        start_answer(waiting)
         return
     if ticket.ended:  # expired (or cancelled elsewhere)
         take()
