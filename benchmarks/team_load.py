@@ -4,7 +4,8 @@ What runs: the app itself (``streamlit run app.py`` in a child process, sharing 
 sample library), and the stand-in Ollama (``tests/ollama_standin.py``, real HTTP on loopback) answering at a
 laptop's speed. Each session is a real Streamlit session over the websocket (``tests/webclient.py``: the same
 protobuf messages the page's JavaScript sends), signed in as its own staff member with its own session cookie,
-so the model's queue sees ten different people. Each session opens the chat page, then all ten ask their
+so the model's queue sees ten different people (each signed in through the sign-in page with their own password,
+as their browser would). Each session opens the chat page, then all ten ask their
 question at the same moment (a barrier). A waiting page refreshes its place with a fragment the browser
 re-runs on a timer; the sessions here do what the browser does with the server's ``auto_rerun`` message.
 
@@ -94,8 +95,9 @@ def laptop_reply(prompt_rate: float, token_rate: float):
 
 
 def prepare(data_dir: Path, people: int) -> dict[str, str]:
-    """The sample library, sharing on, and a staff account with a signed-in session per person: name -> token."""
-    from core.access import token_hash
+    """The sample library, sharing on, an owner and a staff account per person: name -> password."""
+    from core.accounts import People
+    from core.db import Database
     from core.ingest import add_files
     from core.library import Library
     from core.samples import sample_items
@@ -105,20 +107,29 @@ def prepare(data_dir: Path, people: int) -> dict[str, str]:
     library = Library(settings)
     add_files(library, sample_items())
     save_setting(settings, "sharing", True)
-    tokens = {}
-    conn = sqlite3.connect(settings.db_path)
-    now = time.time()
-    with conn:
-        for i in range(people + 2):  # one to warm up, one alone (the baseline), then the crowd
-            name = f"staff{i:02d}"
-            tokens[name] = secrets.token_urlsafe(32)
-            cur = conn.execute(
-                "INSERT INTO people (name, role, password_hash, created_at, password_changed_at) "
-                "VALUES (?, 'staff', 'not-used-by-this-benchmark', datetime('now'), datetime('now'))", (name,))
-            conn.execute("INSERT INTO login_sessions (token_hash, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                         (token_hash(tokens[name]), cur.lastrowid, now, now + 8 * 3600))
-    conn.close()
-    return tokens
+    accounts = People(Database(settings.db_path))
+    accounts.add("owner", "owner", secrets.token_urlsafe(16))
+    passwords = {}
+    for i in range(people + 2):  # one to warm up, one alone (the baseline), then the crowd
+        name = f"staff{i:02d}"
+        passwords[name] = secrets.token_urlsafe(16)
+        accounts.add(name, "staff", passwords[name])
+    return passwords
+
+
+def sign_in_all(url: str, passwords: dict[str, str]) -> dict[str, str]:
+    """Each person signs in through the sign-in page (as their browser would): name -> their session cookie."""
+    from tests.webclient import Session, session_cookie, sign_in
+
+    with Session(url) as first:  # the first run of app.py puts the sign-in guard in front of the server
+        first.run()
+    cookies = {}
+    for name, password in passwords.items():
+        reply = sign_in(url, name, password)
+        if reply.status >= 400:
+            raise SystemExit(f"{name} could not sign in (HTTP {reply.status})")
+        cookies[name] = session_cookie(reply)
+    return cookies
 
 
 # --------------------------------------------------------------------------- one person in a browser session
@@ -256,13 +267,9 @@ class ServerMemory(threading.Thread):
 # --------------------------------------------------------------------------- the run
 
 
-def round_trip(url: str, tokens: dict[str, str], names: list[str], questions: list[str]) -> list[Person]:
-    from tests.webclient import browser_cookie
-
+def round_trip(url: str, cookies: dict[str, str], names: list[str], questions: list[str]) -> list[Person]:
     start = threading.Barrier(len(names))
-    cookie = browser_cookie(url)
-    people = [Person(url, f"{cookie}; groundwork_session={tokens[n]}".lstrip("; "), q, start)
-              for n, q in zip(names, questions)]
+    people = [Person(url, cookies[n], q, start) for n, q in zip(names, questions)]
     for p in people:
         p.start()
     for p in people:
@@ -325,11 +332,12 @@ def main() -> None:
     with common.temp_dir("groundwork-team-load-") as tmp:
         data_dir = tmp / "data"
         log("preparing the sample library and the staff accounts ...")
-        tokens = prepare(data_dir, args.people)
+        passwords = prepare(data_dir, args.people)
         with OllamaStandin(models={MODEL: 2_019_393_189},
                            default_reply=laptop_reply(args.prompt_rate, args.token_rate)) as ollama:
             env = {"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": ollama.host, "GROUNDWORK_MODEL": MODEL}
             with streamlit_app(env) as url:
+                tokens = sign_in_all(url, passwords)
                 pid = server_pid(url)
                 memory = ServerMemory(pid)
                 memory.start()
@@ -351,8 +359,8 @@ def main() -> None:
         "setup": {"people": args.people, "model_speed": {"tokens_per_s": args.token_rate,
                                                           "per_token_delay_s": round(1 / args.token_rate, 4),
                                                           "prompt_tokens_per_s": args.prompt_rate},
-                  "sessions": "real streamlit run server, one websocket session per person, each signed in as "
-                              "its own staff member"},
+                  "sessions": "real streamlit run server, one websocket session per person, each signed in through "
+                              "the sign-in page as its own staff member"},
         "together": {**summary(crowd), "wall_s": round(wall, 2),
                      "model_busy_s": round(sum(MODEL_SECONDS.get(p.question, 0.0) for p in crowd), 2),
                      "places_seen": sorted({p for person in crowd for p in person.places})[:12]},
