@@ -152,6 +152,19 @@ def get_llm():
 
 
 @st.cache_resource(show_spinner=False)
+def _model_queue(host: str):
+    from core.model_queue import ModelQueue
+
+    return ModelQueue()
+
+
+def get_model_queue():
+    """The one queue for the model at ``settings.ollama_host``, shared by every browser session of this server:
+    the model answers one question at a time, taken in turn between the people asking (core/model_queue.py)."""
+    return _model_queue(get_settings().ollama_host)
+
+
+@st.cache_resource(show_spinner=False)
 def _history(db_path: str):
     from core.history import History
 

@@ -11,6 +11,8 @@ links) and passages through ``highlight_html`` (escaped, only ``<mark>`` added).
 Per-user state: ``st.session_state.chat_conv_id`` (and a pending delete confirmation).
 """
 
+import logging
+
 import streamlit as st
 
 from core import runtime, team_questions
@@ -23,10 +25,12 @@ from core.labels import plural
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
 from core.samples import sample_items
 from core.types import AnswerResult, StoredMessage
-from ui import answer_view
+from ui import answer_view, queue_view
 from ui.answer_view import render_answer
 from ui import roles
 from ui.links import go_to
+
+log = logging.getLogger(__name__)
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
 LIST_LIMIT = 40  # conversations listed in the sidebar
@@ -160,42 +164,61 @@ def log_team_question(question: str, result: AnswerResult, cancelled: bool = Fal
     try:
         team_questions.record_answer(history.db, access, question, result, cancelled)
     except Exception:  # the log is the owner's to-do list; a failure to write it never costs the answer
-        pass
+        log.warning("A team question couldn't be logged", exc_info=True)
+
+
+def person() -> str:
+    """Whose turn it is in the model's queue: the person signed in ('' for the owner with sharing off)."""
+    return access.name
 
 
 def ask(question: str, scope: list[str], strict: bool) -> None:
-    """Save the question, stream the answer, save it with its citations, then show it properly."""
+    """Search and build the prompt now; answer at once when the model is free, else wait for the turn
+    (ui/queue_view.py shows the place in the queue and a Cancel button until it comes)."""
     conv_id = st.session_state.chat_conv_id  # an AppError below reaches app.py's boundary: one calm sentence
-    if conv_id is None:
-        conv_id = history.new_conversation(access=access)
-        st.session_state.chat_conv_id = conv_id
     earlier = [{"role": m.role, "content": m.content}
-               for m in history.messages(conv_id) if m.role in ("user", "assistant")]
-    history.add_message(conv_id, "user", question)
+               for m in (history.messages(conv_id) if conv_id is not None else []) if m.role in ("user", "assistant")]
     with st.chat_message("user"):
         st.markdown(safe_markdown(question))
-    with st.chat_message("assistant"):
-        with st.spinner("Looking through your documents…"):
-            stream = answer(question, library=lib, llm=llm, settings=settings,
-                            history_messages=earlier[-HISTORY_MESSAGES:], files=scope or None, strict=strict)
-        finished = False
-        try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
+    with st.spinner("Looking through your documents…"):
+        stream = answer(question, library=lib, llm=llm, settings=settings, history_messages=earlier[-HISTORY_MESSAGES:],
+                        files=scope or None, strict=strict, queue=runtime.get_model_queue(), person=person())
+    waiting = queue_view.Waiting(conv_id, question, stream)
+    if stream.ticket is not None and not stream.ticket.has_turn:
+        queue_view.hold(waiting)  # someone else's question is with the model: wait for the turn
+        st.rerun()
+    write_answer(waiting, shown=True)
+
+
+def write_answer(waiting: queue_view.Waiting, shown: bool = False) -> None:
+    """Save the question, stream the answer, save it with its citations, then show it properly."""
+    conv_id, question, stream = waiting.conv_id, waiting.question, waiting.stream
+    finished = False
+    try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
+        if conv_id is None:
+            conv_id = history.new_conversation(access=access)
+        st.session_state.chat_conv_id = conv_id  # the answer goes to the conversation it was asked in
+        history.add_message(conv_id, "user", question)
+        if not shown:
+            with st.chat_message("user"):
+                st.markdown(safe_markdown(question))
+        with st.chat_message("assistant"):
             st.write_stream(stream_markdown(piece) for piece in stream)
-            finished = True
-        finally:
-            if not finished:
-                # Stopped with the chat box's stop button (or the page was left): drop the connection
-                # to Ollama and keep what was written, marked as stopped.
-                stream.close()
-                partial = stream.result
-                log_team_question(question, partial, cancelled=True)
-                if partial.answer.strip():
-                    try:
-                        save_answer(conv_id, question, partial)
-                    except AppError:
-                        pass
-        save_answer(conv_id, question, stream.result)
-        log_team_question(question, stream.result)
+        finished = True
+    finally:
+        if not finished:
+            # Stopped with the chat box's stop button (or the page was left, even before the answer began):
+            # the model's turn passes on, the connection to Ollama drops, and what was written is kept.
+            stream.close()
+            partial = stream.result
+            log_team_question(question, partial, cancelled=True)
+            if conv_id is not None and partial.answer.strip():
+                try:
+                    save_answer(conv_id, question, partial)
+                except AppError:
+                    pass
+    save_answer(conv_id, question, stream.result)
+    log_team_question(question, stream.result)
     st.rerun()
 
 
@@ -287,6 +310,7 @@ for message in messages:
     render_message(message)
 
 question = st.chat_input("Ask a question about your documents", key="chat_input", max_chars=2000,
-                         submit_mode="stop")
+                         submit_mode="stop", disabled=queue_view.still_waiting())
 if question and question.strip():
     ask(question.strip(), scope, strict)
+queue_view.show(write_answer)  # a question waiting for the model: its place and Cancel, or its answer

@@ -19,6 +19,7 @@ from core.answer.results import nothing_relevant, numbered, search_only
 from core.answer.stream import AnswerStream, ModelCall
 from core.answer.wording import EMPTY_LIBRARY, NOTHING_FOUND
 from core.errors import ModelMissing, OllamaError, OllamaNotRunning, UsageError
+from core.model_queue import ModelQueue
 from core.search import gate, search
 from core.types import SearchResult
 
@@ -29,13 +30,16 @@ def _ms(since: float) -> float:
 
 def answer(question: str, *, library, llm, settings, history_messages: Sequence[Mapping[str, Any]] = (),
            files: Optional[list[str]] = None, strict: Optional[bool] = None,
-           style: Optional[str] = None) -> AnswerStream:
+           style: Optional[str] = None, queue: Optional[ModelQueue] = None, person: str = "") -> AnswerStream:
     """Search, gate and prepare the prompt now; the model is asked when the returned stream is iterated.
 
     ``history_messages``: earlier turns ``[{"role", "content"}, ...]`` (oldest first).
     ``strict`` (default ``settings.strict``): answer only from the documents.
     ``style`` (default ``settings.answer_style``): how answers should sound and look; it
     never changes the rules about sources (see ``prompt.py``).
+    ``queue``: the model's queue (``core.model_queue``); when given, a question that needs the model
+    takes its place in it now, as ``person`` (``Access.name``), and the returned stream's ``ticket``
+    tells its place; iterating waits for the turn. Questions answered without the model never queue.
     Raises ``UsageError`` for an empty question; Ollama problems never raise, they
     become a search-only answer or a notice in ``result``.
     """
@@ -67,8 +71,9 @@ def answer(question: str, *, library, llm, settings, history_messages: Sequence[
     fitted = fit(question, sources, clean_history(prior), strict=strict, style=style, model_context=model_context)
     timings["prompt_ms"] = _ms(built)
     timings["prompt_tokens_estimate"] = fitted.prompt_tokens
+    ticket = queue.join(person) if queue is not None else None  # only now: search and prompt need no turn
     call = ModelCall(llm, settings.model, fitted.messages, fitted.options, gated=gated, closest=results,
-                     trimmed_sources=fitted.dropped, timings=timings)
+                     trimmed_sources=fitted.dropped, timings=timings, ticket=ticket)
     return AnswerStream.from_model(question, query, fitted.sources, call, started_at=started)
 
 

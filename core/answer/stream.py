@@ -4,6 +4,8 @@
         │                     ├──Ollama failed, nothing written──► search-only (result)
         │                     ├──Ollama failed mid-answer──► finished, with a notice
         │                     └──close()──► finished, "stopped" notice
+        ├── waits for its turn first, when it has a ticket in the model's queue (``core.model_queue``):
+        │     cancelled or expired ──► finished, "stopped" notice;  Ollama found down meanwhile ──► search-only
         └── fixed: decided before any model call (nothing relevant, Ollama down) ──► result
 
 Built with ``AnswerStream.fixed(...)`` or ``AnswerStream.from_model(...)``; ``answer()``
@@ -18,7 +20,8 @@ from typing import Any, Generator, Iterator, Optional, Sequence
 from core.answer.citations import live_text
 from core.answer.repeats import loop_start, without_echo
 from core.answer.results import finish, search_only
-from core.errors import OllamaError
+from core.errors import OllamaError, OllamaNotRunning
+from core.llm import not_running_message
 from core.types import AnswerResult, Passage, SearchResult
 
 
@@ -34,6 +37,7 @@ class ModelCall:
     closest: Sequence[SearchResult] = ()  # everything found (the nearest, when nothing passed the gate)
     trimmed_sources: int = 0
     timings: dict = field(default_factory=dict)
+    ticket: Any = None  # a ``core.model_queue.Ticket``: the call waits for its turn with the model
 
 
 class AnswerStream:
@@ -89,6 +93,11 @@ class AnswerStream:
     def trimmed_sources(self) -> int:
         return self._call.trimmed_sources if self._call else 0
 
+    @property
+    def ticket(self):
+        """This answer's place in the model's queue (None when it needs no model, or no queue was given)."""
+        return self._call.ticket if self._call else None
+
     # -- streaming
 
     def __iter__(self) -> Iterator[str]:
@@ -105,7 +114,21 @@ class AnswerStream:
         call = self._call
         assert call is not None  # without a fixed reply there is always a model call (see __init__)
         failure: Optional[OllamaError] = None
-        chat = self._chat = call.llm.chat_stream(call.model, call.messages, call.options)
+        ticket = call.ticket
+        if ticket is not None:
+            waited = time.perf_counter()
+            turn = ticket.wait()  # another thread may cancel it meanwhile (``ticket.cancel()``)
+            self.timings["queue_wait_ms"] = round((time.perf_counter() - waited) * 1000, 2)
+            if not turn:  # cancelled, expired, or Ollama was found down while this one waited
+                if ticket.state == "down":
+                    down = OllamaNotRunning(not_running_message(getattr(call.llm, "host", "")))
+                    message, self._result = search_only(down, call.gated, call.closest, self.query)
+                    yield message
+                    return
+                self._finish(None, stopped=True)
+                return
+            ticket.start()
+        chat = self._chat = call.llm.chat_stream(call.model, call.messages, call.options)  # sends nothing yet
         try:
             for piece in chat:
                 if not self._received:
@@ -121,6 +144,11 @@ class AnswerStream:
             raise
         finally:
             chat.close()
+            if ticket is not None:  # the next question's turn (Ollama down: nobody waits for nothing)
+                if isinstance(failure, OllamaNotRunning) and not self._received:
+                    ticket.report_down()
+                else:
+                    ticket.release()
         if failure is not None and not "".join(self._received).strip():
             message, self._result = search_only(failure, call.gated, call.closest, self.query)
             yield message
@@ -167,7 +195,10 @@ class AnswerStream:
             yield final[len(emitted):]
 
     def close(self) -> None:
-        """Stop the answer (drops the connection to Ollama); ``result`` then describes the partial answer."""
+        """Stop the answer (drops the connection to Ollama, or leaves the queue); ``result`` then describes
+        the partial answer."""
+        if self.ticket is not None:
+            self.ticket.cancel()  # waiting: leave the queue now; answering: the turn passes on
         if self._iterator is not None:
             self._iterator.close()
         if self._result is None:

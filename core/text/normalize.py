@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 
 _DIGITS = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")  # a run of digits and single separators: where numbers are
@@ -93,11 +94,19 @@ def title_of(name: str) -> str:
     return re.sub(r"[_\-]+", " ", stem_).strip() or (name or "")
 
 
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_per_thread = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer():
+    """This thread's own Snowball stemmer: one keeps its word in its own fields while it works, so two threads
+    sharing one (two people searching at once: each browser session runs in a thread of its own) corrupt each
+    other's word and it raises ``IndexError`` or returns a wrong stem (seen with ten sessions at once)."""
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=65536)
