@@ -12,6 +12,8 @@ from core.text.sentences import sentences
 from core.answer.prompt import REMINDER_OPEN, REMINDER_STRICT, STYLE_INTRO, STYLE_OUTRO, SYSTEM_OPEN, SYSTEM_STRICT
 
 RUN = 6  # words in a row shared with the instructions
+# the prompt's own markup around each passage (core/answer/prompt.py); a small model sometimes writes it back
+_SOURCE_TAG = re.compile(r"[ \t]*</?source\b[^>\n]*>[ \t]*", re.IGNORECASE)
 _MARKER = re.compile(r"\[[^\]\n]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -47,3 +49,12 @@ def drop_instructions(text: str) -> tuple[str, bool]:
         if kept or not line.strip():
             lines.append(" ".join(kept))
     return ("\n".join(lines) if dropped else text), dropped
+
+
+def drop_markup(text: str) -> str:
+    """``text`` without the prompt's ``<source …>`` tags a model wrote back ("<source>\nThe documents don't
+    say.\n</source>" is a "not there" reply, and an owner should never see the tags)."""
+    if not _SOURCE_TAG.search(text):
+        return text
+    stripped = _SOURCE_TAG.sub("", text)
+    return re.sub(r"\n{3,}", "\n\n", stripped).strip()

@@ -12,7 +12,7 @@ import dataclasses
 from typing import Optional, Sequence
 
 from core.answer.citations import count_dropped, normalise_citations
-from core.answer.echo import drop_instructions
+from core.answer.echo import drop_instructions, drop_markup
 from core.answer.notfound import is_not_found, normalise_general
 from core.answer.repair import check_answer
 from core.answer.wording import (
@@ -85,7 +85,7 @@ def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: i
 def finish(raw: str, sources: Sequence[Passage], *, query: str, num_ctx: Optional[int], trimmed: int,
            failure: Optional[OllamaError] = None, stopped: bool = False, looped: bool = False) -> AnswerResult:
     """The model's reply as the owner sees it: citations renumbered and checked, sentences matched, quotes added."""
-    raw, echoed = drop_instructions(raw)
+    raw, echoed = drop_instructions(drop_markup(raw))
     dropped = count_dropped(raw, len(sources))
     text, order = normalise_citations(raw, len(sources))
     text, general = normalise_general(text)
