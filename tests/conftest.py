@@ -72,15 +72,33 @@ def fresh_streamlit_cache():
 
 @pytest.fixture(scope="session")
 def samples_dir(tmp_path_factory) -> Path:
-    """The sample documents ingested once per run, through the real pipeline; tests get copies."""
+    """The sample documents ingested once per run, through the real pipeline; tests get copies.
+
+    With ``-n`` (pytest-xdist) the workers share one: the first to ask ingests them (text recognition
+    included) while the other waits for it, instead of each doing the same work on the same 2 cores.
+    """
+    from filelock import FileLock
+
     from core.ingest import add_files
     from core.library import Library
     from core.samples import sample_files
     from core.settings import load_settings
 
-    path = tmp_path_factory.mktemp("samples") / "data"
-    add_files(Library(load_settings(environ={}, data_dir=path)), [(p.name, p.read_bytes()) for p in sample_files()])
-    return path
+    def ingest(path: Path) -> Path:
+        add_files(Library(load_settings(environ={}, data_dir=path)),
+                  [(p.name, p.read_bytes()) for p in sample_files()])
+        return path
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return ingest(tmp_path_factory.mktemp("samples") / "data")
+    run = tmp_path_factory.getbasetemp().parent  # this run's folder, the same for every worker
+    with FileLock(str(run / "samples.lock")):
+        ready = run / "samples" / "ready"
+        if not ready.exists():
+            shutil.rmtree(run / "samples", ignore_errors=True)  # a worker that died half-way
+            ingest(run / "samples" / "data")
+            ready.touch()
+    return run / "samples" / "data"
 
 
 @pytest.fixture(scope="session")
