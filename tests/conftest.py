@@ -107,16 +107,32 @@ def read_once(tmp_path_factory):
 
     Text recognition takes seconds a page, so the scans and photos that several test files look at
     (what was read, and what the library then finds) go through it once. Don't change what it returns.
+    With ``-n`` (pytest-xdist) the workers share what was read, through files in the run's folder.
     """
+    import pickle
+
+    from filelock import FileLock
+
     from core.documents import read_document
     from core.settings import load_settings
 
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("read-once"))
     cache: dict = {}
+    shared = tmp_path_factory.getbasetemp().parent / "read-once" if os.environ.get("PYTEST_XDIST_WORKER") else None
+
+    def read_shared(name: str):
+        assert shared is not None
+        shared.mkdir(exist_ok=True)
+        kept = shared / f"{name}.pickle"
+        with FileLock(str(shared / f"{name}.lock")):
+            if not kept.exists():
+                kept.write_bytes(pickle.dumps(read_document(name, (FIXTURES / name).read_bytes(), settings)))
+            return pickle.loads(kept.read_bytes())  # written by this run's own workers
 
     def read(name: str):
         if name not in cache:
-            cache[name] = read_document(name, (FIXTURES / name).read_bytes(), settings)
+            cache[name] = read_shared(name) if shared else read_document(name, (FIXTURES / name).read_bytes(),
+                                                                         settings)
         return cache[name]
 
     return read
