@@ -18,7 +18,7 @@ from core import runtime
 from core.errors import AppError
 from core.privacy import privacy_line
 from core.render import literal_markdown
-from ui import style, webguard
+from ui import roles, style, webguard
 
 log = logging.getLogger("groundwork")
 
@@ -52,13 +52,23 @@ PAGES = [
     ("pages/setup.py", "Setup", "⚙️", False),
 ]
 
-nav = st.navigation(
-    [
-        st.Page(str(HERE / path), title=title, icon=icon, default=default)
-        for path, title, icon, default in PAGES
-        if (HERE / path).exists()
-    ]
-)
+
+# Who is asking (issue 20): with sharing off, the owner on this computer; with sharing on, whoever this
+# browser's sign-in cookie belongs to (looked up on every run: a session ended elsewhere ends here too).
+access = roles.who()
+if access is None:
+    roles.signed_out_navigation()  # one sentence and the way to sign in; nothing else runs
+
+
+def navigation_pages(access) -> list:
+    """Staff see Ask and Find; the owner's pages stay reachable by their address only so that opening
+    one says "Only the owner can do this." (ui/roles.py) instead of a page that doesn't exist."""
+    return [st.Page(str(HERE / path), title=title, icon=icon, default=default,
+                    visibility="visible" if roles.may_open(path, access) else "hidden")
+            for path, title, icon, default in PAGES if (HERE / path).exists()]
+
+
+nav = st.navigation(navigation_pages(access))
 
 style.inject()
 
@@ -83,7 +93,8 @@ def library_status() -> None:
         elif adding:
             st.markdown("**Library:** your first files are being added…")
         else:
-            st.markdown("**Library:** empty — add files on the Documents page.")
+            st.markdown("**Library:** empty — add files on the Documents page." if access.is_owner
+                        else "**Library:** empty — the owner hasn't added documents yet.")
     except Exception:  # the page itself explains library problems; the details go to the log
         log.warning("The sidebar couldn't read the library", exc_info=True)
         st.markdown("**Library:** not available right now.")
@@ -98,6 +109,7 @@ def library_status_while_adding() -> None:
 
 with st.sidebar:
     st.markdown("### 📚 Groundwork")
+    roles.sidebar_person(access)
     try:  # true for the Ollama address in force: another computer's address says where questions go
         in_force = runtime.get_settings()
         st.caption(privacy_line(in_force.ollama_host, in_force.embedder))
@@ -119,15 +131,18 @@ with st.sidebar:
         status = runtime.ollama_status(settings.ollama_host)
         if not status["running"]:
             if not says_ollama_is_down(nav.title, documents):
-                st.markdown("🔴 **Model:** Ollama isn't running — see Setup.")
+                st.markdown(f"🔴 **Model:** Ollama isn't running — {roles.where_to_fix(access)}.")
         elif runtime.model_downloaded(status, settings.model) is False:
-            st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — see Setup.")
+            st.markdown(f"🟡 **Model:** {literal_markdown(settings.model)} isn't downloaded yet — "
+                        f"{roles.where_to_fix(access)}.")
         else:
             st.markdown(f"🟢 **Model:** {literal_markdown(settings.model)}")
     except Exception:  # the page itself explains settings and Ollama problems; the details go to the log
         log.warning("The sidebar couldn't show the model's status", exc_info=True)
 
 try:
+    if not roles.may_open(next((p for p, t, *_ in PAGES if t == nav.title), ""), access):
+        roles.refuse()  # an owner page opened by its address: one sentence, never the page
     nav.run()
 except AppError as exc:  # the one error boundary: pages handle only what they can recover from
     log.warning("Shown on the %s page: %s", nav.title, exc.user_message, exc_info=True)

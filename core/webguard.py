@@ -17,6 +17,10 @@ Two dangers this closes (issue 17):
   (A key in the URL rather than a cookie: the first page load after a start happens before
   ``app.py`` has run, so a cookie could not be set in time for the first session.)
 
+- **Signing in** (issue 20). With sharing on, every request but the sign-in page itself needs the cookie
+  of a live session (``core/accounts/web.py``): pages are sent to the sign-in page, other requests get 401,
+  the websocket is refused. With sharing off nothing changes.
+
 This module is the part with no Streamlit in it: parsing and the ASGI wrapper. ``ui/webguard.py``
 installs it in the running server and supplies the media rule from Streamlit's own bookkeeping.
 """
@@ -123,6 +127,10 @@ class Policy:
     def media_allowed(self, file_id: str, key: Optional[str]) -> bool:
         return False
 
+    def sign_in_gate(self):
+        """With sharing on, the sign-in gate (``core.accounts.web.Gate``) every request passes; None otherwise."""
+        return None
+
 
 async def guarded_call(app_call: Callable[..., Awaitable[None]], app, scope: Scope, receive, send: Send,
                        policy: Policy) -> None:
@@ -136,6 +144,9 @@ async def guarded_call(app_call: Callable[..., Awaitable[None]], app, scope: Sco
             await send({"type": "websocket.close", "code": 1008})
         else:
             await _plain(send, 403, REFUSED)
+        return
+    gate = policy.sign_in_gate()
+    if gate is not None and await gate(scope, receive, send):  # sharing on: signed in, or answered here
         return
     file_id = media_file_id(scope.get("path") or "", policy.base_path)
     if file_id is not None and (scope.get("method") == "OPTIONS"

@@ -33,8 +33,10 @@ from core.advisor.saved import load_answers, save_answers
 from core.errors import AppError
 from core.render import literal_markdown as md
 from ui.past_replies import past_replies_section
+from ui import roles
 
 runtime.page_setup()
+roles.owner_only()  # staff opening this page by its address see one sentence, never the page
 
 N = len(QUESTIONS)
 RESULT = N  # the step after the last question

@@ -25,6 +25,7 @@ from core.samples import sample_items
 from core.types import AnswerResult, StoredMessage
 from ui import answer_view
 from ui.answer_view import render_answer
+from ui import roles
 from ui.links import go_to
 
 HISTORY_MESSAGES = 6  # the last three question/answer turns go to the model as context
@@ -52,13 +53,15 @@ def documents_on_their_way() -> None:
     st.info(f"Your documents are being added: {done} of {plural(view.total, 'file')} so far. "
             + ("You can ask questions as soon as the first one is in." if not docs else
                "You can ask about the ones already in."), icon="⏳")
-    go_to("pages/documents.py", "Watch the progress on the Documents page", key="chat_watch_progress", icon="📄")
+    if roles.is_owner():
+        go_to("pages/documents.py", "Watch the progress on the Documents page", key="chat_watch_progress", icon="📄")
 
 
 if not docs:
     if jobs.busy():
         documents_on_their_way()
         st.stop()
+    roles.staff_stop_here(roles.EMPTY_FOR_STAFF)  # staff can't add files or load the samples
     st.info("Your library is empty. Add your own files on the Documents page, or try Groundwork "
             "first with the documents of Northwind Cycles, a made-up bike shop.")
     with st.container(horizontal=True):
@@ -263,7 +266,8 @@ if not status["running"] and not said_by_last_answer:  # said once: here, or by 
     with st.container(horizontal=True, vertical_alignment="center"):
         st.caption("🔴 Ollama isn't running, so you'll get the matching passages from your documents instead of a "
                    "written answer.", width="content")
-        go_to("pages/setup.py", "How to start it", key="chat_go_setup", icon="⚙️")
+        if roles.is_owner():  # (staff can't open Setup)
+            go_to("pages/setup.py", "How to start it", key="chat_go_setup", icon="⚙️")
 
 if not messages:
     st.caption(f"Ask in your own words — for example “{md(example_question(lib))}” "

@@ -18,8 +18,10 @@ from core.render import literal_markdown as md
 from core.tablefile import csv_bytes
 from core.samples import sample_documents_in, sample_files, sample_items
 from ui.folder_sync import folder_section, what_changed
+from ui import roles
 
 runtime.page_setup()
+roles.owner_only()  # staff opening this page by its address see one sentence, never the page
 st.title("📄 Your documents")
 lib = runtime.library_or_stop()
 settings = runtime.get_settings()

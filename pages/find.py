@@ -4,6 +4,7 @@ import streamlit as st
 from core import runtime
 from core.search import highlight_terms, off_topic, relevant, search, strength
 from ui.passages import passage_card
+from ui import roles
 
 runtime.page_setup()
 
@@ -19,6 +20,7 @@ st.title("🔎 Find in my documents")
 lib = runtime.library_or_stop()
 docs = lib.documents()
 if not docs:
+    roles.staff_stop_here(roles.EMPTY_FOR_STAFF)
     st.info("Your library is empty. Add files on the Documents page first, then search them here.")
     st.stop()
 

@@ -7,8 +7,10 @@ import streamlit as st
 from core import runtime
 from core.render import literal_markdown as md
 from core.selftest import load_details, run, save
+from ui import roles
 
 runtime.page_setup()
+roles.owner_only()  # staff opening this page by its address see one sentence, never the page
 st.title("✅ Check my library")
 st.caption("Groundwork writes questions from your own documents, searches each one, and checks whether "
            "the page it came from is found. It takes a minute or two and changes nothing.")

@@ -18,10 +18,13 @@ from core.labels import plural, size_words
 from core.render import literal_markdown as md
 from core.privacy import address_host, answers_line, is_this_computer, sent_away_warning
 from core.settings import DEFAULT_OLLAMA_HOST, check_host, env_override, read_settings_file, save_setting, settings_path
+from ui import roles
+from ui.people import people_section
 
 TEST_QUESTION = "Reply with one short, friendly sentence saying that you are ready to help."
 
 runtime.page_setup()
+roles.owner_only()  # staff opening this page by its address see one sentence, never the page
 st.title("⚙️ Setup")
 settings = runtime.get_settings()
 st.caption(answers_line(settings.ollama_host))  # says where questions go when Ollama is on another computer
@@ -439,4 +442,5 @@ if status.running:
     model_sections()
 if not search_index_section_needed:
     search_index_section()
+people_section()  # accounts for sharing with staff (issue 20)
 where_settings_are_kept()

@@ -18,6 +18,7 @@ from core.render import literal_markdown as md, safe_markdown
 from core.settings import SETTINGS_FILE, save_setting
 from core.style_rules import ignored_warning
 from ui import answer_view
+from ui import roles
 
 EXAMPLES = {
     "Friendly and short, like our shop staff": (
@@ -34,6 +35,7 @@ OLLAMA_DOWN = ("Ollama isn't running, so Groundwork can't write sample answers r
                "shows how) and try again.")
 
 runtime.page_setup()
+roles.owner_only()  # staff opening this page by its address see one sentence, never the page
 answer_view.inject_css()
 st.title("✍️ Answer style")
 st.caption("Tell Groundwork how answers should sound and look. The style changes tone and layout only: answers "

@@ -4,6 +4,7 @@
   browser sends its own site's name there); returns the status code, headers and body.
 - ``websocket_upgrade``: the websocket handshake alone, with any ``Host`` and ``Origin``; returns the
   status line's code (101 = a session could start).
+- ``sign_in`` / ``session_cookie``: the sign-in form (sharing on) and the cookie it sets.
 - ``Session``: a real Streamlit session over the websocket (the same protobuf messages the page's
   JavaScript sends): run a page, read what it drew (download buttons' media URLs), close.
 """
@@ -28,12 +29,14 @@ def _address(url: str) -> tuple[str, int]:
 
 
 def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, str] | None = None,
-             method: str = "GET") -> HttpReply:
+             method: str = "GET", body: bytes = b"") -> HttpReply:
     address = _address(url)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host or f'{address[0]}:{address[1]}'}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
     with socket.create_connection(address, timeout=30) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         data = b""
         while True:
             chunk = sock.recv(65536)
@@ -61,10 +64,10 @@ def raw_http(url: str, path: str, host: str | None = None, headers: dict[str, st
     return reply
 
 
-def websocket_upgrade(url: str, host: str, origin: str) -> int:
+def websocket_upgrade(url: str, host: str, origin: str, cookie: str = "", path: str = "/_stcore/stream") -> int:
     """The status code the server answers a websocket handshake with (101 switches; 403 refuses)."""
     address = _address(url)
-    request = ("GET /_stcore/stream HTTP/1.1\r\n"
+    request = (f"GET {path} HTTP/1.1\r\n" + (f"Cookie: {cookie}\r\n" if cookie else "") +
                f"Host: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                "Sec-WebSocket-Protocol: streamlit\r\n\r\n")
@@ -77,6 +80,23 @@ def websocket_upgrade(url: str, host: str, origin: str) -> int:
                 break
             data += chunk
     return int(data.split(b"\r\n", 1)[0].split()[1])
+
+
+def sign_in(url: str, name: str, password: str, host: str = "", origin: str = "") -> HttpReply:
+    """Send the sign-in form (sharing on) as the sign-in page does: same origin unless ``origin`` says otherwise."""
+    from urllib.parse import urlencode
+
+    address = _address(url)
+    host = host or f"{address[0]}:{address[1]}"
+    return raw_http(url, "/_gw/signin", host=host, method="POST",
+                    body=urlencode({"name": name, "password": password}).encode(),
+                    headers={"Origin": origin or f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def session_cookie(reply: HttpReply) -> str:
+    """The sign-in cookie a reply set, as a Cookie header ("groundwork_session=...")."""
+    (cookie,) = [c for c in reply.set_cookies if c.startswith("groundwork_session=")]
+    return cookie.split(";", 1)[0]
 
 
 def browser_cookie(url: str) -> str:
@@ -118,6 +138,19 @@ class Session:
                 self.session_id = msg.new_session.initialize.session_id or self.session_id
             if kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 return messages  # (a page opened first reruns through app.py: wait for that run)
+
+    def texts(self, page: str = "") -> list[str]:
+        """The words the page drew: markdown, notices, titles, captions and button labels."""
+        found = []
+        for msg in self.run(page):
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                kind = element.WhichOneof("type")
+                if kind in ("markdown", "alert", "heading"):
+                    found.append(getattr(element, kind).body)
+                elif kind == "button":
+                    found.append(element.button.label)
+        return found
 
     def download_urls(self, page: str = "") -> dict[str, str]:
         """Each download button the page drew: its label -> its media URL."""

@@ -44,6 +44,7 @@ class StreamlitPolicy(Policy):
         # download button's click starts a run (which first forgets the session's files) at the same
         # moment the browser asks for the file
         self._previous: dict[str, set[str]] = {}
+        self._gates: dict[str, object] = {}  # database path -> its sign-in gate
 
     # -- names
 
@@ -52,6 +53,29 @@ class StreamlitPolicy(Policy):
 
     def set_extra_hosts(self, names) -> None:
         self._extra = normalise_names(names)
+
+    # -- signing in (sharing on)
+
+    def sign_in_gate(self):
+        """The gate for the data folder in force while sharing is on (settings are read on every request,
+        so switching sharing on or off applies at once); None while it is off."""
+        from core.accounts.web import sharing_state
+
+        sharing, db_path = sharing_state()
+        if not sharing:
+            return None
+        key = str(db_path)
+        with self._lock:
+            gate = self._gates.get(key)
+        if gate is None:
+            from core.accounts.signin import SignIn
+            from core.accounts.web import Gate
+            from core.db import Database
+
+            gate = Gate(SignIn(Database(db_path)), self.base_path)
+            with self._lock:
+                gate = self._gates.setdefault(key, gate)
+        return gate
 
     # -- sessions and media
 

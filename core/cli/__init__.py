@@ -17,11 +17,11 @@ import sys
 import traceback
 from typing import Optional, Sequence
 
-from core.cli import answer_cmds, library_cmds, search_cmds, selftest_cmds, show_cmds, sync_cmds
+from core.cli import answer_cmds, library_cmds, search_cmds, selftest_cmds, show_cmds, sync_cmds, users_cmds
 from core.cli.common import safe_console
 from core.errors import AppError
 
-COMMAND_MODULES = (library_cmds, search_cmds, answer_cmds, selftest_cmds, show_cmds, sync_cmds)
+COMMAND_MODULES = (library_cmds, search_cmds, answer_cmds, selftest_cmds, show_cmds, sync_cmds, users_cmds)
 UNEXPECTED = "Something unexpected went wrong; try again, and if it happens again, run the command with --debug."
 
 
