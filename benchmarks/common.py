@@ -154,14 +154,22 @@ def _rss_kib(pid: int) -> int:
 
 
 def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``. Linux lists a process's children per thread (``task/<tid>/children``):
+    a worker started from another thread than the main one is only in that thread's list."""
     out, todo = [], [pid]
     while todo:
         parent = todo.pop()
+        kids = []
         try:
-            with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as f:
-                kids = [int(k) for k in f.read().split()]
-        except (OSError, ValueError):
-            kids = []
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            tasks = []
+        for tid in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children", encoding="ascii") as f:
+                    kids += [int(k) for k in f.read().split()]
+            except (OSError, ValueError):
+                continue
         out.extend(kids)
         todo.extend(kids)
     return out

@@ -72,8 +72,8 @@ except AppError:
 past = None
 try:
     past = PastExamples(settings.db_path)
-except AppError:
-    pass
+except AppError:  # the advice goes on without past replies; the details go to the log
+    logging.getLogger("groundwork").warning("The imported past replies couldn't be opened", exc_info=True)
 measured = measure(library_stats, usage, load_selftest(settings), past.count() if past else None,
                    team_figures(runtime.get_library().db.conn()) if lib_problem == "" else None)
 

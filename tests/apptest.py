@@ -38,3 +38,22 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
     parts += [c.value for c in at.caption] + [s.value for s in at.success] + [e.value for e in at.error]
     return "\n".join(str(p) for p in parts)
+
+
+# three small sample documents with a text layer (no text recognition): enough for a batch with a last file
+FEW_SAMPLES = ("Rental_Agreement_Terms.pdf", "Returns_and_Warranty_Policy.pdf", "Stock_List_March_2026.xlsx")
+
+
+def few_samples(monkeypatch, folder) -> list[str]:
+    """The app's sample documents, for this test, are ``FEW_SAMPLES`` (copied into ``folder``): for tests
+    about loading or removing samples as a batch, where what the samples say doesn't matter. Loading all
+    of them, scans included, is ``test_pages_documents.test_empty_library_offers_samples_and_loads_them``."""
+    import shutil
+
+    import core.samples
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FEW_SAMPLES:
+        shutil.copy2(core.samples.SAMPLE_DIR / name, folder / name)
+    monkeypatch.setattr(core.samples, "SAMPLE_DIR", folder)
+    return sorted(FEW_SAMPLES)

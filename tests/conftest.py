@@ -72,15 +72,33 @@ def fresh_streamlit_cache():
 
 @pytest.fixture(scope="session")
 def samples_dir(tmp_path_factory) -> Path:
-    """The sample documents ingested once per run, through the real pipeline; tests get copies."""
+    """The sample documents ingested once per run, through the real pipeline; tests get copies.
+
+    With ``-n`` (pytest-xdist) the workers share one: the first to ask ingests them (text recognition
+    included) while the other waits for it, instead of each doing the same work on the same 2 cores.
+    """
+    from filelock import FileLock
+
     from core.ingest import add_files
     from core.library import Library
     from core.samples import sample_files
     from core.settings import load_settings
 
-    path = tmp_path_factory.mktemp("samples") / "data"
-    add_files(Library(load_settings(environ={}, data_dir=path)), [(p.name, p.read_bytes()) for p in sample_files()])
-    return path
+    def ingest(path: Path) -> Path:
+        add_files(Library(load_settings(environ={}, data_dir=path)),
+                  [(p.name, p.read_bytes()) for p in sample_files()])
+        return path
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return ingest(tmp_path_factory.mktemp("samples") / "data")
+    run = tmp_path_factory.getbasetemp().parent  # this run's folder, the same for every worker
+    with FileLock(str(run / "samples.lock")):
+        ready = run / "samples" / "ready"
+        if not ready.exists():
+            shutil.rmtree(run / "samples", ignore_errors=True)  # a worker that died half-way
+            ingest(run / "samples" / "data")
+            ready.touch()
+    return run / "samples" / "data"
 
 
 @pytest.fixture(scope="session")
@@ -89,16 +107,32 @@ def read_once(tmp_path_factory):
 
     Text recognition takes seconds a page, so the scans and photos that several test files look at
     (what was read, and what the library then finds) go through it once. Don't change what it returns.
+    With ``-n`` (pytest-xdist) the workers share what was read, through files in the run's folder.
     """
+    import pickle
+
+    from filelock import FileLock
+
     from core.documents import read_document
     from core.settings import load_settings
 
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("read-once"))
     cache: dict = {}
+    shared = tmp_path_factory.getbasetemp().parent / "read-once" if os.environ.get("PYTEST_XDIST_WORKER") else None
+
+    def read_shared(name: str):
+        assert shared is not None
+        shared.mkdir(exist_ok=True)
+        kept = shared / f"{name}.pickle"
+        with FileLock(str(shared / f"{name}.lock")):
+            if not kept.exists():
+                kept.write_bytes(pickle.dumps(read_document(name, (FIXTURES / name).read_bytes(), settings)))
+            return pickle.loads(kept.read_bytes())  # written by this run's own workers
 
     def read(name: str):
         if name not in cache:
-            cache[name] = read_document(name, (FIXTURES / name).read_bytes(), settings)
+            cache[name] = read_shared(name) if shared else read_document(name, (FIXTURES / name).read_bytes(),
+                                                                         settings)
         return cache[name]
 
     return read

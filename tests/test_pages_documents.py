@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from core.ingest import add_files
 from core.render import literal_markdown as md
 from core.samples import sample_files
-from tests.apptest import app_test, page, texts
+from tests.apptest import app_test, few_samples, page, texts
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +143,8 @@ def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
     return at
 
 
-def test_leaving_while_the_samples_load_does_not_stop_them(app):
+def test_leaving_while_the_samples_load_does_not_stop_them(app, monkeypatch, tmp_path):
+    few_samples(monkeypatch, tmp_path / "samples")
     at = app()
     at.switch_page("pages/documents.py").run()
     assert "Your library is empty" in texts(at)

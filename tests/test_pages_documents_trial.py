@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from core.samples import sample_files
-from tests.apptest import page, texts
+from tests.apptest import few_samples, page, texts
 
 
 @pytest.fixture(autouse=True)
@@ -21,11 +21,12 @@ def library_names() -> set[str]:
     return {d.file for d in Library(load_settings()).documents()}
 
 
-def test_removing_the_samples_while_they_load_leaves_none_behind(monkeypatch):
+def test_removing_the_samples_while_they_load_leaves_none_behind(monkeypatch, tmp_path):
     """The last sample is still being added when the owner confirms the removal (held until then)."""
     import core.ingest.jobs as jobs_module
 
-    names = [p.name for p in sample_files()]
+    names = few_samples(monkeypatch, tmp_path / "samples")
+    assert [p.name for p in sample_files()] == names
     last = names[-1]
     release, holding = threading.Event(), threading.Event()
     real_check = jobs_module.check_file
@@ -60,7 +61,8 @@ def test_removing_the_samples_while_they_load_leaves_none_behind(monkeypatch):
     assert "Nothing here yet." in texts(at) and "files added to your library" not in texts(at)
 
 
-def test_removing_the_samples_after_loading_drops_the_results_box():
+def test_removing_the_samples_after_loading_drops_the_results_box(monkeypatch, tmp_path):
+    few_samples(monkeypatch, tmp_path / "samples")
     at = page("documents.py", timeout=180).run()
     at.button(key="load_samples").click().run()
     from core import runtime

@@ -55,11 +55,17 @@ CONTRACT_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def lib(tmp_path_factory):
+def lib(tmp_path_factory, samples_dir):
+    """The samples (a copy of the run's one ingest) and the cleaning contract, added through the pipeline."""
+    import shutil
+
     from core.settings import load_settings
 
-    library = Library(load_settings(environ={}, data_dir=tmp_path_factory.mktemp("mixed")), MiniLMEmbedder())
-    add_files(library, [(p.name, p.read_bytes()) for p in sample_files()] + [(CONTRACT, make_pdf(CONTRACT_PAGES))])
+    path = tmp_path_factory.mktemp("mixed") / "data"
+    shutil.copytree(samples_dir, path)
+    library = Library(load_settings(environ={}, data_dir=path), MiniLMEmbedder())
+    assert {d.file for d in library.documents()} == {p.name for p in sample_files()}
+    add_files(library, [(CONTRACT, make_pdf(CONTRACT_PAGES))])
     return library
 
 

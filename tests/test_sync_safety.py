@@ -53,12 +53,18 @@ def test_a_folder_path_that_is_now_a_file_is_not_reached(data_dir, tmp_path):
     assert not report.reached and len(names(lib)) == 2
 
 
+def _in_step_then_deleted(data_dir, folder, n: int, deleted: int):
+    """A library in step with ``n`` orders in ``folder``, of which the first ``deleted`` are then deleted."""
+    lib = keeping(data_dir, folder, n, SHOP)
+    one_pass(lib)
+    for i in range(deleted):
+        os.remove(folder / SHOP.format(i=i))
+    return lib
+
+
 def test_removing_most_of_a_folder_asks_first(data_dir, tmp_path):
     folder = tmp_path / "Paperwork"
-    lib = keeping(data_dir, folder, 10, SHOP)
-    one_pass(lib)
-    for i in range(7):
-        os.remove(folder / "Orders" / f"order {i}.txt")
+    lib = _in_step_then_deleted(data_dir, folder, 10, 7)
     [held] = one_pass(lib)
     assert len(held.waiting_for_you) == 7 and len(names(lib)) == 10
     assert did(held) == [("waiting", str(folder))]
@@ -73,10 +79,7 @@ def test_removing_most_of_a_folder_asks_first(data_dir, tmp_path):
 
 def test_keeping_them_leaves_the_documents_as_if_added_by_hand(data_dir, tmp_path):
     folder = tmp_path / "Paperwork"
-    lib = keeping(data_dir, folder, 8, SHOP)
-    one_pass(lib)
-    for i in range(6):
-        os.remove(folder / "Orders" / f"order {i}.txt")
+    lib = _in_step_then_deleted(data_dir, folder, 8, 6)
     one_pass(lib)
     assert keep_pending(lib, folders.find(lib.db, folder).id) == 6
     [after] = one_pass(lib)
