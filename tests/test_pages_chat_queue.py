@@ -165,3 +165,19 @@ def test_a_question_left_unseen_loses_its_place_and_the_page_says_so(library, ol
     assert not at.chat_input(key="chat_input").disabled and conversations() == {}
     hold.release()
     assert ollama.calls("/api/chat") == []
+
+
+def test_a_staff_question_cancelled_in_the_queue_is_on_the_owners_team_list(library, ollama, monkeypatch):
+    from core import team_questions
+    from core.access import Access
+
+    monkeypatch.setattr(runtime, "current_access", lambda: Access(name="Tom", role="staff"))
+    hold = queue().join("someone else")
+    at = ask(page().run(), PRICE_Q)
+    assert "1 question ahead of yours" in place(at)
+    at.button(key="chat_queue_cancel").click().run()
+    assert not at.exception
+    hold.release()
+    logged = team_questions.recent(History(load_settings().db_path).db.conn())
+    assert [(q.person, q.question, q.outcome) for q in logged] == [("Tom", PRICE_Q, "cancelled")]
+    assert ollama.calls("/api/chat") == []

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+import logging
+
 import streamlit as st
 
 from core.render import safe_markdown
@@ -69,6 +71,17 @@ def cancel() -> None:
     if waiting is not None:
         waiting.stream.close()  # the ticket leaves the queue; nothing was sent to the model
         st.session_state[NOTE] = CANCELLED  # said by the full run the fragment starts (the chat box opens again)
+        _log_cancelled(waiting.question)
+
+
+def _log_cancelled(question: str) -> None:
+    """A staff member's question taken out of the queue is on the owner's "Questions from the team" too."""
+    from core import runtime, team_questions
+
+    try:
+        team_questions.record(runtime.get_history().db, runtime.current_access(), question, "cancelled")
+    except Exception:  # the log is the owner's to-do list; failing to write it never blocks the Cancel
+        logging.getLogger(__name__).warning("A cancelled team question couldn't be logged", exc_info=True)
 
 
 def show(start_answer: Callable[[Waiting], None]) -> None:
