@@ -1,22 +1,21 @@
-"""``python -m core sync``, ``folders`` and ``changes``, as real processes."""
+"""``python -m core sync``, ``folders`` and ``changes``, run in this process (``tests/cli.py``: the same
+parser, error boundary and exit codes); the passes as real processes, the app's and the command line's
+at once, are in ``tests/test_sync_processes.py``."""
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from core.sync.changelog import FORGOTTEN
 from tests.builders import make_pdf
-from tests.conftest import ROOT
+from tests.cli import Ran, core
 from tests.sync_helpers import put
 
 
-def cli(data_dir, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "core", *args, "--data-dir", str(data_dir)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+def cli(data_dir, *args) -> Ran:
+    return core(*args, "--data-dir", str(data_dir))
 
 
 @pytest.mark.slow
