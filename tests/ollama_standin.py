@@ -664,3 +664,20 @@ class _Handler(BaseHTTPRequestHandler):
     def _install(self, name: str, script: PullScript) -> None:
         if script.install and self.standin.model(name) is None:
             self.standin.add_model(name, size=script.size or script.total, context_length=script.context_length)
+
+
+class Held:
+    """A reply that waits until the test lets it go: the model is busy with someone's question meanwhile.
+    ``arrived`` is set when the request comes in; set ``go`` to let ``reply(request)`` be answered."""
+
+    def __init__(self, reply, wait_s: float = 120):
+        import threading
+
+        self.reply, self.wait_s = reply, wait_s
+        self.arrived = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, request: dict):
+        self.arrived.set()
+        assert self.go.wait(self.wait_s), "the test never let the held reply go"
+        return self.reply(request)

@@ -19,7 +19,7 @@ from core.library import Library
 from core.llm import OllamaService
 from core.model_queue import DOWN, ModelQueue
 from tests.builders import make_docx, make_pdf
-from tests.ollama_standin import OllamaStandin
+from tests.ollama_standin import Held, OllamaStandin
 from tests.prompts import pieces, sources_in
 
 MODEL = "llama3.2:3b"
@@ -66,17 +66,6 @@ def reply_to_the_question(request: dict) -> list[str]:
     return ["The documents don't say."]
 
 
-class Held:
-    """A stand-in reply that waits until the test lets it go (the model busy with someone's question)."""
-
-    def __init__(self):
-        self.arrived = threading.Event()
-        self.go = threading.Event()
-
-    def __call__(self, request: dict):
-        self.arrived.set()
-        assert self.go.wait(JOIN_S)
-        return reply_to_the_question(request)
 
 
 def ask_in_thread(person, lib, llm, cfg, queue, out: dict) -> threading.Thread:
@@ -92,7 +81,7 @@ def ask_in_thread(person, lib, llm, cfg, queue, out: dict) -> threading.Thread:
 
 
 def test_three_people_at_once_each_get_their_own_answer_and_the_model_one_at_a_time(lib, cfg):
-    held = Held()
+    held = Held(reply_to_the_question)
     with OllamaStandin(models={MODEL: 2_000_000_000}, default_reply=reply_to_the_question) as ollama:
         ollama.enqueue_chat(held)
         llm = OllamaService(ollama.host, timeout=30)
@@ -127,7 +116,7 @@ def test_three_people_at_once_each_get_their_own_answer_and_the_model_one_at_a_t
 
 
 def test_cancelling_a_waiting_question_ends_it_without_asking_the_model(lib, cfg):
-    held = Held()
+    held = Held(reply_to_the_question)
     with OllamaStandin(models={MODEL: 2_000_000_000}, default_reply=reply_to_the_question) as ollama:
         ollama.enqueue_chat(held)
         llm = OllamaService(ollama.host, timeout=30)

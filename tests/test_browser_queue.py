@@ -5,14 +5,13 @@ asking again gets the tab its own answer once the model is free.
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 
 from core.history import History
 from core.settings import load_settings
 from tests.browser import browser_page, shot, streamlit_app, wait_idle
-from tests.ollama_standin import OllamaStandin, Reply
+from tests.ollama_standin import Held, OllamaStandin, Reply
 from tests.prompts import sources_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,15 +29,6 @@ def quoting(request: dict) -> Reply:
     return Reply([text[i:i + 8] for i in range(0, len(text), 8)], piece_delay=0.03)
 
 
-class Held:
-    def __init__(self):
-        self.arrived = threading.Event()
-        self.go = threading.Event()
-
-    def __call__(self, request: dict):
-        self.arrived.set()
-        self.go.wait(JOIN_S)
-        return quoting(request)
 
 
 def ask(page, question: str) -> None:
@@ -49,7 +39,7 @@ def ask(page, question: str) -> None:
 
 
 def test_a_second_tab_waits_with_its_place_cancels_then_gets_its_own_answer(library):
-    held = Held()
+    held = Held(quoting)
     with OllamaStandin(default_reply=quoting) as ollama, \
             streamlit_app({"GROUNDWORK_DATA_DIR": str(library), "OLLAMA_HOST": ollama.host}) as url, \
             browser_page(height=1000) as first:

@@ -13,7 +13,7 @@ import pytest
 from core import runtime
 from core.history import History
 from core.settings import load_settings
-from tests.ollama_standin import OllamaStandin
+from tests.ollama_standin import Held, OllamaStandin
 from tests.prompts import sources_in
 from tests.test_pages_chat import RETURNS_Q, ask, markdown, page, texts
 
@@ -40,17 +40,6 @@ def reply_for(bodies: list[dict], question: str) -> str:
     return quote_first(body)[0]
 
 
-class Held:
-    """The stand-in's reply to one question waits until the test lets it go: the model is busy with it."""
-
-    def __init__(self):
-        self.arrived = threading.Event()
-        self.go = threading.Event()
-
-    def __call__(self, request: dict):
-        self.arrived.set()
-        assert self.go.wait(JOIN_S)
-        return quote_first(request)
 
 
 @pytest.fixture
@@ -80,7 +69,7 @@ def place(at) -> str:
 
 
 def test_a_second_session_waits_showing_its_place_then_gets_its_own_answer(library, ollama):
-    held = Held()
+    held = Held(quote_first)
     ollama.enqueue_chat(held)
     first, second = page().run(), page().run()  # two browser tabs open on the chat page
     asking = threading.Thread(target=ask, args=(first, RETURNS_Q))
