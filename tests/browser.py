@@ -105,3 +105,17 @@ def shot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, url: str, name: str, password: str, screenshot: str = "") -> None:
+    """With sharing on: open ``url``, be sent to the sign-in page, sign in as ``name`` and wait for the app."""
+    page.goto(url + "/")
+    page.wait_for_url("**/_gw/signin*")  # sent to the sign-in page before anything of the app
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(url + "/")
+    page.get_by_text(f"Signed in as {name}").wait_for()
+    wait_idle(page)

@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 from core.accounts import People
 from core.db import Database
 from core.settings import load_settings
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, shot, streamlit_app, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, shot, streamlit_app, wait_idle, sign_in
 from tests.cli import core
 from tests.sharing_helpers import OFFICE, listening
 from tests.webclient import Session
@@ -32,15 +32,6 @@ def new_page(browser):
     return page
 
 
-def sign_in(page, office: str, name: str, password: str) -> None:
-    page.goto(office + "/")
-    page.wait_for_url("**/_gw/signin")  # with sharing on, everyone signs in
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(office + "/")
-    page.get_by_text(f"Signed in as {name}").wait_for()
-    wait_idle(page)
 
 
 def test_staff_and_owner_use_groundwork_through_the_office_address(data_dir):

@@ -14,7 +14,7 @@ import pytest
 
 from core.accounts import People
 from core.db import Database
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshots_dir, shot, streamlit_app, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshots_dir, shot, streamlit_app, wait_idle, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,17 +44,6 @@ def choose(page, box: str, option: str, shows: str) -> None:
     raise AssertionError(f"couldn't pick {option}")
 
 
-def sign_in(page, url: str, name: str, password: str, screenshot: str = "") -> None:
-    page.goto(url + "/")
-    page.wait_for_url("**/_gw/signin*")  # sent to the sign-in page before anything of the app
-    if screenshot:
-        shot(page, screenshot)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(url + "/")
-    page.get_by_text(f"Signed in as {name}").wait_for()
-    wait_idle(page)
 
 
 def test_staff_and_owner_sign_in_side_by_side(tmp_path):
