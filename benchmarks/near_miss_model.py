@@ -37,18 +37,32 @@ def _p(values: list[float], q: float) -> float | None:
     return round(values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))], 2)
 
 
-def run_question(question: str, lib, llm, settings) -> dict:
-    from core.answer import answer
+def read_stream(stream, started: float, first_sentence_only: bool = False) -> dict:
+    """Iterate an answer as the owner sees it; seconds from ``started`` to its first word, and what it said.
 
-    started = time.perf_counter()
-    stream = answer(question, library=lib, llm=llm, settings=settings)
+    ``first_sentence_only``: stop reading once the reply's first sentence is complete (or it ended);
+    "not in your documents" is read from the first sentence only (``core.answer.notfound``), so
+    ``found`` is the same as for the whole reply, and a weak model's long reply costs no more time.
+    """
+    from core.text.sentences import sentences
+
     first = None
     for piece in stream.display():
         if first is None and piece.strip():
             first = time.perf_counter() - started
+        if first_sentence_only and stream.messages and len(sentences(stream.live_text(), "answer")) > 1:
+            stream.close()
+            break
     result = stream.result
     return {"found": bool(result.found), "asked_model": bool(stream.messages), "failed": bool(result.error_kind),
             "first_word_s": first, "answer": result.answer[:160]}
+
+
+def run_question(question: str, lib, llm, settings) -> dict:
+    from core.answer import answer
+
+    started = time.perf_counter()
+    return read_stream(answer(question, library=lib, llm=llm, settings=settings), started)
 
 
 def main() -> None:
