@@ -192,9 +192,14 @@ def summarise(rows: list[dict]) -> dict:
             per["rewrite_s_p50"] = _p([r["rewrite_s"] for r in mine], 0.5)
             per["rewrite_s_p95"] = _p([r["rewrite_s"] for r in mine], 0.95)
         out[arm] = per
+    today = {r["id"]: r["first_word_s"] for r in rows if r["arm"] == "today" and r.get("first_word_s") is not None}
     for arm in ("judge", "rewrite"):
         a, b = out[arm]["all"]["first_word_s_p50"], out["today"]["all"]["first_word_s_p50"]
         out[arm]["added_first_word_p50_s"] = None if a is None or b is None else round(a - b, 2)
+        # the same question's two waits, a few calls apart: less moved by the machine's load drifting
+        paired = [r["first_word_s"] - today[r["id"]] for r in rows
+                  if r["arm"] == arm and r.get("first_word_s") is not None and r["id"] in today]
+        out[arm]["added_first_word_paired_p50_s"] = _p(paired, 0.5)
     return out
 
 

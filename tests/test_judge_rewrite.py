@@ -132,3 +132,21 @@ def test_the_rewritten_question_is_searched_and_the_owners_question_is_asked(lib
         stream = answer(LEAVE["question"], library=lib, llm=llm, settings=cfg)
     assert stream.query == "pay day wages"
     assert stream.sources[0].text.startswith("Pay day")
+
+
+def test_summary_counts_verdicts_and_pairs_each_question_with_its_own_wait_today():
+    def row(arm, id_, kind, first, found, **extra):
+        return {"arm": arm, "id": id_, "kind": kind, "first_word_s": first, "found": found, "asked_model": True,
+                "failed": False, **extra}
+
+    rows = [row("today", "n1", "near_miss", 4.0, True), row("today", "e1", "everyday", 10.0, True),
+            row("judge", "n1", "near_miss", 4.5, False, verdict="none", judge_s=4.5),
+            row("judge", "e1", "everyday", 11.0, True, verdict="numbers", judge_s=9.0, judge_right_page=True),
+            row("rewrite", "n1", "near_miss", 7.0, True, rewrite_s=1.0),
+            row("rewrite", "e1", "everyday", 12.0, True, rewrite_s=1.5)]
+    out = J.summarise(rows)
+    assert out["judge"]["verdicts"] == {"none": 1, "numbers": 1, "unreadable": 0}
+    assert (out["judge"]["near_miss_declined_by_judge"], out["judge"]["everyday_declined_by_judge"]) == (1, 0)
+    assert out["judge"]["near_miss"]["said_not_found"] == 1 and out["today"]["near_miss"]["said_not_found"] == 0
+    assert out["judge"]["added_first_word_paired_p50_s"] == 1.0  # +0.5 and +1.0: the upper middle one
+    assert out["rewrite"]["added_first_word_paired_p50_s"] == 3.0  # +3.0 and +2.0
