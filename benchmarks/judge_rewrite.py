@@ -35,6 +35,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from itertools import zip_longest
+from typing import Any, Mapping, Sequence
 from pathlib import Path
 
 import libraries  # also puts the repository on sys.path
@@ -119,8 +120,11 @@ def searching_for(query: str):
     """``core.answer.answer`` searches for ``query`` (the prompt keeps the owner's question)."""
     from core.answer import pipeline
 
+    def searched(question: str, history: Sequence[Mapping[str, Any]] = ()) -> str:
+        return query
+
     saved = pipeline.standalone_query
-    pipeline.standalone_query = lambda question, prior: query
+    pipeline.standalone_query = searched
     try:
         yield
     finally:
@@ -211,7 +215,9 @@ def retrieval(qs: list[dict], lib, llm, settings) -> dict:
     from core.search import gate, search
 
     counts = {v: {"top5": 0, "reaches_model": 0} for v in ("question", "rewritten", "both")}
-    seconds, search_ms, samples = [], {v: [] for v in counts}, []
+    seconds: list[float] = []
+    search_ms: dict[str, list[float]] = {v: [] for v in counts}
+    samples: list[dict] = []
     for q in qs:
         query, took = rewrite(q["question"], llm, settings.model)
         seconds.append(took)
