@@ -3,12 +3,11 @@
 A question is compared, by meaning, with the passages search found and with a fixed list of
 general-knowledge questions (``data/general_topics.txt``: recipes, sport, geography, the weather...,
 none about running a business). ``margin`` = the best passage's similarity minus the mean similarity
-of the ``GENERAL_TOP`` closest general questions. (The mean of three, not the single closest: an
-off-topic question usually sits near several general questions, a business question near one at most by
-chance; measured alone on the held-out tuning folds, ``benchmarks/calibrate.py``: off-topic stopped 0.83 /
-0.75 / 1.0 instead of 0.67 / 0.50 / 1.0, no answerable question stopped.) Below the calibrated floor (``calibration.json``: ``off_topic_floor``,
-fitted by ``benchmarks/calibrate.py`` on libraries held out in turn) the question is clearly off
-topic: Groundwork says so without asking the model. Everything else reaches the model, which says
+of the ``GENERAL_TOP`` closest general questions: one chance resemblance counts for less than with
+the single closest (measured alone on the held-out tuning folds, ``benchmarks/calibrate.py``: off-topic
+stopped 0.83 / 0.75 / 1.0 instead of 0.67 / 0.50 / 1.0, no answerable question stopped). Below the
+calibrated floor (``calibration.json``: ``off_topic_floor``, fitted by ``benchmarks/calibrate.py`` on
+libraries held out in turn) the question is clearly off topic: Groundwork says so without asking the model. Everything else reaches the model, which says
 itself when the passages don't answer (``core/answer/notfound.py``).
 
 Words are not used here: a question in everyday words ("my boss sits me down to go over my year")
