@@ -7,8 +7,9 @@ of the ``GENERAL_TOP`` closest general questions: one chance resemblance counts 
 the single closest (measured alone on the held-out tuning folds, ``benchmarks/calibrate.py``: off-topic
 stopped 0.83 / 0.75 / 1.0 instead of 0.67 / 0.50 / 1.0, no answerable question stopped). Below the
 calibrated floor (``calibration.json``: ``off_topic_floor``, fitted by ``benchmarks/calibrate.py`` on
-libraries held out in turn) the question is clearly off topic: Groundwork says so without asking the model. Everything else reaches the model, which says
-itself when the passages don't answer (``core/answer/notfound.py``).
+libraries held out in turn) the question is clearly off topic: Groundwork says so without asking the
+model. Everything else reaches the model, which says itself when the passages don't answer
+(``core/answer/notfound.py``).
 
 Words are not used here: a question in everyday words ("my boss sits me down to go over my year")
 shares none with its page ("annual appraisal") and must still reach the model.
