@@ -51,7 +51,7 @@ OPEN_RETRY_WAITS: tuple[float | None, ...] = (0.2, 0.5, 1.0, 2.0, 2.5, None)
 
 def _files_state(folder: Path) -> tuple:
     """Each file's name, size and modification time under ``folder``: what a process saving it changes."""
-    state = []
+    state: list[tuple] = []
     for path in sorted(folder.rglob("*")):
         try:
             st = path.stat()
