@@ -224,21 +224,6 @@ def test_ollama_down_is_said_once_on_each_screen(library):
             assert times_said(page) == 1, title
 
 
-def test_empty_chat_screen_has_buttons_that_start_the_samples(data_dir):
-    with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": dead_host()}) as url, \
-            browser_page() as page:
-        page.goto(url)
-        page.get_by_role("button", name="Add your documents").wait_for()
-        wait_idle(page)
-        shot(page, "chat-empty")
-        page.get_by_role("button", name="Try it with sample documents").click()
-        page.get_by_text("Your documents are being added").wait_for()
-        page.get_by_role("button", name="Watch the progress on the Documents page").click()
-        page.get_by_role("heading", name="Your documents").wait_for()
-        n = len(sample_files())
-        page.get_by_text(re.compile(rf"Adding file \d+ of {n}|{n} of {n} files added")).first.wait_for()
-
-
 def test_setup_ollama_address_and_rebuilding_the_search_index(data_dir):
     from core.ingest import add_files
     from tests.test_library import RenamedMiniLM
