@@ -46,7 +46,7 @@ from common import log  # noqa: E402 — after common, as above
 
 K = 6  # results per question (settings.top_k)
 SLACKS = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2)
-FLOOR_SLACK = 0.1  # set by main(): the smallest slack that stops no answerable question in any held-out tuning fold
+FLOOR_SLACK = 0.1  # set by choose_floor_slack(): the smallest slack that stops no answerable question in any held-out tuning fold
 KEEP_GRID = [{"max_passages": n, "relative": r, "meaning_delta": d}
              for n in (3, 4, 5, 6) for r in (0.1, 0.2, 0.3, 0.5) for d in (0.0, 0.03, 0.06, 0.1)]
 
@@ -207,6 +207,15 @@ def floor_curve(data: dict, vw: float) -> list[dict]:
     return rows
 
 
+def choose_floor_slack(data: dict, vw: float) -> list[dict]:
+    """Set ``FLOOR_SLACK`` to the smallest slack that stops no answerable question in any held-out tuning
+    fold (``floor_curve``, which is returned); ``retrieval.py`` calls this too, so both report the same folds."""
+    global FLOOR_SLACK
+    curve = floor_curve(data, vw)
+    FLOOR_SLACK = min((r["slack"] for r in curve if r["answerable_stopped"] == 0), default=max(SLACKS))
+    return curve
+
+
 def gather(weights: tuple) -> dict:
     data = {}
     for name in L.FOLDERS:
@@ -243,9 +252,7 @@ def main() -> None:
                               "everyday_recall_at_5": fold_mean(folds, "everyday", "recall_at_5")}
     chosen = max(weights, key=lambda vw: (by_weight[str(vw)]["everyday_context_recall"],
                                           by_weight[str(vw)]["all_answerable_context_recall"], -abs(vw - 1)))
-    global FLOOR_SLACK
-    curve = floor_curve(data, chosen)
-    FLOOR_SLACK = min((r["slack"] for r in curve if r["answerable_stopped"] == 0), default=max(SLACKS))
+    curve = choose_floor_slack(data, chosen)
     misses: list[str] = []
     folds = lolo(data, chosen, misses)
     final = fit([d for n in L.TUNING for d in data[n]], chosen)

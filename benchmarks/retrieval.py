@@ -173,6 +173,7 @@ def held_out_figures(k: int) -> dict:
     from core.evaluation import run_eval
 
     data = calibrate.gather((calibrate.current_vector_weight(),))
+    calibrate.choose_floor_slack(data, calibrate.current_vector_weight())  # as calibrate.py chooses it
     folds = calibrate.lolo(data, calibrate.current_vector_weight())
     qs = L.questions(L.FINAL_CHECK)
     with common.temp_dir("gw-bench-final-") as tmp:

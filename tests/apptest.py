@@ -5,7 +5,7 @@ browser session; ``runtime.page_setup()`` then reruns through ``app.py`` (see DE
 real session meets this once. AppTest meets it on every run after ``switch_page``, and the
 rerun loses that run's click. ``app_test`` makes every run a run of a session already inside
 the app, so a click reaches the page. The first visit itself is covered in a real browser
-(tests/test_browser_pages.py).
+(tests/test_browser_documents.py).
 """
 from __future__ import annotations
 

@@ -39,6 +39,29 @@ def _environment(extra: Optional[dict[str, str]]):
                 os.environ[k] = v
 
 
+@dataclass
+class RanOnConsole:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def on_console(*args: str, encoding: str) -> RanOnConsole:
+    """Run one command with stdout and stderr as Python makes them for a console in ``encoding``
+    (``PYTHONIOENCODING``: text streams over byte buffers, strict by default); the bytes written."""
+    from core.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = [io.TextIOWrapper(b, encoding=encoding, line_buffering=True) for b in (out, err)]
+    with contextlib.redirect_stdout(streams[0]), contextlib.redirect_stderr(streams[1]):
+        try:
+            code = main([str(a) for a in args])
+        finally:
+            for s in streams:
+                s.flush()
+    return RanOnConsole(int(code or 0), out.getvalue(), err.getvalue())
+
+
 def core(*args: str, env_extra: Optional[dict[str, str]] = None) -> Ran:
     """Run one command as ``python -m core`` would; its exit code and what it printed."""
     from core.cli import main

@@ -80,17 +80,24 @@ def ask_in_thread(person, lib, llm, cfg, queue, out: dict) -> threading.Thread:
     return thread
 
 
-def test_three_people_at_once_each_get_their_own_answer_and_the_model_one_at_a_time(lib, cfg):
+def ann_is_answered_while_others_ask(ollama, lib, cfg, others: tuple[str, ...]):
+    """Ann's question is with the model, which holds on to it (``held.go`` lets it answer), and
+    ``others`` ask meanwhile and wait in line: (llm, queue, out, held, ann's thread, theirs)."""
     held = Held(reply_to_the_question)
+    ollama.enqueue_chat(held)
+    llm = OllamaService(ollama.host, timeout=30)
+    queue = ModelQueue()
+    out: dict = {}
+    first = ask_in_thread("ann", lib, llm, cfg, queue, out)
+    assert held.arrived.wait(JOIN_S)
+    threads = [ask_in_thread(p, lib, llm, cfg, queue, out) for p in others]
+    assert queue.wait_until(lambda s: s["waiting"] == {p: 1 for p in others}, JOIN_S)
+    return llm, queue, out, held, first, threads
+
+
+def test_three_people_at_once_each_get_their_own_answer_and_the_model_one_at_a_time(lib, cfg):
     with OllamaStandin(models={MODEL: 2_000_000_000}, default_reply=reply_to_the_question) as ollama:
-        ollama.enqueue_chat(held)
-        llm = OllamaService(ollama.host, timeout=30)
-        queue = ModelQueue()
-        out: dict = {}
-        first = ask_in_thread("ann", lib, llm, cfg, queue, out)
-        assert held.arrived.wait(JOIN_S)  # ann's question is with the model, which holds on to it
-        others = [ask_in_thread(p, lib, llm, cfg, queue, out) for p in ("bob", "cy")]
-        assert queue.wait_until(lambda s: s["waiting"] == {"bob": 1, "cy": 1}, JOIN_S)
+        llm, queue, out, held, first, others = ann_is_answered_while_others_ask(ollama, lib, cfg, ("bob", "cy"))
         # they searched and built their prompts already; only the model waits, and it has one question
         assert len(ollama.calls("/api/chat")) == 1 and queue.snapshot()["answering"] == "ann"
         assert sorted(out[p]["ticket"].ahead() for p in ("bob", "cy")) == [1, 2]
@@ -116,16 +123,8 @@ def test_three_people_at_once_each_get_their_own_answer_and_the_model_one_at_a_t
 
 
 def test_cancelling_a_waiting_question_ends_it_without_asking_the_model(lib, cfg):
-    held = Held(reply_to_the_question)
     with OllamaStandin(models={MODEL: 2_000_000_000}, default_reply=reply_to_the_question) as ollama:
-        ollama.enqueue_chat(held)
-        llm = OllamaService(ollama.host, timeout=30)
-        queue = ModelQueue()
-        out: dict = {}
-        first = ask_in_thread("ann", lib, llm, cfg, queue, out)
-        assert held.arrived.wait(JOIN_S)
-        second = ask_in_thread("bob", lib, llm, cfg, queue, out)
-        assert queue.wait_until(lambda s: s["waiting"] == {"bob": 1}, JOIN_S)
+        llm, queue, out, held, first, (second,) = ann_is_answered_while_others_ask(ollama, lib, cfg, ("bob",))
         out["bob"]["ticket"].cancel()  # what the page's Cancel does, from another thread
         second.join(JOIN_S)
         assert not second.is_alive()

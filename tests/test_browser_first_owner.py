@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import re
+import urllib.parse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.library import Library
 from core.samples import sample_files
@@ -27,8 +29,21 @@ DOWN = re.compile(r"isn.t running")  # the page may curl the apostrophe
 
 
 def go(page, title: str) -> None:
-    """Click a page in the sidebar's navigation, as a person does (the session, and its state, go on)."""
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
+    """Click a page in the sidebar's navigation, as a person does (the session, and its state, go on).
+
+    On a loaded machine a click that lands while the page is being redrawn can be lost, and a person
+    clicks again: so does this, until the address is the page's own (at most three clicks).
+    """
+    link = page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True)
+    path = urllib.parse.urlsplit(link.get_attribute("href") or "/").path
+    for _ in range(3):
+        link.click()
+        try:
+            page.wait_for_function("p => window.location.pathname === p", arg=path, timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"three clicks on {title!r} in the sidebar never opened it")
 
 
 def names_in_library(data_dir) -> set[str]:
@@ -207,21 +222,6 @@ def test_ollama_down_is_said_once_on_each_screen(library):
             page.wait_for_timeout(500)
             wait_idle(page)
             assert times_said(page) == 1, title
-
-
-def test_empty_chat_screen_has_buttons_that_start_the_samples(data_dir):
-    with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": dead_host()}) as url, \
-            browser_page() as page:
-        page.goto(url)
-        page.get_by_role("button", name="Add your documents").wait_for()
-        wait_idle(page)
-        shot(page, "chat-empty")
-        page.get_by_role("button", name="Try it with sample documents").click()
-        page.get_by_text("Your documents are being added").wait_for()
-        page.get_by_role("button", name="Watch the progress on the Documents page").click()
-        page.get_by_role("heading", name="Your documents").wait_for()
-        n = len(sample_files())
-        page.get_by_text(re.compile(rf"Adding file \d+ of {n}|{n} of {n} files added")).first.wait_for()
 
 
 def test_setup_ollama_address_and_rebuilding_the_search_index(data_dir):

@@ -1,6 +1,9 @@
-"""Issue 22 in a real browser (Debian's Chromium): the sidebar follows a batch on every page, and the
-source dialog opens scrolled to its first mark on a long page."""
+"""Issue 22 in a real browser (Debian's Chromium): the empty chat screen starts the samples, the sidebar
+follows the batch on every page, and the source dialog opens scrolled to its first mark on a long page."""
 from __future__ import annotations
+
+import re
+import time
 
 import pytest
 from fpdf import FPDF
@@ -9,7 +12,7 @@ from core.ingest import add_files
 from core.library import Library
 from core.samples import sample_files
 from core.settings import load_settings
-from tests.browser import browser_page, streamlit_app, wait_idle
+from tests.browser import browser_page, shot, streamlit_app, wait_idle
 from tests.ollama_standin import dead_host
 from tests.test_browser_first_owner import go, names_in_library
 
@@ -20,14 +23,22 @@ def sidebar(page) -> str:
     return page.locator("[data-testid='stSidebar']").inner_text()
 
 
-def test_the_sidebar_stops_saying_adding_more_once_the_samples_are_in(data_dir):
+def test_the_empty_chat_starts_the_samples_and_the_sidebar_follows_them_in(data_dir):
+    """The empty chat screen's buttons start the samples and lead to their progress; while they load the
+    sidebar says more are being added on every page, and it stops saying so on its own once they are in."""
     expected = {p.name for p in sample_files()}
     with streamlit_app({"GROUNDWORK_DATA_DIR": str(data_dir), "OLLAMA_HOST": dead_host()}) as url, \
             browser_page() as page:
         page.goto(url)
+        page.get_by_role("button", name="Add your documents").wait_for()
+        wait_idle(page)
+        shot(page, "chat-empty")
         page.get_by_role("button", name="Try it with sample documents").click()
         page.get_by_text("Your documents are being added").wait_for()
-        import time
+        page.get_by_role("button", name="Watch the progress on the Documents page").click()
+        page.get_by_role("heading", name="Your documents").wait_for()
+        n = len(expected)
+        page.get_by_text(re.compile(rf"Adding file \d+ of {n}|{n} of {n} files added")).first.wait_for()
 
         deadline = time.time() + 600
         while len(names_in_library(data_dir)) < 2 and time.time() < deadline:  # as the owner saw it: 2 in

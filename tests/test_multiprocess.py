@@ -159,3 +159,41 @@ def test_vector_store_reopens_after_another_process_writes(data_dir):
     assert cli(data_dir, "remove", "pangolin.pdf").returncode == 0
     assert all(r.file != "pangolin.pdf" for r in search(lib, "pangolin clause", k=5))
     assert os.path.exists(data_dir / "groundwork.db")
+
+
+def _failing_opens(monkeypatch, store, changing: bool) -> list[float]:
+    """Make every open of ``store`` fail, as a half-saved or a damaged store does; the waits taken."""
+    import core.library.vectors as vectors
+    from core.errors import LibraryError
+
+    waits: list[float] = []
+    marker = store._settings.chroma_dir / "index_metadata.pickle"
+
+    def fail_once(self):
+        if changing:  # another process saving the store: its files change between tries
+            marker.write_bytes(os.urandom(16 + len(waits)))
+        raise LibraryError("half-saved") from ValueError("truncated index")
+
+    monkeypatch.setattr(vectors.VectorStore, "_open_once", fail_once)
+    monkeypatch.setattr(vectors.time, "sleep", waits.append)
+    return waits
+
+
+def test_a_damaged_store_is_said_at_once_and_one_being_saved_is_waited_for(settings, monkeypatch):
+    """A failed open is tried again only while the store's files change (another process saving it);
+    when nothing changed between two tries the store is damaged, and waiting longer can't help."""
+    import core.library.vectors as vectors
+    from core.errors import LibraryError
+
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    store = vectors.VectorStore(settings, "passages")
+    waits = _failing_opens(monkeypatch, store, changing=False)
+    with pytest.raises(LibraryError):
+        store._open()
+    assert waits == [vectors.OPEN_RETRY_WAITS[0]]  # one short wait, then said
+
+    store = vectors.VectorStore(settings, "passages")
+    waits = _failing_opens(monkeypatch, store, changing=True)
+    with pytest.raises(LibraryError):
+        store._open()
+    assert waits == [w for w in vectors.OPEN_RETRY_WAITS if w is not None]  # every wait, while it changed

@@ -62,3 +62,28 @@ def test_a_folder_added_with_reading_ahead_gives_each_file_its_verdict(settings)
     assert [(r.file, r.status) for r in reports] == [
         ("a.pdf", "added"), ("empty.pdf", "failed"), ("b.docx", "added"), ("a copy.pdf", "unchanged")]
     assert {d.file for d in lib.documents()} == {"a.pdf", "b.docx"}
+
+
+def test_a_worker_is_started_for_three_files_and_not_for_two(settings, monkeypatch):
+    """Starting the worker costs seconds, which two files can't win back: they are read here."""
+    import core.ingest.pipeline as pipeline
+
+    started = []
+    real = ReadAhead._workers
+
+    def counting(self):
+        pool = real(self)
+        if pool is not None and pool not in started:
+            started.append(pool)
+        return pool
+
+    monkeypatch.setattr(ReadAhead, "_workers", counting)
+    files = [(f"{n}.docx", make_docx([("Hours", f"We open at {n} on weekdays.")])) for n in ("six", "seven", "eight")]
+    lib = Library(settings)
+    assert [r.status for r in add_files(lib, files[:2])] == ["added", "added"]
+    assert started == []  # two files: no worker
+    assert pipeline.READ_AHEAD_MIN_FILES == 3
+    lib.remove("six.docx")
+    lib.remove("seven.docx")
+    assert [r.status for r in add_files(lib, files)] == ["added", "added", "added"]
+    assert len(started) == 1  # three: one worker reads ahead

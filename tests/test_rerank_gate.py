@@ -167,11 +167,12 @@ def test_my_boss_going_over_my_year_finds_the_appraisal_page(held_out):
 
 @pytest.mark.slow
 def test_clearly_off_topic_questions_never_seen_by_the_fit_are_stopped_before_the_model(held_out):
-    off = _questions(QUESTIONS / "off_topic_final.jsonl")
+    """24 off-topic questions asked only of the nursery (no threshold was fitted on them) are stopped before
+    the model: 15 of them (benchmarks/calibrate.py final_check), 12 when the margin's general side was the
+    single closest general question instead of the mean of the three closest (``topic.GENERAL_TOP``)."""
+    off = _questions(QUESTIONS / "off_topic_final.jsonl") + _questions(QUESTIONS / "off_topic_blind.jsonl")
     stopped = [q["question"] for q in off if gate(search(held_out, q["question"], k=6)) == []]
-    off += _questions(QUESTIONS / "off_topic_blind.jsonl")
-    stopped = [q["question"] for q in off if gate(search(held_out, q["question"], k=6)) == []]
-    assert len(stopped) / len(off) >= 0.4, stopped  # measured 0.5 (benchmarks/calibrate.py final_check)
+    assert len(off) == 24 and len(stopped) >= 14, stopped
     near = [q for q in _questions(QUESTIONS / "acorns.jsonl") if q["kind"] == "near_miss"]
     assert all(gate(search(held_out, q["question"], k=6)) for q in near)  # the model decides these
 

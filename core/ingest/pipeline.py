@@ -169,6 +169,12 @@ def _sha256(data: Union[bytes, Path]) -> str:
     return digest.hexdigest()
 
 
+# A worker process takes 2-5 s to start (a fresh Python importing the readers) and only reads files
+# after the first: for two files it can't finish before this process would have read the second
+# one itself (two small files: 0.2 s here against 5 s with the worker; ``tests/test_readahead.py``).
+READ_AHEAD_MIN_FILES = 3
+
+
 def _worth_reading_ahead(library: Library, data: Union[bytes, Path]) -> bool:
     try:
         return not _stored(library, data)
@@ -184,8 +190,9 @@ def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]],
               total: Optional[int] = None, only_owner: bool = False) -> list[IngestReport]:
     """Check and add files one at a time (the command line, the sample documents, tests).
 
-    While one file is embedded, the next is read in a worker process (``core.ingest.readahead``);
-    files already in the library are never read. ``items`` may be a generator (a folder read
+    While one file is embedded, the next is read in a worker process (``core.ingest.readahead``) when
+    the batch holds at least ``READ_AHEAD_MIN_FILES`` files: starting that process costs seconds, which
+    only a batch of several files wins back; files already in the library are never read. ``items`` may be a generator (a folder read
     lazily); ``total`` then sizes the progress bar. An item's data may be a path: the file is then
     read when its turn comes (by the worker, when read ahead), so one file at a time is in memory.
     """
@@ -197,7 +204,7 @@ def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]],
     reports: list[IngestReport] = []
     upcoming = iter(items)
     current = next(upcoming, None)
-    with ReadAhead(library.settings, enabled=total > 1) as ahead:
+    with ReadAhead(library.settings, enabled=total >= READ_AHEAD_MIN_FILES) as ahead:
         i = 0
         while current is not None:
             following = next(upcoming, None)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
@@ -45,6 +46,22 @@ HNSW = {"space": "cosine", "sync_threshold": 1}
 
 # waits between attempts to open a local store another process is saving (None: the last attempt)
 OPEN_RETRY_WAITS: tuple[float | None, ...] = (0.2, 0.5, 1.0, 2.0, 2.5, None)
+
+
+
+def _files_state(folder: Path) -> tuple:
+    """Each file's name, size and modification time under ``folder``: what a process saving it changes."""
+    state: list[tuple] = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            st = path.stat()
+        except OSError:  # removed while listed: a change in itself
+            state.append((str(path), None))
+            continue
+        if path.is_file():
+            state.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(state)
+
 
 _handles: dict[str, "VectorStore"] = {}
 _handles_guard = threading.Lock()
@@ -110,16 +127,20 @@ class VectorStore:
 
     def _open(self) -> None:
         """Open the store; a local store being saved by another process at this moment can fail to load
-        (its index files are rewritten after every write), so a failed open waits and tries again a few
-        times (about 6 s in all) before saying so."""
+        (its index files are rewritten after every write), so a failed open waits and tries again while
+        the store's files are changing (about 6 s at most). When a second try fails and no file changed
+        in between, nobody is saving it: the store is damaged, and that is said at once."""
+        before = None
         for wait in OPEN_RETRY_WAITS:
             try:
                 self._open_once()
                 return
             except LibraryError as exc:
-                if self._remote or wait is None:
+                now = None if self._remote else _files_state(self._settings.chroma_dir)
+                if self._remote or wait is None or (before is not None and now == before):
                     log.error("opening the vector store failed", exc_info=exc.__cause__)
                     raise
+                before = now
                 log.warning("opening the vector store failed (%s); trying again in %.1f s", exc.__cause__, wait)
                 time.sleep(wait)
 
