@@ -37,9 +37,9 @@ def _stamp(moment: datetime) -> str:
 def outcome_of(result: AnswerResult, cancelled: bool = False) -> str:
     """How a question went: cancelled (or stopped), answered (a written answer, or the passages that hold
     it), failed (the model couldn't answer and nothing was found), or not found."""
-    from core.answer.results import STOPPED_NOTICE
+    from core.answer.results import STOPPED_BEFORE_NOTICE, STOPPED_NOTICE
 
-    if cancelled or result.notice == STOPPED_NOTICE:
+    if cancelled or result.notice in (STOPPED_NOTICE, STOPPED_BEFORE_NOTICE):
         return "cancelled"
     if result.found:
         return "answered"

@@ -193,12 +193,13 @@ def ask(question: str, scope: list[str], strict: bool) -> None:
 def write_answer(waiting: queue_view.Waiting, shown: bool = False) -> None:
     """Save the question, stream the answer, save it with its citations, then show it properly."""
     conv_id, question, stream = waiting.conv_id, waiting.question, waiting.stream
-    finished = False
+    finished = asked = False
     try:  # the answer module turns Ollama's failures into results; anything else goes to the boundary
         if conv_id is None:
             conv_id = history.new_conversation(access=access)
         st.session_state.chat_conv_id = conv_id  # the answer goes to the conversation it was asked in
         history.add_message(conv_id, "user", question)
+        asked = True
         if not shown:
             with st.chat_message("user"):
                 st.markdown(safe_markdown(question))
@@ -207,12 +208,13 @@ def write_answer(waiting: queue_view.Waiting, shown: bool = False) -> None:
         finished = True
     finally:
         if not finished:
-            # Stopped with the chat box's stop button (or the page was left, even before the answer began):
-            # the model's turn passes on, the connection to Ollama drops, and what was written is kept.
+            # Stopped with the chat box's stop button, by a next question sent meanwhile, or the page was left
+            # (even before the answer began): the model's turn passes on, the connection to Ollama drops, and
+            # what was written is kept; a question stopped before a word was written says so under it.
             stream.close()
             partial = stream.result
             log_team_question(question, partial, cancelled=True)
-            if conv_id is not None and partial.answer.strip():
+            if conv_id is not None and asked:
                 try:
                     save_answer(conv_id, question, partial)
                 except AppError:

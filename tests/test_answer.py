@@ -18,6 +18,7 @@ from core.answer import (
     NOTHING_FOUND,
     ECHO_NOTICE,
     LOOP_NOTICE,
+    STOPPED_BEFORE_NOTICE,
     STOPPED_NOTICE,
     SYSTEM_STRICT,
     TRIMMED_NOTICE,
@@ -25,6 +26,7 @@ from core.answer import (
     estimate_tokens,
 )
 from core.embeddings import MiniLMEmbedder
+from core import team_questions
 from core.errors import UsageError
 from core.ingest import add_files
 from core.library import Library
@@ -221,6 +223,16 @@ class TestStream:
         stream.close()
         result = stream.result
         assert result.notice == STOPPED_NOTICE and result.answer.startswith("Staff receive 25 days [1].")
+
+    def test_stopped_before_a_word_says_so(self, lib, llm, ollama, cfg):
+        """Stopped before the model wrote anything (the page left, a Stop during the search): the saved
+        reply isn't blank, it says the question was stopped and to ask it again."""
+        ollama.enqueue_chat(lambda request: pieces("Staff receive 25 days [1]."))
+        stream = answer(LEAVE_Q, library=lib, llm=llm, settings=cfg)
+        stream.close()
+        result = stream.result
+        assert result.answer == "" and result.notice == STOPPED_BEFORE_NOTICE
+        assert team_questions.outcome_of(result) == "cancelled"
 
     def test_a_model_that_loops_is_stopped_and_its_sentence_kept_once(self, lib, llm, ollama, cfg):
         sentence = "Full-time staff receive 25 days of paid annual leave each year, plus public holidays"

@@ -135,7 +135,7 @@ def test_cancelling_a_waiting_question_ends_it_without_asking_the_model(lib, cfg
         llm.close()
     assert len(calls) == 1  # bob's question never reached the model
     assert out["bob"]["text"] == "" and out["bob"]["result"].answer == ""
-    assert out["bob"]["result"].notice == "The answer was stopped before it finished."
+    assert out["bob"]["result"].notice == "This question was stopped before its answer began; ask it again to get one."
     assert "25 days" in out["ann"]["result"].answer
 
 

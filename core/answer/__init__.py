@@ -46,12 +46,14 @@ from core.answer.repair import check_answer
 from core.answer.stream import AnswerStream, ModelCall
 from core.answer.support import judge, support_check, support_score
 from core.answer.wording import (
-    ECHO_NOTICE, EMPTY_LIBRARY, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
+    ECHO_NOTICE, EMPTY_LIBRARY, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_BEFORE_NOTICE,
+    STOPPED_NOTICE, TRIMMED_NOTICE,
 )
 
 __all__ = [
     "ANSWER_BUDGET", "AnswerStream", "ECHO_NOTICE", "EMPTY_LIBRARY", "EMPTY_REPLY_NOTICE", "GENERAL_MARK", "ModelCall",
-    "LOOP_NOTICE", "NOTHING_FOUND", "NOT_FOUND_PHRASE", "SEARCH_ONLY", "STOPPED_NOTICE", "STYLE_MAX_CHARS", "SYSTEM_OPEN",
+    "LOOP_NOTICE", "NOTHING_FOUND", "NOT_FOUND_PHRASE", "SEARCH_ONLY", "STOPPED_BEFORE_NOTICE", "STOPPED_NOTICE",
+    "STYLE_MAX_CHARS", "SYSTEM_OPEN",
     "SYSTEM_STRICT", "TRIMMED_NOTICE", "answer", "build_messages", "check_answer", "choose_num_ctx",
     "estimate_tokens", "find_citations", "fit", "is_follow_up", "is_not_found", "live_text", "normalise_citations",
     "judge", "source_block", "standalone_query", "strip_markers", "support_check", "support_score",

@@ -16,7 +16,8 @@ from core.answer.echo import drop_instructions, drop_markup
 from core.answer.notfound import is_not_found, normalise_general
 from core.answer.repair import check_answer
 from core.answer.wording import (
-    ECHO_NOTICE, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_NOTICE, TRIMMED_NOTICE,
+    ECHO_NOTICE, EMPTY_REPLY_NOTICE, LOOP_NOTICE, NOTHING_FOUND, SEARCH_ONLY, STOPPED_BEFORE_NOTICE, STOPPED_NOTICE,
+    TRIMMED_NOTICE,
 )
 from core.errors import ModelMissing, OllamaError, OllamaNotRunning, OllamaTimeout, StreamBroken
 from core.types import AnswerResult, Passage, SearchResult
@@ -74,7 +75,7 @@ def _notice(text: str, failure: Optional[OllamaError], stopped: bool, trimmed: i
     if looped:
         return LOOP_NOTICE, None
     if stopped:
-        return STOPPED_NOTICE, None
+        return (STOPPED_NOTICE if text else STOPPED_BEFORE_NOTICE), None
     if not text:
         return EMPTY_REPLY_NOTICE, "other"
     if trimmed:

@@ -21,6 +21,7 @@ SEARCH_ONLY = {
 TRIMMED_NOTICE = ("Some less relevant passages were left out so the question fits in what the model can read at "
                   "once; a model with a larger context window would see them all.")
 STOPPED_NOTICE = "The answer was stopped before it finished."
+STOPPED_BEFORE_NOTICE = "This question was stopped before its answer began; ask it again to get one."
 ECHO_NOTICE = ("The model repeated Groundwork's instructions instead of answering, so here are the closest "
                "passages; ask again, or pick a larger model on the Setup page.")
 LOOP_NOTICE = ("The model began repeating itself, so Groundwork stopped the answer there; ask again, or pick a "
