@@ -4,7 +4,8 @@ Embedding keeps every core busy with the model; reading a PDF with pypdf is pure
 core. Reading file *n + 1* in another process while file *n* is embedded takes the reading off
 the critical path. One file is read ahead at most, so memory stays bounded whatever the folder's
 size. The worker is started with ``spawn`` (never ``fork``: this process runs threads), once per
-batch, and only when there is more than one file to read. If the worker can't start or dies, the
+batch, and only for a batch of at least ``READ_AHEAD_MIN_FILES`` (``core.ingest.pipeline``) files: for
+fewer, starting it costs more than it saves. If the worker can't start or dies, the
 file is simply read here instead.
 
 The worker never outlives this process: a killed parent (``kill -9``, a closed terminal, SIGTERM)
