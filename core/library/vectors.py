@@ -48,7 +48,6 @@ HNSW = {"space": "cosine", "sync_threshold": 1}
 OPEN_RETRY_WAITS: tuple[float | None, ...] = (0.2, 0.5, 1.0, 2.0, 2.5, None)
 
 
-
 def _files_state(folder: Path) -> tuple:
     """Each file's name, size and modification time under ``folder``: what a process saving it changes."""
     state: list[tuple] = []
