@@ -193,8 +193,9 @@ def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]],
     While one file is embedded, the next is read in a worker process (``core.ingest.readahead``) when
     the batch holds at least ``READ_AHEAD_MIN_FILES`` files: starting that process costs seconds, which
     only a batch of several files wins back. Files already in the library are never read. ``items`` may
-    be a generator (a folder read lazily); ``total`` then sizes the progress bar. An item's data may be a path: the file is then
-    read when its turn comes (by the worker, when read ahead), so one file at a time is in memory.
+    be a generator (a folder read lazily); ``total`` then sizes the progress bar. An item's data may be a
+    path: the file is then read when its turn comes (by the worker, when read ahead), so one file at a
+    time is in memory.
     """
     if total is None:
         items = list(items)
