@@ -169,9 +169,10 @@ def _sha256(data: Union[bytes, Path]) -> str:
     return digest.hexdigest()
 
 
-# A worker process takes 2-5 s to start (a fresh Python importing the readers) and only reads files
-# after the first: for two files it can't finish before this process would have read the second
-# one itself (two small files: 0.2 s here against 5 s with the worker; ``tests/test_readahead.py``).
+# A worker process takes time to start (a fresh Python importing the readers) and only reads files
+# after the first: for two files it can't finish before this process would have read the second one
+# itself. Two small files, measured: 0.05 s here against 0.8 s with the worker on a quiet machine, and
+# seconds on a loaded one (``tests/test_readahead.py`` checks which batches start one).
 READ_AHEAD_MIN_FILES = 3
 
 
@@ -191,11 +192,11 @@ def add_files(library: Library, items: Iterable[tuple[str, Union[bytes, Path]]],
     """Check and add files one at a time (the command line, the sample documents, tests).
 
     While one file is embedded, the next is read in a worker process (``core.ingest.readahead``) when
-    the batch holds at least ``READ_AHEAD_MIN_FILES`` files: starting that process costs seconds, which
-    only a batch of several files wins back. Files already in the library are never read. ``items`` may
-    be a generator (a folder read lazily); ``total`` then sizes the progress bar. An item's data may be a
-    path: the file is then read when its turn comes (by the worker, when read ahead), so one file at a
-    time is in memory.
+    the batch holds at least ``READ_AHEAD_MIN_FILES`` files: starting that process costs more time
+    than reading one small file, which only a batch of several files wins back. Files already in the
+    library are never read. ``items`` may be a generator (a folder read lazily); ``total`` then sizes
+    the progress bar. An item's data may be a path: the file is then read when its turn comes (by the
+    worker, when read ahead), so one file at a time is in memory.
     """
     if total is None:
         items = list(items)
