@@ -28,18 +28,15 @@ Prints one JSON object.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import tempfile
 import time
 from contextlib import contextmanager
 from itertools import zip_longest
 from typing import Any, Mapping, Sequence
-from pathlib import Path
 
 import libraries  # also puts the repository on sys.path
-from near_miss_model import _p, read_stream
+from near_miss_model import _p, library_with_model, model_arguments, read_stream
 
 JUDGE_ASK = ("Which of the numbered sources above answers the question? Reply with only their numbers, "
              "like: 1, 3. If none of them answers it, reply with only: NONE")
@@ -236,9 +233,7 @@ def retrieval(qs: list[dict], lib, llm, settings) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="http://127.0.0.1:11436")
-    parser.add_argument("--model", default="smollm2:135m")
+    parser = model_arguments(__doc__.split("\n")[0])
     parser.add_argument("--libraries", nargs="*", default=["acorns", "hartwell"])
     parser.add_argument("--near-miss", type=int, default=4, help="near misses per library in the answer arms")
     parser.add_argument("--everyday", type=int, default=4, help="everyday-words questions per library in the answer arms")
@@ -248,16 +243,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import common
-    from core.llm import OllamaService
 
     out: dict = {"model": args.model, "held_out": libraries.FINAL_CHECK, "libraries": {}}
     for name in args.libraries:
-        with tempfile.TemporaryDirectory() as tmp:
-            lib = libraries.open_library(name, Path(tmp) / "data")
-            settings = common.groundwork_settings(Path(tmp) / "data", model=args.model, ollama_host=args.host,
-                                                  ollama_timeout_s=300.0)
-            llm = OllamaService.from_settings(settings)
-            qs = libraries.questions(name)
+        with library_with_model(name, args) as (lib, llm, settings, qs):
             near = [q for q in qs if q["kind"] == "near_miss"]
             everyday = [q for q in qs if q["kind"] == "everyday"]
             # the kinds alternate, so neither runs only early or late (the machine's load drifts)

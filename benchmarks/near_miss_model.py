@@ -25,7 +25,9 @@ import argparse
 import json
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import libraries  # also puts the repository on sys.path
 
@@ -65,26 +67,38 @@ def run_question(question: str, lib, llm, settings) -> dict:
     return read_stream(answer(question, library=lib, llm=llm, settings=settings), started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def model_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every real-model benchmark takes: where the model is served, and its name."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="http://127.0.0.1:11436")
     parser.add_argument("--model", default="smollm2:135m")
+    return parser
+
+
+@contextmanager
+def library_with_model(name: str, args) -> Iterator[tuple]:
+    """``name``'s library ingested into a temporary data folder, with settings and a client for the
+    served model: ``(lib, llm, settings, questions)``."""
+    import common
+    from core.llm import OllamaService
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = libraries.open_library(name, Path(tmp) / "data")
+        settings = common.groundwork_settings(Path(tmp) / "data", model=args.model, ollama_host=args.host,
+                                              ollama_timeout_s=300.0)
+        yield lib, OllamaService.from_settings(settings), settings, libraries.questions(name)
+
+
+def main() -> None:
+    parser = model_arguments(__doc__.split("\n")[0])
     parser.add_argument("--libraries", nargs="*", default=list(libraries.FOLDERS))
     parser.add_argument("--everyday", type=int, default=12, help="everyday-words questions per library (0: none)")
     args = parser.parse_args()
 
-    import common
-    from core.llm import OllamaService
-
     out: dict = {"model": args.model, "libraries": {}}
     totals: dict = {}
     for name in args.libraries:
-        with tempfile.TemporaryDirectory() as tmp:
-            lib = libraries.open_library(name, Path(tmp) / "data")
-            settings = common.groundwork_settings(Path(tmp) / "data", model=args.model, ollama_host=args.host,
-                                                  ollama_timeout_s=300.0)
-            llm = OllamaService.from_settings(settings)
-            qs = libraries.questions(name)
+        with library_with_model(name, args) as (lib, llm, settings, qs):
             picked = [q for q in qs if q["kind"] == "near_miss"]
             picked += [q for q in qs if q["kind"] == "everyday"][:args.everyday]
             per_kind: dict = {}

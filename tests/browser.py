@@ -107,6 +107,17 @@ def shot(page, name: str) -> Path:
     return path
 
 
+CHAT_BOX = "[data-testid='stChatInput'] textarea"
+
+
+def ask(page, question: str) -> None:
+    """Type a question in the chat box and send it, as a person does."""
+    box = page.locator(CHAT_BOX)
+    box.wait_for()
+    box.fill(question)
+    box.press("Enter")
+
+
 def sign_in(page, url: str, name: str, password: str, screenshot: str = "") -> None:
     """With sharing on: open ``url``, be sent to the sign-in page, sign in as ``name`` and wait for the app."""
     page.goto(url + "/")

@@ -52,6 +52,16 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def llm(ollama):
+    """The real Ollama client over HTTP to the test module's own ``ollama`` stand-in (its models differ)."""
+    from core.llm import OllamaService
+
+    service = OllamaService(ollama.host, timeout=10)
+    yield service
+    service.close()
+
+
+@pytest.fixture
 def settings(data_dir):
     from core.settings import load_settings
 

@@ -93,13 +93,6 @@ def ollama():
 
 
 @pytest.fixture
-def llm(ollama):
-    service = OllamaService(ollama.host, timeout=10)
-    yield service
-    service.close()
-
-
-@pytest.fixture
 def cfg(lib):
     return dataclasses.replace(lib.settings, model=MODEL, strict=True, top_k=6, answer_style="")
 

@@ -13,16 +13,13 @@ import pytest
 from core.history import History
 from core.settings import load_settings
 from core.types import Feedback
-from tests.browser import browser_page, shot, streamlit_app, wait_idle
+from tests.browser import ask, browser_page, shot, streamlit_app, wait_idle
 from tests.ollama_standin import OllamaStandin, PullScript, Reply, dead_host
 from tests.prompts import sources_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUESTION = "Can a customer return a bike after 45 days?"
-CHAT_BOX = "[data-testid='stChatInput'] textarea"
-
-
 
 
 def quoting_reply(request: dict) -> Reply:
@@ -43,13 +40,6 @@ def marked_pixels(png: bytes) -> int:
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
     return sum(1 for r, g, b in image.getdata() if r > 235 and 200 < g < 240 and b < 140)
-
-
-def ask(page, question: str) -> None:
-    box = page.locator(CHAT_BOX)
-    box.wait_for()
-    box.fill(question)
-    box.press("Enter")
 
 
 def test_ask_see_the_cited_page_and_rate_the_answer(library):

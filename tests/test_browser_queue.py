@@ -10,13 +10,12 @@ import pytest
 
 from core.history import History
 from core.settings import load_settings
-from tests.browser import browser_page, shot, streamlit_app, wait_idle
+from tests.browser import CHAT_BOX, ask, browser_page, shot, streamlit_app, wait_idle
 from tests.ollama_standin import Held, OllamaStandin, Reply
 from tests.prompts import sources_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHAT_BOX = "[data-testid='stChatInput'] textarea"
 FIRST_Q = "Can a customer return a bike after 45 days?"
 SECOND_Q = "How much does a basic tune-up cost?"
 JOIN_S = 120
@@ -27,15 +26,6 @@ def quoting(request: dict) -> Reply:
     sentence = next((s for s in re.split(r"(?<=[.!?])\s+", first) if len(s.split()) > 6), first).rstrip(".")
     text = f"Per the documents, {sentence[0].lower()}{sentence[1:]} [1]."
     return Reply([text[i:i + 8] for i in range(0, len(text), 8)], piece_delay=0.03)
-
-
-
-
-def ask(page, question: str) -> None:
-    box = page.locator(CHAT_BOX)
-    box.wait_for()
-    box.fill(question)
-    box.press("Enter")
 
 
 def test_a_second_tab_waits_with_its_place_cancels_then_gets_its_own_answer(library):

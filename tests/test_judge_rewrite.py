@@ -11,7 +11,6 @@ import pytest
 from core.embeddings import MiniLMEmbedder
 from core.ingest import add_files
 from core.library import Library
-from core.llm import OllamaService
 from tests.builders import make_pdf
 from tests.conftest import ROOT
 from tests.ollama_standin import OllamaStandin
@@ -87,13 +86,6 @@ def lib(tmp_path_factory):
 def ollama():
     with OllamaStandin(models={MODEL: {"context_length": 131072}}) as server:
         yield server
-
-
-@pytest.fixture
-def llm(ollama):
-    service = OllamaService(ollama.host, timeout=10)
-    yield service
-    service.close()
 
 
 @pytest.fixture

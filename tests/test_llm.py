@@ -37,13 +37,6 @@ def ollama():
         yield server
 
 
-@pytest.fixture
-def llm(ollama):
-    service = OllamaService(ollama.host, timeout=10)
-    yield service
-    service.close()
-
-
 def one_sentence(text: str) -> bool:
     return bool(text) and "\n" not in text and text[0].isupper() and text.rstrip().endswith((".", "!"))
 
