@@ -11,7 +11,7 @@ from tests import test_answer as shared
 from ui.answer_view import warning_lines
 
 LEAVE_Q, run = shared.LEAVE_Q, shared.run
-lib, ollama, llm, cfg = shared.lib, shared.ollama, shared.llm, shared.cfg  # the answer tests' fixtures
+lib, ollama, cfg = shared.lib, shared.ollama, shared.cfg  # the answer tests' fixtures (llm: conftest)
 
 PASSAGE = ("Annual leave. Full-time staff receive 25 days of paid holiday each year, plus public holidays. "
            "Leave requests go to the store manager two weeks ahead. This policy covers all shops.")
