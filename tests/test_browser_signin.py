@@ -102,6 +102,9 @@ def test_staff_and_owner_sign_in_side_by_side(tmp_path):
             assert "Setup" in nav_titles(owner) and "Documents" in nav_titles(owner)
             owner.goto(url + "/setup")
             owner.get_by_role("heading", name="People").wait_for()
+            people = owner.locator("[data-testid='stTable']")
+            people.get_by_text(STAFF, exact=True).wait_for()  # the list, drawn (under load it can come after the heading)
+            people.get_by_text(OWNER, exact=True).wait_for()
             wait_idle(owner)
             owner.get_by_text("Add a person").click()  # the form, opened, for the screenshot
             owner.get_by_text("Name they sign in with").wait_for()
