@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import LOREM_TOPICS, make_pdf
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -96,9 +97,13 @@ def ready_documents(data_dir: Path) -> int:
 def test_ctrl_c_during_an_ingest_says_stopped(tmp_path, data_dir):
     folder = tmp_path / "incoming"
     folder.mkdir()
-    files = 60  # far more than can finish between the first one landing and the Ctrl-C
+    # far more than can finish between the first one landing and the Ctrl-C, even on a loaded machine:
+    # 60 files of 3 pages all landed within 2 s, a poll's stall under CI load, so each file has 30 pages
+    files = 40
+    pages = [f"Page {p}. " + " ".join(LOREM_TOPICS) for p in range(30)]
+    body = make_pdf(pages)
     for i in range(files):
-        (folder / f"pages-{i:02d}.pdf").write_bytes((FIXTURES / "text-3-pages.pdf").read_bytes() + f"\n%{i}\n".encode())
+        (folder / f"pages-{i:02d}.pdf").write_bytes(body + f"\n%{i}\n".encode())
     proc = core("ingest", str(folder))
     deadline = time.monotonic() + 180
     # the event: the ingest is under way (its first file is in the library), not a guessed delay
