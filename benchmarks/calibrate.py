@@ -12,8 +12,9 @@ general-knowledge questions (``core.search.topic``). What is fitted, on the trai
 2. the off-topic floor: just below the lowest meaning margin of any answerable training question
    (``FLOOR_SLACK`` lower: the smallest slack that stops no answerable question in any held-out
    tuning fold), so only questions clearly further from the library are stopped;
-3. which passages reach the model (``keep``): the rule with the fewest passages whose context recall
-   on the training questions is within 0.005 of the best;
+3. which passages reach the model (``keep``): the top ``ALWAYS_KEEP`` (4, chosen over 1 and 3 on the
+   held-out tuning folds, ``always_kept_held_out``), then the rule with the fewest passages whose
+   context recall on the training questions is within 0.005 of the best;
 4. the strength labels: "close match" where at least 80% of such passages are right pages, "possible
    match" at 40%;
 5. (idea measured alone) the weight of meaning in the fusion (``--vector-weights``), chosen by the
@@ -47,6 +48,8 @@ from common import log  # noqa: E402 — after common, as above
 K = 6  # results per question (settings.top_k)
 SLACKS = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2)
 FLOOR_SLACK = 0.1  # set by choose_floor_slack(): the smallest slack that stops no answerable question in any held-out tuning fold
+ALWAYS_KEEP = 4  # the model always reads the top 4 (chosen on the held-out tuning folds: ``always_kept_held_out``)
+ALWAYS_CHOICES = (1, 3, 4)
 KEEP_GRID = [{"max_passages": n, "relative": r, "meaning_delta": d}
              for n in (3, 4, 5, 6) for r in (0.1, 0.2, 0.3, 0.5) for d in (0.0, 0.03, 0.06, 0.1)]
 
@@ -91,11 +94,13 @@ def ranked(d: dict, w: np.ndarray, vw: float):
 
 
 def kept(p: np.ndarray, meaning: np.ndarray, rule: dict) -> list[int]:
+    """``core.search.gate.keep`` on arrays: the top ``always`` passages, then those the rule keeps."""
     if not len(p):
         return []
     best_rel, best_m = p.max(), meaning.max()
+    always = rule.get("always", ALWAYS_KEEP)
     return [i for i in range(min(rule["max_passages"], len(p)))
-            if i == 0 or p[i] >= rule["relative"] * best_rel or meaning[i] >= best_m - rule["meaning_delta"]]
+            if i < always or p[i] >= rule["relative"] * best_rel or meaning[i] >= best_m - rule["meaning_delta"]]
 
 
 def fit(data: list[dict], vw: float) -> dict:
@@ -113,7 +118,7 @@ def fit(data: list[dict], vw: float) -> dict:
         scored.append((ctx, n, rule))
     best = max(c for c, _, _ in scored)
     rule = min((n, i) for i, (c, n, _) in enumerate(scored) if c >= best - 0.005)
-    keep = scored[rule[1]][2]
+    keep = dict(scored[rule[1]][2], always=ALWAYS_KEEP)
     p_all = np.concatenate([p for _, p, _, _ in tops])
     h_all = np.concatenate([h for _, _, _, h in tops])
     return {"rerank": {"features": list(_features()), "weights": [round(float(x), 3) for x in w[:-1]],
@@ -216,6 +221,23 @@ def choose_floor_slack(data: dict, vw: float) -> list[dict]:
     return curve
 
 
+def always_kept(data: dict, vw: float) -> dict:
+    """Held-out figures (per tuning fold) with the model always reading the top n passages, for each n."""
+    global ALWAYS_KEEP
+    saved, out = ALWAYS_KEEP, {}
+    try:
+        for n in ALWAYS_CHOICES:
+            ALWAYS_KEEP = n
+            folds = lolo(data, vw)
+            out[str(n)] = {name: {"everyday_context_recall": f["everyday"]["context_recall"],
+                                  "all_answerable_context_recall": f["all_answerable"]["context_recall"],
+                                  "passages_per_answer": f["all_answerable"]["passages_per_answer"]}
+                           for name, f in folds.items()}
+    finally:
+        ALWAYS_KEEP = saved
+    return out
+
+
 def gather(weights: tuple) -> dict:
     data = {}
     for name in L.FOLDERS:
@@ -253,6 +275,7 @@ def main() -> None:
     chosen = max(weights, key=lambda vw: (by_weight[str(vw)]["everyday_context_recall"],
                                           by_weight[str(vw)]["all_answerable_context_recall"], -abs(vw - 1)))
     curve = choose_floor_slack(data, chosen)
+    always = always_kept(data, chosen)
     misses: list[str] = []
     folds = lolo(data, chosen, misses)
     final = fit([d for n in L.TUNING for d in data[n]], chosen)
@@ -271,7 +294,7 @@ def main() -> None:
         log(f"wrote {CALIBRATION_FILE}")
     common.emit({"benchmark": "calibrate", "k": K, "questions": {n: len(v) for n, v in data.items()},
                  "fusion_vector_weight_held_out": by_weight, "chosen_vector_weight": chosen,
-                 "floor_curve_held_out": curve, "floor_slack": FLOOR_SLACK, "held_out": folds, "final_check": {L.FINAL_CHECK: final_check},
+                 "floor_curve_held_out": curve, "floor_slack": FLOOR_SLACK, "always_kept_held_out": always, "held_out": folds, "final_check": {L.FINAL_CHECK: final_check},
                  "in_sample": {n: outcomes(data[n], final) for n in L.TUNING},
                  "calibration": final})
 

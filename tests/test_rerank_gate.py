@@ -16,6 +16,7 @@ from core.ingest import add_files
 from core.library import Library
 from core.samples import sample_files
 from core.search import calibration, gate, is_weak, off_topic, search, strength
+from core.search.gate import keep
 from core.search.text import importance, phrases, specifics, terms, units
 from tests.builders import make_pdf
 from tests.conftest import ROOT
@@ -232,3 +233,23 @@ def test_a_passage_is_cut_into_sentences_and_rows_with_pdf_wraps_joined():
         "Weekend call-out (Sunday) 52.00 per hour",
         "Deep clean of ovens 380.00",
     ]
+
+
+def _result(n: int, relevance: float, meaning: float):
+    from core.types import SearchResult
+
+    return SearchResult(chunk_id=f"c{n}", file="Policy.pdf", page=n, page_end=n, section=None, text=f"page {n}",
+                        score=relevance, vector_score=meaning, keyword_rank=None, relevance=relevance)
+
+
+def test_the_model_always_reads_the_top_passages_however_weak_and_then_only_strong_ones():
+    """A right page ranked 3rd or 4th with a low score (asked in other words) still reaches the model: the top
+    ``keep.always`` always do (held-out gain: benchmarks/calibrate.py ``always_kept_held_out``)."""
+    rule = calibration.current()["keep"]
+    always, most = rule["always"], rule["max_passages"]
+    assert 1 < always < most  # the committed calibration keeps a fixed top and may keep one more
+    weak = [_result(1, 0.9, 0.6)] + [_result(n, 0.01, 0.1) for n in range(2, most + 2)]
+    assert [r.page for r in keep(weak)] == list(range(1, always + 1))
+    strong = [_result(n, 0.9, 0.6) for n in range(1, most + 2)]
+    assert [r.page for r in keep(strong)] == list(range(1, most + 1))  # never more than max_passages
+    assert [r.page for r in keep(weak, dict(rule, always=1))] == [1]  # the rule without a fixed top

@@ -5,8 +5,9 @@
   (``core/search/topic.py``) is clearly off topic; Groundwork says so without asking the model.
   No other question is declined here: when the passages don't hold the answer, the model says so
   and ``core/answer/notfound.py`` turns that reply into "not in your documents".
-- ``gate``: the passages the model reads, best first: at most ``keep.max_passages``; after the
-  first, each either scores at least ``keep.relative`` of the best passage's relevance or is within
+- ``gate``: the passages the model reads, best first: at most ``keep.max_passages``; the top
+  ``keep.always`` always (a right page ranked 3rd or 4th with a low score still reaches the model);
+  after those, each either scores at least ``keep.relative`` of the best passage's relevance or is within
   ``keep.meaning_delta`` of the best passage's meaning (so a page found by meaning is kept even
   when it shares no word with the question).
 - ``strength``: the honest label Find and search-only answers show: "close match", "possible match"
@@ -38,7 +39,7 @@ def off_topic(results: Sequence[SearchResult]) -> bool:
 
 
 def keep(results: Sequence[SearchResult], params: Optional[dict] = None) -> list[SearchResult]:
-    """The passages worth reading, best first (the first one always)."""
+    """The passages worth reading, best first (the top ``always``, at least the first, whatever their score)."""
     if not results:
         return []
     rule = params or calibration.current()["keep"]
@@ -46,7 +47,7 @@ def keep(results: Sequence[SearchResult], params: Optional[dict] = None) -> list
     best_meaning = max(_meaning(r) for r in results)
     out = []
     for i, r in enumerate(results[: rule["max_passages"]]):
-        if i == 0 or (r.relevance or 0.0) >= rule["relative"] * best_rel or \
+        if i < rule.get("always", 1) or (r.relevance or 0.0) >= rule["relative"] * best_rel or \
                 _meaning(r) >= best_meaning - rule["meaning_delta"]:
             out.append(r)
     return out
@@ -59,7 +60,7 @@ def gate(results: Sequence[SearchResult]) -> list[SearchResult]:
 
 def relevant(results: Sequence[SearchResult], limit: int) -> list[SearchResult]:
     """What Find shows: the passages the model would read (the same calibrated rule, so Find and an answer
-    agree on what is worth reading), at most ``limit``; at least the best one."""
+    agree on what is worth reading), at most ``limit``; at least the top ``keep.always``."""
     rule = calibration.current()["keep"]
     return keep(results, dict(rule, max_passages=min(limit, rule["max_passages"])))
 
