@@ -27,6 +27,26 @@ def pytest_configure(config):
     config._groundwork_cache = os.environ["GROUNDWORK_CACHE_DIR"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _streamlit_components_scanned_once():
+    scan_streamlit_components_once()
+
+
+def scan_streamlit_components_once() -> None:
+    """Every ``AppTest`` run scans all installed packages for Streamlit components (0.8 s each: most of a
+    short page test's time); the packages don't change during a run, so the first scan is kept.
+    ``streamlit.components.v2.manifest_scanner.scan_component_manifests`` is Streamlit's own (read at call
+    time by ``BidiComponentManager.discover_and_register_components``);
+    ``tests/test_streamlit_internals.py`` fails if it moves."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    if not isinstance(scan, functools._lru_cache_wrapper):
+        manifest_scanner.scan_component_manifests = functools.lru_cache(maxsize=None)(scan)
+
+
 def pytest_unconfigure(config):
     made = getattr(config, "_groundwork_cache", None)
     if made:  # only the process that made it removes it

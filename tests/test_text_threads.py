@@ -21,7 +21,7 @@ def test_threads_stemming_at_once_each_get_the_right_stems():
     def work():
         start.wait(30)
         try:
-            for _ in range(30):
+            for _ in range(5):  # a shared stemmer failed 10 runs in 10 at 5 rounds (1.6 s; 30 rounds took 8.5 s)
                 if [raw(w) for w in WORDS] != expected:
                     problems.append("a wrong stem")
         except Exception as exc:  # what a shared stemmer raised
