@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from core.ingest import add_files
+from core.library import Library
+from core.settings import load_settings
 from tests.builders import LOREM_TOPICS, make_pdf
 from tests.conftest import FIXTURES, ROOT
 
@@ -93,6 +96,15 @@ def ready_documents(data_dir: Path) -> int:
         return 0
 
 
+def signal_state(pid: int) -> dict[str, str]:
+    """The process's signal masks as Linux shows them (blocked, ignored, caught), for a failure message."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return dict(line.split(":\t", 1) for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_an_ingest_says_stopped(tmp_path, data_dir):
     folder = tmp_path / "incoming"
@@ -110,8 +122,31 @@ def test_ctrl_c_during_an_ingest_says_stopped(tmp_path, data_dir):
     while ready_documents(data_dir) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the ingest ended before it could be interrupted"
+    state = signal_state(proc.pid)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1 and "Traceback" not in err, err
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in err, (err, out[-500:], state)
     assert err.strip().splitlines()[-1] == "Stopped."
     assert 1 <= ready_documents(data_dir) < files  # stopped part-way; what finished stays finished
+
+
+def test_ctrl_c_during_a_vector_write_waits_for_the_write_then_stops(data_dir):
+    """A write to the vector store is never cut half-way and Chroma never sees the interrupt
+    (``core.library.vectors.ctrl_c_after``): Ctrl-C arriving inside a write takes effect when the write is
+    done, and the handler is Python's own again afterwards."""
+    lib = Library(load_settings())
+    add_files(lib, [("Handbook.pdf", make_pdf(LOREM_TOPICS[:2]))])
+    finished = []
+
+    def write(collection):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, now, in the middle of the write
+        finished.append(collection.count())
+
+    with pytest.raises(KeyboardInterrupt):
+        lib.vectors.write(lib.db.generation(), write)
+    assert finished == [lib.chunk_count()]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt):  # outside a write, Ctrl-C stops at once
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append("not reached")
+    assert finished == [lib.chunk_count()]
