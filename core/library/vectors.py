@@ -21,13 +21,11 @@ A Chroma server (``GROUNDWORK_CHROMA_URL``) serves all processes itself: no reop
 """
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
 from core.errors import LibraryError
@@ -200,32 +198,6 @@ class VectorStore:
         return self.read(generation, lambda c: c.count())
 
     def write(self, generation: int, action: Callable[[Any], Optional[Any]]) -> Any:
-        """Run a write (the caller holds the write lock and has checked ``generation``); Ctrl-C during it
-        takes effect when it is done (``ctrl_c_after``)."""
-        with ctrl_c_after(), scrubbed_allocations():
+        """Run a write (the caller holds the write lock and has checked ``generation``)."""
+        with scrubbed_allocations():
             return action(self.collection(generation))
-
-
-@contextlib.contextmanager
-def ctrl_c_after() -> Iterator[None]:
-    """Hold a Ctrl-C that arrives inside the block until the block is done, then raise it.
-
-    A write is never cut half-way, so SQLite and Chroma stay in step, and Chroma never sees the interrupt:
-    its Python side catches ``BaseException`` where it applies writes (chromadb 1.5.9's embeddings queue
-    logs and drops any exception from a write's callback). Twice under the full suite's load, Ctrl-C during
-    ``core ingest`` was lost (the ingest ran to its end and exited 0); the exact place was not found, and
-    the write is the one step of an ingest that runs inside Chroma. Only the main thread receives Ctrl-C,
-    and only Python's own handler is replaced (an ignored Ctrl-C or another program's handler is left alone).
-    """
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield
-        return
-    held: list[int] = []
-    signal.signal(signal.SIGINT, lambda signum, _frame: held.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    if held:
-        raise KeyboardInterrupt
