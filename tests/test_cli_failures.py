@@ -137,4 +137,3 @@ def test_ctrl_c_during_an_ingest_says_stopped(tmp_path, data_dir):
     assert proc.returncode == 1 and "Traceback" not in err, (err, out[-500:], state)
     assert err.strip().splitlines()[-1] == "Stopped."
     assert 1 <= ready_documents(data_dir) < files  # stopped part-way; what finished stays finished
-

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 
 from tests.conftest import scan_streamlit_components_once
 
@@ -14,6 +15,4 @@ def test_the_component_scan_the_tests_keep_is_where_they_expect_it():
     scan_streamlit_components_once()
     assert isinstance(manifest_scanner.scan_component_manifests, functools._lru_cache_wrapper)
     source = component_manager.BidiComponentManager.discover_and_register_components
-    import inspect
-
     assert "scan_component_manifests" in inspect.getsource(source)  # read from the module at call time
