@@ -239,26 +239,25 @@ with st.sidebar:
 
 
 def ask_to_delete(conv_id: int) -> None:
+    """Button callback (Delete, and each button in the dialog): the next run draws the question."""
     st.session_state.chat_confirm_delete = conv_id
 
 
-def keep_conversation() -> None:
-    st.session_state.chat_confirm_delete = None
-
-
-@st.dialog("Delete this conversation?", on_dismiss=keep_conversation)
+@st.dialog("Delete this conversation?")
 def confirm_delete(conv_id: int, title: str) -> None:
-    # Opened from session state (not from the button's click), so a click in here still finds it.
+    # Drawn once per click that asks for it (as the source dialog is, ui/source_view.py): closing it needs
+    # no message from the browser, so a close Streamlit drops can't bring the question back.
+    st.session_state.chat_confirm_delete = None
     st.markdown(f"**{md(title)}** and its answers and ratings will be deleted from this computer. "
                 "Your documents are not touched.")
     a, b = st.columns(2)
-    if a.button("Cancel", type="primary", key="chat_delete_cancel"):  # the default: nothing is lost
-        st.session_state.chat_confirm_delete = None
+    if a.button("Cancel", type="primary", key="chat_delete_cancel",  # the default: nothing is lost
+                on_click=ask_to_delete, args=(conv_id,)):
         st.rerun()
-    if b.button("Yes, delete it", key="chat_delete_confirm", icon=":material/delete:"):
+    if b.button("Yes, delete it", key="chat_delete_confirm", icon=":material/delete:",
+                on_click=ask_to_delete, args=(conv_id,)):
         history.delete(conv_id)
         st.session_state.chat_conv_id = None
-        st.session_state.chat_confirm_delete = None
         st.rerun()
 
 

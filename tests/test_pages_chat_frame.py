@@ -68,7 +68,7 @@ def test_ollama_down_is_said_once_on_the_chat_screen(library, monkeypatch):
     assert "see Setup" not in everything(at)
 
 
-def test_deleting_a_conversation_has_cancel_as_the_default(library):
+def test_deleting_a_conversation_has_cancel_as_the_default_and_closing_the_question_keeps_it_closed(library):
     from core.history import History
     from core.settings import load_settings
 
@@ -76,6 +76,10 @@ def test_deleting_a_conversation_has_cancel_as_the_default(library):
     conv = history.new_conversation()
     history.add_message(conv, "user", "Hello")
     at = chat().run()
+    at.button(key="chat_delete").click().run()
+    assert any("will be deleted" in m.value for m in at.markdown)
+    at.run()  # closed in the browser, which tells the server nothing: any other run leaves it closed
+    assert not any("will be deleted" in m.value for m in at.markdown)
     at.button(key="chat_delete").click().run()
     assert at.button(key="chat_delete_cancel").proto.type == "primary"
     assert at.button(key="chat_delete_confirm").proto.type == "secondary"

@@ -93,6 +93,26 @@ def test_a_cited_pdf_page_is_shown_marked_and_can_be_paged_and_zoomed(lib):
     assert image_of(at)["marked"] and image_of(at)["width"] == 150
 
 
+def test_the_dialog_stays_open_for_its_own_clicks_and_a_run_it_did_not_ask_for_leaves_it_closed(lib):
+    mid = cite(lib, "How much is the deposit per bike?", "The deposit is 200 dollars for each bike [1].")
+    at = chat()
+    at.button(key=f"chat_page_{mid}_1").click().run()
+    at.button(key=f"chat_page_{mid}_1_view_next").click().run()  # the whole page runs here; the dialog stays
+    assert image_of(at)["alt"] == "Page 2 of Rentals.pdf"
+    at.button_group(key=f"chat_page_{mid}_1_view_zoom").set_value("75%").run()
+    assert image_of(at) == {"alt": "Page 2 of Rentals.pdf", "marked": False, "width": 75}
+
+    # the browser closes the dialog without telling the server (a close can be dropped while a page runs):
+    # the next run asked for by anything else draws no dialog
+    at.run()
+    assert "data:image/png" not in shown(at)
+    assert not at.exception
+
+    # opened again: at the cited page, marked
+    at.button(key=f"chat_page_{mid}_1").click().run()
+    assert image_of(at)["alt"] == "Page 1 of Rentals.pdf, with the supporting lines highlighted"
+
+
 def test_a_word_citation_shows_its_section_with_the_sentence_marked(lib):
     mid = cite(lib, "What does a basic tune-up cost?", "A basic tune-up costs 79 dollars [1].")
     at = chat()
