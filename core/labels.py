@@ -50,13 +50,6 @@ def page_list(pages: Sequence[int], limit: int = 8) -> str:
     return f"{word} {', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def place_label(page=None, page_end=None, section=None, row_start=None, row_end=None) -> str:
-    """Where a passage is, in words (``core.place.Place.label``, from loose values)."""
-    from core.place import Place
-
-    return Place(page, page_end, section, row_start, row_end).label()
-
-
 def pages_label(n: int) -> str:
     """'12 pages', '1 page', or, for a file without page numbers (a Word file), 'no page numbers'."""
     return plural(n, "page") if n else "no page numbers"

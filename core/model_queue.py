@@ -84,9 +84,6 @@ class Ticket:
         """Block until it is this ticket's turn (True), or it ended, or ``timeout`` seconds passed (False)."""
         return self._queue._wait(self, timeout)
 
-    def keep_alive(self) -> None:
-        self._queue._touch(self)
-
     def start(self) -> None:
         """The model call begins: the turn is now held until ``release`` (no start deadline any more)."""
         self._queue._start(self)
@@ -191,12 +188,6 @@ class ModelQueue:
                 if left is not None and left <= 0:
                     return False
                 self._cond.wait(POLL_S if left is None else min(POLL_S, left))
-
-    def _touch(self, ticket: Ticket) -> None:
-        with self._cond:
-            if ticket.state in (WAITING, TURN):
-                ticket.seen_at = self._clock()
-            self._expire()
 
     def _start(self, ticket: Ticket) -> None:
         with self._cond:

@@ -1,7 +1,8 @@
 """Labels shown to people: one wording for sizes, counts, page lists and places."""
 from __future__ import annotations
 
-from core.labels import human_size, page_list, pages_label, place_label, plural
+from core.labels import human_size, page_list, pages_label, plural
+from core.place import Place
 
 
 class TestSizes:
@@ -35,13 +36,13 @@ class TestPageLists:
 
 class TestPlaces:
     def test_pages_sections_and_sheet_rows(self):
-        assert place_label(3) == "page 3"
-        assert place_label(3, 5) == "pages 3–5"
-        assert place_label(3, 3) == "page 3"
-        assert place_label(None, None, "Returns") == "section “Returns”"
-        assert place_label(None, None, "Prices", 12, 30) == "Sheet Prices, rows 12–30"
-        assert place_label(None, None, "Prices", 7, 7) == "Sheet Prices, row 7"
-        assert place_label() == "start of document"
+        assert Place(3).label() == "page 3"
+        assert Place(3, 5).label() == "pages 3–5"
+        assert Place(3, 3).label() == "page 3"
+        assert Place(None, None, "Returns").label() == "section “Returns”"
+        assert Place(None, None, "Prices", 12, 30).label() == "Sheet Prices, rows 12–30"
+        assert Place(None, None, "Prices", 7, 7).label() == "Sheet Prices, row 7"
+        assert Place().label() == "start of document"
 
 
 def test_one_place_for_every_result_type_said_the_same_way_everywhere():
@@ -55,7 +56,7 @@ def test_one_place_for_every_result_type_said_the_same_way_everywhere():
     result = SearchResult("id", "f.xlsx", None, None, "Prices", "x", 1.0, row_start=12, row_end=30)
     assert result.place == sheet and result.passage(1).place == sheet
     assert Place.of(result.as_dict()) == sheet == Place.of(result.passage(1).as_dict())  # the dict forms too
-    assert sheet.label() == "Sheet Prices, rows 12–30" == place_label(None, None, "Prices", 12, 30)
+    assert sheet.label() == "Sheet Prices, rows 12–30"
     assert sheet.prompt_attributes() == {"sheet": "Prices", "rows": "12-30"}
     assert Place(4, 5).prompt_attributes() == {"pages": "4-5"} and Place(4, 4).prompt_attributes() == {"page": "4"}
     assert Place(section='Say "hi"').prompt_attributes() == {"section": 'Say "hi"'}

@@ -146,11 +146,3 @@ def test_highlighted_text_stays_one_line_of_inert_html(ending):
     assert not re.search(r"[\r\n\u2028\u2029]", out)
     html_block = f"<div class='gw-passage'>{out}</div>"
     assert [t.type for t in PARSER.parse(html_block)] == ["html_block"]
-
-
-def test_place_labels():
-    from core.labels import place_label
-
-    assert place_label(4) == "page 4"
-    assert place_label(4, 5) == "pages 4–5"
-    assert place_label(None, None, "Returns") == "section “Returns”"

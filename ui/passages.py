@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.render import highlight_html, literal_markdown as md
 from core.types import Passage
-from ui.source_view import is_word, open_dialog, source_dialog, show_source as _show_source
+from ui.source_view import is_word, open_dialog, source_dialog
 
 FOLD_CHARS = 280  # about three lines of a card: the rest is behind "Show more"
 FOLD_SLACK = 120  # a passage only this much longer is shown whole
@@ -24,12 +24,6 @@ def open_label(p: Passage) -> str:
     if p.page is not None and not is_word(p):
         return f"Open {place_of(p)}"
     return "Open this section" if p.section else "Open the document"
-
-
-def show_source(lib, p: Passage, words: list[str], claim: str = "", key: str = "gw_src") -> None:
-    """The page (or Word section) a passage came from, as printed, with the lines backing ``claim`` marked
-    (the whole passage when there is no claim, e.g. from Find)."""
-    _show_source(lib, p, claim=claim, words=words, key=key)
 
 
 def fold_point(text: str) -> int:

@@ -265,10 +265,4 @@ def source_dialog(lib, p: Passage, claim: str = "", words: Optional[list[str]] =
     dialog()
 
 
-def show_source(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
-    """Open the dialog now, at the cited page; ``key`` keeps this passage's page and zoom apart from others'."""
-    open_dialog(key)
-    source_dialog(lib, p, claim, words, key)
-
-
-__all__ = ["open_dialog", "show_source", "source_dialog", "source_view"]
+__all__ = ["open_dialog", "source_dialog", "source_view"]

@@ -122,12 +122,6 @@ class People:
                          (self._row(name, conn)["id"],))
         return self.get(name)
 
-    def end_sessions(self, name: str) -> int:
-        """Sign this person out everywhere; how many sessions ended."""
-        with self.db.transaction() as conn:
-            return conn.execute("DELETE FROM login_sessions WHERE person_id = ?",
-                                (self._row(name, conn)["id"],)).rowcount
-
     # -- inside
 
     def _row(self, name: str, conn=None):

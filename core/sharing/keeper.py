@@ -60,10 +60,6 @@ class SharingKeeper:
             self._thread.start()
         return self
 
-    def nudge(self) -> None:
-        """Look at the setting again now (Setup's switch)."""
-        self._wake.set()
-
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
