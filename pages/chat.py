@@ -25,7 +25,7 @@ from core.labels import plural
 from core.render import literal_markdown as md, safe_markdown, stream_markdown
 from core.samples import sample_items
 from core.types import AnswerResult, StoredMessage
-from ui import answer_view, queue_view
+from ui import answer_view, dialogs, queue_view
 from ui.answer_view import render_answer
 from ui import roles
 from ui.links import go_to
@@ -238,24 +238,20 @@ with st.sidebar:
         st.caption(f"Showing the {LIST_LIMIT} most recent of {len(conversations)} conversations.")
 
 
-def ask_to_delete(conv_id: int) -> None:
-    """Button callback (Delete, and each button in the dialog): the next run draws the question."""
-    st.session_state.chat_confirm_delete = conv_id
+CONFIRM_DELETE = "chat_confirm_delete"  # the conversation a click asked to delete (ui/dialogs.py)
 
 
 @st.dialog("Delete this conversation?")
 def confirm_delete(conv_id: int, title: str) -> None:
-    # Drawn once per click that asks for it (as the source dialog is, ui/source_view.py): closing it needs
-    # no message from the browser, so a close Streamlit drops can't bring the question back.
-    st.session_state.chat_confirm_delete = None
+    dialogs.take(CONFIRM_DELETE, conv_id)
     st.markdown(f"**{md(title)}** and its answers and ratings will be deleted from this computer. "
                 "Your documents are not touched.")
     a, b = st.columns(2)
     if a.button("Cancel", type="primary", key="chat_delete_cancel",  # the default: nothing is lost
-                on_click=ask_to_delete, args=(conv_id,)):
+                on_click=dialogs.ask, args=(CONFIRM_DELETE, conv_id)):
         st.rerun()
     if b.button("Yes, delete it", key="chat_delete_confirm", icon=":material/delete:",
-                on_click=ask_to_delete, args=(conv_id,)):
+                on_click=dialogs.ask, args=(CONFIRM_DELETE, conv_id)):
         history.delete(conv_id)
         st.session_state.chat_conv_id = None
         st.rerun()
@@ -282,8 +278,8 @@ if conv:
                                    on_click="ignore", icon=":material/description:", width="stretch")
                 st.caption("Both keep every warning and each source's page and quote. Open the printable page "
                            "in your browser to print it or save it as a PDF.")
-        st.button("Delete", key="chat_delete", icon=":material/delete:", on_click=ask_to_delete, args=(conv["id"],))
-    if st.session_state.get("chat_confirm_delete") == conv["id"]:
+        st.button("Delete", key="chat_delete", icon=":material/delete:", on_click=dialogs.ask, args=(CONFIRM_DELETE, conv["id"]))
+    if dialogs.asked(CONFIRM_DELETE, conv["id"]):
         confirm_delete(conv["id"], conv["title"])
 
 with st.container(border=False):

@@ -24,6 +24,7 @@ from core.viewer import DocumentRemoved, marks_for, open_source
 from core.viewer.docx_section import section_view
 from core.viewer.pdf_page import SCREEN_SCALE, PdfPages
 from core.viewer.photo import SCREEN_WIDTH as PHOTO_WIDTH, Photo, first_mark_fraction, is_photo
+from ui import dialogs
 
 ZOOMS = ("75%", "100%", "150%", "200%")
 CLAIM_CHARS = 160
@@ -108,7 +109,7 @@ def _pager(key: str, count: int) -> None:
 
     def step(delta: int) -> None:
         st.session_state[state] = min(count, max(1, st.session_state[state] + delta))
-        _keep_open(key)
+        dialogs.ask(OPEN, key)
 
     number = st.session_state[state]
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
@@ -118,7 +119,7 @@ def _pager(key: str, count: int) -> None:
         st.button("Next page", key=f"{key}_next", on_click=step, args=(1,), disabled=number >= count,
                   icon=":material/chevron_right:")
         st.segmented_control("Zoom", ZOOMS, default="100%", key=f"{key}_zoom", label_visibility="collapsed",
-                             on_change=_keep_open, args=(key,))
+                             on_change=dialogs.ask, args=(OPEN, key))
 
 
 def _pdf(source, p: Passage, claim: str, key: str) -> None:
@@ -156,7 +157,7 @@ def _photo(source, p: Passage, claim: str, key: str) -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("The picture as you added it", width="content")
         st.segmented_control("Zoom", ZOOMS, default="100%", key=f"{key}_zoom", label_visibility="collapsed",
-                             on_change=_keep_open, args=(key,))
+                             on_change=dialogs.ask, args=(OPEN, key))
     zoom = int((st.session_state.get(f"{key}_zoom") or "100%").rstrip("%")) / 100
     with st.spinner("Finding the lines on the picture…"):
         png, found, top = _photo_png(str(source.path), targets, round(PHOTO_WIDTH * zoom))
@@ -193,8 +194,6 @@ def _text_only(lib, source, p: Passage, words: list[str], key: str) -> None:
 
 def source_view(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
     """The body of the source dialog (also usable on a page of its own)."""
-    if st.session_state.get(OPEN) == key:
-        del st.session_state[OPEN]  # used: the next run not asked for by the dialog leaves it closed
     try:
         source = open_source(lib, p.file or "", p.chunk_id or "")
     except DocumentRemoved as exc:
@@ -231,35 +230,24 @@ def dialog_place(p: Passage) -> str:
     return p.place.label()
 
 
-OPEN = "gw_source_open"  # the source dialog the next full run draws, if any
+OPEN = "gw_source_open"  # which source dialog a click asked for (ui/dialogs.py)
 
 
 def open_dialog(key: str) -> None:
     """Button callback: open the dialog ``key`` at its cited page."""
-    st.session_state[OPEN] = key
+    dialogs.ask(OPEN, key)
     st.session_state.pop(f"{key}_page", None)
 
 
-def _keep_open(key: str) -> None:
-    """A click inside the dialog ``key``: a full run that follows it draws the dialog again."""
-    st.session_state[OPEN] = key
-
-
 def source_dialog(lib, p: Passage, claim: str = "", words: Optional[list[str]] = None, key: str = "gw_src") -> None:
-    """Draw the dialog ``key`` if its button or a click inside it asked for it (call on every run, after
-    its button).
-
-    Each request is used once, by the dialog's body, so any other run leaves the dialog closed and closing
-    needs no message from the browser. A remembered "open" that only that message cleared drew the dialog
-    again when Streamlit dropped the message (a close with another click right behind it). In the browser
-    a click inside the dialog runs only the dialog; under AppTest it runs the whole page, which finds the
-    request the click left."""
-    if st.session_state.get(OPEN) != key:
+    """Draw the dialog ``key`` when a click asked for it (call on every run, after its button; ui/dialogs.py)."""
+    if not dialogs.asked(OPEN, key):
         return
     title = f"{p.file} — {dialog_place(p)}"
 
     @st.dialog(md(title), width="large")
     def dialog() -> None:
+        dialogs.take(OPEN, key)
         source_view(lib, p, claim, words, key)
 
     dialog()
